@@ -1,0 +1,61 @@
+/// The outcome of one metric on one conversation (SPEC §5, §6).
+public struct MetricResult: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable {
+        case ok
+        case notApplicable = "not_applicable"
+        case inactive
+        case unmatched
+        case error
+    }
+
+    public enum Value: Sendable, Equatable, CustomStringConvertible {
+        case bool(Bool)
+        case label(String)
+
+        public var description: String {
+            switch self {
+            case let .bool(b): return b ? "true" : "false"
+            case let .label(l): return l
+            }
+        }
+    }
+
+    public var status: Status
+    public var value: Value?
+    public var triggeredAt: Int?
+    /// Event indices that decided the value, sorted.
+    public var evidence: [Int]
+    public var error: String?
+
+    public init(status: Status, value: Value? = nil, triggeredAt: Int? = nil, evidence: [Int] = [], error: String? = nil) {
+        self.status = status
+        self.value = value
+        self.triggeredAt = triggeredAt
+        self.evidence = evidence
+        self.error = error
+    }
+
+    /// The value, or the status when it is not `ok`: what `--format csv` and `verdict test` show.
+    public var display: String {
+        if status == .ok, let value { return value.description }
+        return status.rawValue
+    }
+}
+
+/// Everything `verdict score` says about one readable conversation.
+public struct ConversationResult: Sendable {
+    public var id: String
+    public var startedAt: Timestamp?
+    /// One result per metric, in rule order.
+    public var metrics: [MetricResult]
+    public var flows: [String]
+    public var functions: [String]
+    /// Logged metrics by name in order of first write, with every value written.
+    public var logged: [(name: String, values: [JSONValue])]
+}
+
+/// One line of `verdict score`: a scored conversation, or one that could not be read.
+public enum ScoreRecord: Sendable {
+    case scored(ConversationResult)
+    case unreadable(source: String, id: String?, message: String)
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// One conversation's worth of input before it is parsed: its source (SPEC §6) and bytes, or
+/// the reason its input could not be read at all.
+public struct RawRecord: Sendable {
+    public enum Payload: Sendable {
+        case json([UInt8])
+        case unreadable(String)
+    }
+
+    public var source: String
+    public var payload: Payload
+}
+
+/// Reads inputs (SPEC §1) one record at a time, in input order: files, folders walked in
+/// byte-wise path order, and `-` for standard input. JSON Lines is streamed in chunks, so
+/// memory does not grow with the number of conversations.
+public final class InputReader {
+    private enum Pending {
+        case argument(String)
+        case file(String)
+        case unreadable(path: String, message: String)
+    }
+
+    private var pending: [Pending]
+    private var queue: [RawRecord] = []
+    private var queueHead = 0
+    private var lines: LineReader?
+    private var linesSource = ""
+
+    public init(inputs: [String]) {
+        pending = inputs.reversed().map { .argument($0) }
+    }
+
+    public func next() -> RawRecord? {
+        while true {
+            if queueHead < queue.count {
+                defer {
+                    queueHead += 1
+                    if queueHead == queue.count { queue.removeAll(keepingCapacity: true); queueHead = 0 }
+                }
+                return queue[queueHead]
+            }
+            if let reader = lines {
+                if let (number, line) = reader.nextLine() {
+                    return RawRecord(source: "\(linesSource):\(number)", payload: .json(line))
+                }
+                let failure = reader.failure
+                lines = nil
+                if let failure {
+                    return RawRecord(source: linesSource, payload: .unreadable("cannot read: \(failure)"))
+                }
+                continue
+            }
+            guard let item = pending.popLast() else { return nil }
+            switch item {
+            case let .argument(input): open(input)
+            case let .file(path): openFile(path)
+            case let .unreadable(path, message):
+                queue.append(RawRecord(source: path, payload: .unreadable("cannot read: \(message)")))
+            }
+        }
+    }
+
+    private func open(_ input: String) {
+        if input == "-" {
+            guard let input = fdopen(0, "rb") else {
+                queue.append(RawRecord(source: "-", payload: .unreadable("cannot read standard input")))
+                return
+            }
+            lines = LineReader(file: input, closeWhenDone: false)
+            linesSource = "-"
+            return
+        }
+        switch FileWalker.entries(input, extensions: ["json", "jsonl"]) {
+        case let .failure(problem):
+            queue.append(RawRecord(source: input, payload: .unreadable("cannot read: \(problem.message)")))
+        case let .success(entries):
+            for entry in entries.reversed() {
+                switch entry {
+                case let .file(path): pending.append(.file(path))
+                case let .unreadable(path, message): pending.append(.unreadable(path: path, message: message))
+                }
+            }
+        }
+    }
+
+    private func openFile(_ path: String) {
+        if path.hasSuffix(".json") {
+            readJSONFile(path)
+            return
+        }
+        guard let file = fopen(path, "rb") else {
+            queue.append(RawRecord(source: path, payload: .unreadable("cannot read: \(String(cString: strerror(errno)).lowercased())")))
+            return
+        }
+        lines = LineReader(file: file, closeWhenDone: true)
+        linesSource = path
+    }
+
+    private func readJSONFile(_ path: String) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            queue.append(RawRecord(source: path, payload: .unreadable("cannot read: permission denied or not a regular file")))
+            return
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var elements: [RawRecord] = []
+        let isArray: Bool
+        do {
+            isArray = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> Bool in
+                try JSONParser.forEachArrayElement(buffer) { element, n in
+                    elements.append(RawRecord(source: "\(path):\(n)", payload: .json(Array(element))))
+                }
+            }
+        } catch {
+            let message = bytes.withUnsafeBufferPointer { error.describe(in: $0) }
+            queue.append(RawRecord(source: path, payload: .unreadable("invalid JSON: \(message)")))
+            return
+        }
+        if isArray { queue += elements } else { queue.append(RawRecord(source: path, payload: .json(bytes))) }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Reads a file line by line in large chunks, finding line ends with `memchr`. Lines that hold
+/// only white space are skipped but counted; a byte-order mark before the first line and a
+/// carriage return before a line feed are dropped.
+final class LineReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private let closeWhenDone: Bool
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    private var lineNumber = 0
+    private(set) var failure: String?
+
+    init(file: UnsafeMutablePointer<FILE>, closeWhenDone: Bool, chunkSize: Int = 1 << 20) {
+        self.file = file
+        self.closeWhenDone = closeWhenDone
+        buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    deinit { if closeWhenDone { fclose(file) } }
+
+    /// The next line that is not blank, with its number from 1; nil at the end.
+    func nextLine() -> (Int, [UInt8])? {
+        while true {
+            guard let (lo, hi) = nextRawLine() else { return nil }
+            lineNumber += 1
+            var a = lo, b = hi
+            if lineNumber == 1, b - a >= 3, buffer[a] == 0xEF, buffer[a + 1] == 0xBB, buffer[a + 2] == 0xBF { a += 3 }
+            if b > a, buffer[b - 1] == 0x0D { b -= 1 }
+            var blank = true
+            for i in a..<b where !(buffer[i] == 0x20 || buffer[i] == 0x09 || buffer[i] == 0x0D || buffer[i] == 0x0A) {
+                blank = false
+                break
+            }
+            if blank { continue }
+            return (lineNumber, Array(buffer[a..<b]))
+        }
+    }
+
+    /// Bounds of the next line in `buffer` (without its line feed), refilling as needed.
+    private func nextRawLine() -> (Int, Int)? {
+        var searchFrom = start
+        while true {
+            if searchFrom < end {
+                let found = buffer.withUnsafeBufferPointer { p -> Int? in
+                    guard let hit = memchr(p.baseAddress! + searchFrom, 0x0A, end - searchFrom) else { return nil }
+                    return UnsafeRawPointer(hit) - UnsafeRawPointer(p.baseAddress!)
+                }
+                if let nl = found {
+                    let line = (start, nl)
+                    start = nl + 1
+                    return line
+                }
+            }
+            if eof {
+                guard start < end else { return nil }
+                let line = (start, end)
+                start = end
+                return line
+            }
+            // Move the partial line to the front, grow if it fills the buffer, and read more.
+            let partial = end - start
+            if start > 0 {
+                buffer.withUnsafeMutableBufferPointer { p in
+                    _ = memmove(p.baseAddress!, p.baseAddress! + start, partial)
+                }
+                start = 0
+                end = partial
+            }
+            if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            searchFrom = end
+            let n = buffer.withUnsafeMutableBufferPointer { p in
+                fread(p.baseAddress! + end, 1, p.count - end, file)
+            }
+            end += n
+            if n == 0 {
+                if ferror(file) != 0 { failure = String(cString: strerror(errno)).lowercased() }
+                eof = true
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+/// Why a text is not JSON, and where (byte offset from the start of the text).
+public struct JSONSyntaxError: Error, Sendable, Equatable {
+    public let message: String
+    public let offset: Int
+
+    /// "message at line L column C", counting in `text`.
+    public func describe(in text: UnsafeBufferPointer<UInt8>) -> String {
+        var line = 1, column = 1
+        for i in 0..<min(offset, text.count) {
+            if text[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        }
+        if line == 1, !text.contains(UInt8(ascii: "\n")) { return "\(message) at column \(column)" }
+        return "\(message) at line \(line) column \(column)"
+    }
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes: no NaN or Infinity, no comments, no trailing
+/// commas, no control characters in strings, valid UTF-8 only. Nesting is limited so that
+/// hostile input cannot exhaust the stack.
+public struct JSONParser {
+    public static let maximumDepth = 512
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    private var depth = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Parses exactly one JSON value, surrounded by optional whitespace.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        if parser.position < bytes.count {
+            throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
+        }
+        return value
+    }
+
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        var copy = text
+        let result: Result<JSONValue, JSONSyntaxError> = copy.withUTF8 { buffer in
+            do throws(JSONSyntaxError) { return .success(try parse(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Parses a top-level array and hands each element to `body` as raw bytes with its
+    /// element number (from 1), without building the whole array: a `.json` file's elements are
+    /// read, and fail, on their own. Returns nil when the text is not an array.
+    public static func forEachArrayElement(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void
+    ) throws(JSONSyntaxError) -> Bool {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "[") else { return false }
+        // Validate the whole text first so that a broken file yields one error, not a partial run.
+        _ = try parse(bytes)
+        parser.position += 1
+        parser.depth = 1
+        parser.skipWhitespace()
+        if bytes[parser.position] == UInt8(ascii: "]") { return true }
+        var n = 0
+        while true {
+            parser.skipWhitespace()
+            let start = parser.position
+            _ = try parser.parseValue()
+            n += 1
+            body(UnsafeBufferPointer(rebasing: bytes[start..<parser.position]), n)
+            parser.skipWhitespace()
+            if bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
+            return true
+        }
+    }
+
+    private func failure(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(message: message, offset: position)
+    }
+
+    private func describeByte() -> String {
+        guard position < bytes.count else { return "end of input" }
+        let b = bytes[position]
+        if b >= 0x21 && b < 0x7F { return "character '\(Character(Unicode.Scalar(b)))'" }
+        return "byte 0x" + String(b, radix: 16, uppercase: true)
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+        guard position < bytes.count else { throw failure("expected a value but found end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw failure("expected a value but found \(describeByte())")
+        }
+    }
+
+    private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
+        let n = word.utf8CodeUnitCount
+        guard position + n <= bytes.count else { throw failure("expected a value but found \(describeByte())") }
+        for i in 0..<n where bytes[position + i] != word.utf8Start[i] {
+            throw failure("expected a value but found \(describeByte())")
+        }
+        position += n
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        if depth > JSONParser.maximumDepth {
+            throw failure("nesting deeper than \(JSONParser.maximumDepth) levels")
+        }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        position += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1; depth -= 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a string key but found \(describeByte())")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                throw failure("expected ':' but found \(describeByte())")
+            }
+            position += 1
+            skipWhitespace()
+            let value = try parseValue()
+            if let i = object.pairs.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+                object.replaceValue(at: i, with: value)
+            } else {
+                object.appendUnchecked(key, value)
+            }
+            skipWhitespace()
+            guard position < bytes.count else { throw failure("expected ',' or '}' but found end of input") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; depth -= 1; return .object(object) }
+            throw failure("expected ',' or '}' but found \(describeByte())")
+        }
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        position += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1; depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard position < bytes.count else { throw failure("expected ',' or ']' but found end of input") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "]") { position += 1; depth -= 1; return .array(elements) }
+            throw failure("expected ',' or ']' but found \(describeByte())")
+        }
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+        let start = position
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        func digits(_ p: inout Int) -> Int {
+            let s = p
+            while p < bytes.count, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
+            return p - s
+        }
+        guard position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 else {
+            throw failure("expected a digit but found \(describeByte())")
+        }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+                throw failure("a number must not start with 0")
+            }
+        } else {
+            _ = digits(&position)
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard digits(&position) > 0 else { throw failure("expected a digit after '.' but found \(describeByte())") }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard digits(&position) > 0 else { throw failure("expected a digit in the exponent but found \(describeByte())") }
+        }
+        let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Double(literal) else { throw failure("number \(literal) is out of range") }
+        return .number(value, literal: literal)
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        position += 1
+        let start = position
+        // Fast path: no escapes.
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                position += 1
+                return try decodeUTF8(raw, at: start)
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw failure("control character in a string") }
+            position += 1
+        }
+        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") {
+                position += 1
+                return try out.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> String in
+                    try decodeUTF8(buffer, at: start)
+                }
+            }
+            if b < 0x20 { throw failure("control character in a string") }
+            if b != UInt8(ascii: "\\") { out.append(b); position += 1; continue }
+            position += 1
+            guard position < bytes.count else { break }
+            let e = bytes[position]
+            position += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate pairs with a following \uDC00-\uDFFF; alone it becomes U+FFFD.
+                    if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                        let save = position
+                        position += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            position = save
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+                out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+            default:
+                position -= 1
+                throw failure("invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string")
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw failure("expected four hex digits after \\u") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[position]
+            let d: UInt32
+            switch b {
+            case 0x30...0x39: d = UInt32(b - 0x30)
+            case 0x41...0x46: d = UInt32(b - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(b - 0x61 + 10)
+            default: throw failure("expected four hex digits after \\u")
+            }
+            v = v << 4 | d
+            position += 1
+        }
+        return v
+    }
+
+    private func decodeUTF8(_ raw: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONSyntaxError) -> String {
+        if let s = String(validating: raw, as: UTF8.self) { return s }
+        throw JSONSyntaxError(message: "invalid UTF-8 in a string", offset: start)
+    }
+}

@@ -1,0 +1,83 @@
+/// Writes compact JSON (no spaces, UTF-8 as is) into a byte buffer.
+public struct JSONWriter {
+    public var bytes: [UInt8] = []
+
+    public init() { bytes.reserveCapacity(1024) }
+
+    @inline(__always) public mutating func raw(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    public mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0..<0x20:
+                raw("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(b >> 4)])
+                bytes.append(hex[Int(b & 0xF)])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func int(_ n: Int) {
+        bytes.append(contentsOf: String(n).utf8)
+    }
+
+    public mutating func bool(_ b: Bool) {
+        if b { raw("true") } else { raw("false") }
+    }
+
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: raw("null")
+        case let .bool(b): bool(b)
+        case let .number(_, literal): bytes.append(contentsOf: literal.utf8)
+        case let .string(s): string(s)
+        case let .array(a):
+            bytes.append(UInt8(ascii: "["))
+            for (i, e) in a.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                value(e)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case let .object(o):
+            bytes.append(UInt8(ascii: "{"))
+            for (i, pair) in o.pairs.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(pair.key)
+                bytes.append(UInt8(ascii: ":"))
+                value(pair.value)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    public mutating func intArray(_ a: [Int]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, n) in a.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            int(n)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    public mutating func stringArray(_ a: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, s) in a.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(s)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+}

@@ -1,0 +1,127 @@
+/// Receives scored conversations in input order; each output format is one sink.
+public protocol ResultSink {
+    mutating func write(_ item: ScoredConversation)
+    mutating func finish() throws
+}
+
+/// A conversation as the pipeline hands it on: its source, its record, and the fixture
+/// expectations it carried (`expect`), if any.
+public struct ScoredConversation: Sendable {
+    public var source: String
+    public var record: ScoreRecord
+    public var expect: JSONValue?
+}
+
+/// `verdict score` JSON Lines (SPEC §6).
+public struct JSONLinesSink: ResultSink {
+    private let output: ByteOutput
+    private let metricNames: [String]
+
+    public init(rules: RuleSet, output: ByteOutput) {
+        self.output = output
+        metricNames = rules.metrics.map(\.name)
+    }
+
+    public mutating func write(_ item: ScoredConversation) {
+        var w = JSONWriter()
+        JSONLinesSink.encode(item.record, metricNames: metricNames, into: &w)
+        w.bytes.append(0x0A)
+        output.write(w.bytes)
+    }
+
+    public mutating func finish() throws { try output.flush() }
+
+    public static func encode(_ record: ScoreRecord, metricNames: [String], into w: inout JSONWriter) {
+        switch record {
+        case let .unreadable(source, id, message):
+            w.raw("{\"source\":")
+            w.string(source)
+            w.raw(",\"id\":")
+            if let id { w.string(id) } else { w.raw("null") }
+            w.raw(",\"error\":")
+            w.string(message)
+            w.raw("}")
+        case let .scored(result):
+            w.raw("{\"id\":")
+            w.string(result.id)
+            w.raw(",\"metrics\":{")
+            for (i, m) in result.metrics.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.string(metricNames[i])
+                w.raw(":{\"status\":")
+                w.string(m.status.rawValue)
+                w.raw(",\"value\":")
+                switch m.value {
+                case nil: w.raw("null")
+                case let .bool(b)?: w.bool(b)
+                case let .label(l)?: w.string(l)
+                }
+                w.raw(",\"triggered_at\":")
+                if let t = m.triggeredAt { w.int(t) } else { w.raw("null") }
+                w.raw(",\"evidence\":")
+                w.intArray(m.evidence)
+                if let e = m.error {
+                    w.raw(",\"error\":")
+                    w.string(e)
+                }
+                w.raw("}")
+            }
+            w.raw("},\"flows\":")
+            w.stringArray(result.flows)
+            w.raw(",\"functions\":")
+            w.stringArray(result.functions)
+            w.raw(",\"logged\":{")
+            for (i, entry) in result.logged.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.string(entry.name)
+                w.raw(":")
+                if entry.values.count == 1 { w.value(entry.values[0]) } else { w.value(.array(entry.values)) }
+            }
+            w.raw("}}")
+        }
+    }
+}
+
+/// `verdict score --format csv`: a header `id,<metric>...,error`, then one row per
+/// conversation with each metric's value (or its status when not `ok`). A conversation that
+/// could not be read has its id (when known), empty metric cells and `source: message` under `error`.
+public struct CSVSink: ResultSink {
+    private let output: ByteOutput
+    private var wroteHeader = false
+    private let metricNames: [String]
+
+    public init(rules: RuleSet, output: ByteOutput) {
+        self.output = output
+        metricNames = rules.metrics.map(\.name)
+    }
+
+    public mutating func write(_ item: ScoredConversation) {
+        if !wroteHeader { writeHeader() }
+        var row: [String]
+        switch item.record {
+        case let .scored(result):
+            row = [result.id] + result.metrics.map(\.display) + [""]
+        case let .unreadable(source, id, message):
+            row = [id ?? ""] + Array(repeating: "", count: metricNames.count) + ["\(source): \(message)"]
+        }
+        output.write(CSVSink.line(row))
+    }
+
+    public mutating func finish() throws {
+        if !wroteHeader { writeHeader() }
+        try output.flush()
+    }
+
+    private mutating func writeHeader() {
+        wroteHeader = true
+        output.write(CSVSink.line(["id"] + metricNames + ["error"]))
+    }
+
+    /// One RFC 4180 record, ended by a line feed.
+    static func line(_ fields: [String]) -> String {
+        fields.map { field in
+            guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
+            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",") + "\n"
+    }
+}

@@ -1,0 +1,106 @@
+import CPCRE2
+
+/// A pattern that PCRE2 refused to compile.
+public struct PatternCompileError: Error, Sendable, Equatable {
+    /// PCRE2's error code.
+    public let code: Int32
+    /// PCRE2's own message for `code`.
+    public let message: String
+    /// Offset in the pattern (in bytes) where PCRE2 gave up.
+    public let offset: Int
+    /// The pattern as written.
+    public let pattern: String
+}
+
+/// A match that PCRE2 abandoned because it ran into one of its limits.
+public struct MatchLimitError: Error, Sendable, Equatable {
+    public let code: Int32
+    public let message: String
+    public let pattern: String
+}
+
+/// A compiled PCRE2 pattern. Owns its `pcre2_code` and frees it; the compiled code is
+/// read-only after compilation, which PCRE2 documents as safe to share between threads.
+/// Matching needs a `MatchScratch`, which is per thread.
+public final class Pattern: @unchecked Sendable {
+    public let source: String
+    private let code: OpaquePointer
+
+    /// Compiles `source` with UTF and UCP, caseless unless `caseless` is false, then JIT-compiles it
+    /// (falling back to PCRE2's interpreter where the JIT is unavailable).
+    public init(_ source: String, caseless: Bool = true) throws(PatternCompileError) {
+        self.source = source
+        var options = UInt32(PCRE2_UTF | PCRE2_UCP)
+        if caseless { options |= UInt32(PCRE2_CASELESS) }
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        var text = source
+        let compiled: OpaquePointer? = text.withUTF8 { bytes in
+            Pattern.withBase(bytes) { pcre2_compile_8($0, bytes.count, options, &errorCode, &errorOffset, nil) }
+        }
+        guard let compiled else {
+            throw PatternCompileError(code: errorCode, message: Pattern.message(for: errorCode),
+                                      offset: errorOffset, pattern: source)
+        }
+        code = compiled
+        _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// Whether the pattern matches anywhere in `text`. Throws when PCRE2 stops at a limit.
+    public func matches(_ text: String, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
+        var text = text
+        let rc: Int32 = text.withUTF8 { bytes in
+            Pattern.withBase(bytes) {
+                pcre2_match_8(code, $0, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+            }
+        }
+        if rc >= 0 { return true }
+        if rc == PCRE2_ERROR_NOMATCH { return false }
+        throw MatchLimitError(code: rc, message: Pattern.message(for: rc), pattern: source)
+    }
+
+    /// PCRE2 wants a non-null pointer even for empty text.
+    private static func withBase<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafePointer<UInt8>) -> R) -> R {
+        if let base = bytes.baseAddress { return body(base) }
+        var zero: UInt8 = 0
+        return withUnsafePointer(to: &zero) { body($0) }
+    }
+
+    static func message(for code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(code, $0.baseAddress, $0.count) }
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// What one thread needs to run matches: PCRE2 match data, a match context carrying the
+/// limits, and a JIT stack. Owns all three and frees them. Not shareable between threads.
+public final class MatchScratch {
+    /// Backtracking steps one match may take before it is abandoned.
+    public static let defaultMatchLimit: UInt32 = 1_000_000
+    /// Memory (KiB) the interpreter may use for backtracking.
+    public static let defaultHeapLimitKiB: UInt32 = 64 * 1024
+
+    fileprivate let matchData: OpaquePointer
+    fileprivate let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+
+    public init(matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
+        // One ovector pair is enough: Verdict only asks whether a pattern matches.
+        matchData = pcre2_match_data_create_8(1, nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, matchLimit)
+        pcre2_set_depth_limit_8(context, matchLimit)
+        pcre2_set_heap_limit_8(context, MatchScratch.defaultHeapLimitKiB)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 4 * 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(context)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+}

@@ -1,0 +1,97 @@
+/// Where something was written in a rule file.
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// A flow declared under `flows`, entered wherever its `enter_when` hits.
+public struct FlowDefinition: Sendable {
+    public var name: String
+    /// A single leaf, or the leaves of an `any`.
+    public var enterWhen: [Leaf]
+    public var location: SourceLocation
+}
+
+public enum MetricScope: String, Sendable {
+    case afterTrigger = "after_trigger"
+    case conversation
+}
+
+public struct Label: Sendable {
+    public var label: String
+    public var when: Condition
+}
+
+public struct Metric: Sendable {
+    public enum Body: Sendable {
+        case boolean(Condition)
+        case categorical(labels: [Label], otherwise: String?)
+    }
+
+    public var name: String
+    public var definition: String
+    public var appliesWhen: Condition?
+    public var scope: MetricScope
+    public var activeFrom: Timestamp?
+    public var body: Body
+    public var location: SourceLocation
+
+    public var isBoolean: Bool {
+        if case .boolean = body { return true }
+        return false
+    }
+
+    /// Every condition of the metric: applies-when first, then the body.
+    public var conditions: [Condition] {
+        var all: [Condition] = appliesWhen.map { [$0] } ?? []
+        switch body {
+        case let .boolean(c): all.append(c)
+        case let .categorical(labels, _): all += labels.map(\.when)
+        }
+        return all
+    }
+}
+
+/// Every rule file merged: flows in the order they were declared, metrics in rule order.
+public struct RuleSet: Sendable {
+    public var flows: [FlowDefinition]
+    public var metrics: [Metric]
+    /// The files read, in the order they were read.
+    public var files: [String]
+    /// Number of distinct leaves; leaf ids run from 0 to this.
+    public var leafCount: Int
+
+    public init(flows: [FlowDefinition] = [], metrics: [Metric] = [], files: [String] = [], leafCount: Int = 0) {
+        self.flows = flows
+        self.metrics = metrics
+        self.files = files
+        self.leafCount = leafCount
+    }
+
+    public func metric(named name: String) -> Metric? {
+        metrics.first { $0.name.utf8.elementsEqual(name.utf8) }
+    }
+}
+
+/// A rule error, printed as `file:line:column: error: message`.
+public struct RuleError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var message: String
+
+    public var description: String { "\(location): error: \(message)" }
+}
+
+/// Every error found while loading rules, in file order.
+public struct RuleErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [RuleError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,164 @@
+/// Why a conversation could not be read (SPEC §6): the message, and the id when it was readable.
+public struct UnreadableConversation: Error, Sendable {
+    public let id: String?
+    public let message: String
+
+    public init(id: String?, message: String) {
+        self.id = id
+        self.message = message
+    }
+}
+
+/// Turns parsed JSON into a `Conversation`, checking every field SPEC §1 names.
+public enum ConversationDecoder {
+    /// Parses and decodes one conversation from its JSON text. On success also returns the
+    /// top-level object, so that callers can read fields of their own (a fixture's `expect`).
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(Conversation, JSONObject), UnreadableConversation> {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            return .failure(UnreadableConversation(id: nil, message: "invalid JSON: " + error.describe(in: bytes)))
+        }
+        return decode(value)
+    }
+
+    public static func decode(_ value: JSONValue) -> Result<(Conversation, JSONObject), UnreadableConversation> {
+        guard case let .object(object) = value else {
+            return .failure(UnreadableConversation(id: nil, message: "a conversation must be a JSON object"))
+        }
+        var id: String?
+        do throws(Problem) {
+            switch object["id"] {
+            case nil, .null?: throw Problem("missing `id`")
+            case let .string(s)?: id = s
+            default: throw Problem("`id` must be a string")
+            }
+            var startedAt: Timestamp?
+            switch object["started_at"] {
+            case nil, .null?: break
+            case let .string(s)?:
+                guard let t = Timestamp.parseDateTime(s) else { throw Problem("`started_at` must be an RFC 3339 time, not \"\(s)\"") }
+                startedAt = t
+            default: throw Problem("`started_at` must be an RFC 3339 time")
+            }
+            var metadata: JSONValue?
+            switch object["metadata"] {
+            case nil, .null?: break
+            case let m? where m.objectValue != nil: metadata = m
+            default: throw Problem("`metadata` must be an object")
+            }
+            let rawEvents: [JSONValue]
+            switch object["events"] {
+            case nil, .null?: throw Problem("missing `events`")
+            case let .array(a)?: rawEvents = a
+            default: throw Problem("`events` must be an array")
+            }
+            var events: [Event] = []
+            events.reserveCapacity(rawEvents.count)
+            for (i, raw) in rawEvents.enumerated() {
+                do {
+                    events.append(try decodeEvent(raw))
+                } catch {
+                    throw Problem("event \(i): \(error.message)")
+                }
+            }
+            return .success((Conversation(id: id!, startedAt: startedAt, metadata: metadata, events: events), object))
+        } catch {
+            return .failure(UnreadableConversation(id: id, message: error.message))
+        }
+    }
+
+    struct Problem: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    private static func decodeEvent(_ raw: JSONValue) throws(Problem) -> Event {
+        guard case let .object(o) = raw else { throw Problem("an event must be a JSON object") }
+        let kind: Event.Kind
+        switch o["type"] {
+        case nil, .null?: throw Problem("missing `type`")
+        case let .string(t)?:
+            switch t {
+            case "user": kind = .user
+            case "agent": kind = .agent
+            case "flow": kind = .flow
+            case "function": kind = .function
+            case "metric": kind = .metric
+            case "state": kind = .state
+            case "handoff": kind = .handoff
+            case "end": kind = .end
+            default: kind = .other
+            }
+        default: throw Problem("`type` must be a string")
+        }
+        var e = Event(kind: kind)
+        switch o["at"] {
+        case nil, .null?: break
+        case let .number(d, _)?: e.at = d
+        default: throw Problem("`at` must be a number")
+        }
+        switch kind {
+        case .user:
+            e.text = try requiredString(o, "text")
+            switch o["intents"] {
+            case nil, .null?: break
+            case let .array(items)?:
+                e.intents = try items.map { (item) throws(Problem) -> String in
+                    guard case let .string(s) = item else { throw Problem("`intents` must be an array of strings") }
+                    return s
+                }
+            default: throw Problem("`intents` must be an array of strings")
+            }
+        case .agent:
+            e.text = try requiredString(o, "text")
+        case .flow:
+            e.name = try requiredString(o, "flow")
+            e.step = try optionalString(o, "step")
+        case .function:
+            e.name = try requiredString(o, "name")
+            switch o["args"] {
+            case nil, .null?: break
+            case let a? where a.objectValue != nil: e.args = a
+            default: throw Problem("`args` must be an object")
+            }
+            e.result = o["result"]
+            e.error = try optionalString(o, "error")
+        case .metric:
+            e.name = try requiredString(o, "name")
+            switch o["value"] {
+            case nil: break
+            case let v? where v.objectValue == nil && v.arrayValue == nil: e.value = v
+            default: throw Problem("`value` must be a string, number, bool or null")
+            }
+        case .state:
+            e.name = try requiredString(o, "key")
+            e.value = o["value"]
+        case .handoff:
+            e.destination = try optionalString(o, "destination")
+            e.reason = try optionalString(o, "reason")
+        case .end:
+            e.reason = try optionalString(o, "reason")
+        case .other:
+            break
+        }
+        return e
+    }
+
+    private static func requiredString(_ o: JSONObject, _ key: String) throws(Problem) -> String {
+        switch o[key] {
+        case nil, .null?: throw Problem("missing `\(key)`")
+        case let .string(s)?: return s
+        default: throw Problem("`\(key)` must be a string")
+        }
+    }
+
+    private static func optionalString(_ o: JSONObject, _ key: String) throws(Problem) -> String? {
+        switch o[key] {
+        case nil, .null?: return nil
+        case let .string(s)?: return s
+        default: throw Problem("`\(key)` must be a string")
+        }
+    }
+}
