@@ -89,7 +89,17 @@ final class RuleBuilder {
     }
 
     func finish() throws(RuleErrors) -> RuleSet {
-        if !errors.isEmpty { throw RuleErrors(errors: errors) }
+        if !errors.isEmpty {
+            // Report in reading order: file by file, then by position (a stable sort keeps
+            // the order of errors found at one position).
+            let fileOrder = Dictionary(files.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let sorted = errors.enumerated().sorted { a, b in
+                let ka = (fileOrder[a.element.location.file] ?? -1, a.element.location.line, a.element.location.column, a.offset)
+                let kb = (fileOrder[b.element.location.file] ?? -1, b.element.location.line, b.element.location.column, b.offset)
+                return ka < kb
+            }
+            throw RuleErrors(errors: sorted.map(\.element))
+        }
         return RuleSet(flows: flows, metrics: metrics, files: files, leafCount: nextLeafID)
     }
 

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+private let rules = """
+metrics:
+  - name: Greeted
+    type: boolean
+    definition: The agent said hello.
+    when: {agent: hello}
+  - name: Tone
+    type: categorical
+    definition: 'polite: please or thanks. curt: otherwise.'
+    labels: [{label: polite, when: {said: 'please|thank'}}]
+    otherwise: curt
+"""
+
+private let good = """
+{"id": "a", "events": [{"type": "agent", "text": "Hello"}, {"type": "user", "text": "thanks"}]}
+{"id": "b", "events": [{"type": "agent", "text": "Yes?"}]}
+"""
+
+@Suite("Command line", .serialized)
+struct CLITests {
+    @Test("score writes one line per conversation and exits 0")
+    func score() throws {
+        let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good])
+        let run = try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        #expect(run.stdout == """
+        {"id":"a","metrics":{"Greeted":{"status":"ok","value":true,"triggered_at":0,"evidence":[0]},"Tone":{"status":"ok","value":"polite","triggered_at":0,"evidence":[1]}},"flows":[],"functions":[],"logged":{}}
+        {"id":"b","metrics":{"Greeted":{"status":"ok","value":false,"triggered_at":0,"evidence":[]},"Tone":{"status":"ok","value":"curt","triggered_at":0,"evidence":[]}},"flows":[],"functions":[],"logged":{}}
+
+        """)
+    }
+
+    @Test("unreadable input: an error line with its source, the rest scored, exit 3")
+    func unreadable() throws {
+        let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": "{\"id\": \"x\"\n" + good + "\n{\"id\": \"c\", \"events\": [{\"type\": \"user\", \"text\": 1}]}\n"])
+        let run = try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl", "missing.jsonl"], in: dir)
+        #expect(run.status == 3)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0] == #"{"source":"calls.jsonl:1","id":null,"error":"invalid JSON: expected ',' or '}' but found end of input at column 11"}"#)
+        #expect(lines[1].hasPrefix(#"{"id":"a","#))
+        #expect(lines[3] == #"{"source":"calls.jsonl:4","id":"c","error":"event 0: `text` must be a string"}"#)
+        #expect(lines[4] == #"{"source":"missing.jsonl","id":null,"error":"cannot read: no such file or directory"}"#)
+    }
+
+    @Test("rule errors: file:line:column on stderr, nothing on stdout, exit 2, input never read")
+    func ruleErrors() throws {
+        let dir = try CLI.folder(["rules.yaml": "metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when: {said: '(a'}\n"])
+        let run = try CLI.run(["score", "--rules", "rules.yaml", "does-not-exist.jsonl"], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr == "rules.yaml:5:18: error: metric 'm': pattern '(a' does not compile: missing closing parenthesis at offset 2\n")
+    }
+
+    @Test("standard input, --output and CSV")
+    func stdinOutputCSV() throws {
+        let dir = try CLI.folder(["rules.yaml": rules])
+        let piped = try CLI.run(["score", "--rules", "rules.yaml", "-"], in: dir, stdin: Data(("\n" + good).utf8))
+        #expect(piped.status == 0)
+        #expect(piped.stdout.split(separator: "\n").count == 2)
+        let csv = try CLI.run(["score", "--rules", "rules.yaml", "--format", "csv", "--output", "out.csv", "-"], in: dir,
+                              stdin: Data((good + "\n[1]\n").utf8))
+        #expect(csv.status == 3)
+        #expect(csv.stdout == "")
+        let written = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(written == "id,Greeted,Tone,error\na,true,polite,\nb,false,curt,\n,,,-:3: a conversation must be a JSON object\n")
+    }
+
+    @Test("output is byte-identical whatever --jobs is")
+    func deterministic() throws {
+        var lines = ""
+        for i in 0..<1500 {
+            let text = i % 3 == 0 ? "hello, thanks" : i % 7 == 0 ? "{broken" : "yes"
+            lines += text == "{broken" ? "{broken\n" : "{\"id\": \"c\(i)\", \"events\": [{\"type\": \"agent\", \"text\": \"\(text)\"}]}\n"
+        }
+        let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": lines])
+        let one = try CLI.run(["score", "--rules", "rules.yaml", "--jobs", "1", "calls.jsonl"], in: dir)
+        let four = try CLI.run(["score", "--rules", "rules.yaml", "--jobs", "4", "calls.jsonl"], in: dir)
+        #expect(one.status == 3)
+        #expect(one.stdout.split(separator: "\n").count == 1500)
+        #expect(one.stdout == four.stdout)
+    }
+
+    @Test("a duplicate id is scored twice with a warning")
+    func duplicateIDs() throws {
+        let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good + "\n" + good])
+        let run = try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.split(separator: "\n").count == 4)
+        #expect(run.stderr.contains("warning: conversation id 'a' occurs more than once"))
+    }
+
+    @Test("usage errors exit 2")
+    func usage() throws {
+        let bad = try CLI.run(["score", "--jobs", "0", "x.jsonl"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--jobs must be at least 1"))
+        #expect(try CLI.run(["score", "--format", "xml", "x.jsonl"]).status == 2)
+        #expect(try CLI.run(["frobnicate"]).status == 2)
+    }
+
+    @Test("test: mismatches with file, id, metric, expected, actual and evidence; summary line; exit 1; JUnit")
+    func fixtures() throws {
+        let fixtures = """
+        {"id": "ok", "expect": {"Greeted": true, "Tone": "polite"}, "events": [{"type": "agent", "text": "hello, thank you"}]}
+        {"id": "wrong", "expect": {"Greeted": true, "Tone": "not_applicable", "Missing": false}, "events": [{"type": "user", "text": "please"}]}
+        """
+        let dir = try CLI.folder(["rules.yaml": rules, "fixtures/calls.jsonl": fixtures])
+        let run = try CLI.run(["test", "--rules", "rules.yaml", "--junit", "report.xml", "fixtures"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout == """
+        FAIL fixtures/calls.jsonl:2 id 'wrong' metric 'Greeted': expected true, got false (status ok); triggered at 0, evidence []
+        FAIL fixtures/calls.jsonl:2 id 'wrong' metric 'Tone': expected not_applicable, got polite (status ok); triggered at 0, evidence [0]
+        FAIL fixtures/calls.jsonl:2 id 'wrong' metric 'Missing': expects metric 'Missing', which no rule file defines
+        2 passed, 3 failed
+
+        """)
+        let junit = try String(contentsOf: dir.appendingPathComponent("report.xml"), encoding: .utf8)
+        #expect(junit.contains(#"<testsuite name="verdict test" tests="5" failures="3">"#))
+        #expect(junit.contains(#"<testcase classname="fixtures/calls.jsonl:1" name="ok / Greeted"/>"#))
+        let pass = try CLI.run(["test", "--rules", "rules.yaml", "fixtures/calls.jsonl"], in: try CLI.folder([
+            "rules.yaml": rules, "fixtures/calls.jsonl": fixtures.split(separator: "\n")[0] + "\n",
+        ]))
+        #expect(pass.status == 0)
+        #expect(pass.stdout == "2 passed, 0 failed\n")
+    }
+
+    @Test("help text names every option")
+    func help() throws {
+        let run = try CLI.run(["score", "--help"])
+        #expect(run.status == 0)
+        for option in ["--rules <path>", "--output <file>", "--format <format>", "--jobs <n>", "<input> ..."] {
+            #expect(run.stdout.contains(option), "missing \(option)")
+        }
+        let top = try CLI.run(["--help"])
+        #expect(top.stdout.contains("score") && top.stdout.contains("test"))
+    }
+}

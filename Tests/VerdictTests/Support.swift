@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+/// Helpers that keep the tests readable: rules from YAML text, conversations from JSON text.
+enum Support {
+    /// The package's root folder.
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func rules(_ yaml: String) throws -> RuleSet {
+        try RuleLoader.load(yaml: yaml, file: "test.yaml")
+    }
+
+    /// The rule errors `yaml` produces (empty when it loads).
+    static func ruleErrors(_ yaml: String) -> [String] {
+        do {
+            _ = try RuleLoader.load(yaml: yaml, file: "test.yaml")
+            return []
+        } catch {
+            return error.errors.map(\.description)
+        }
+    }
+
+    static func conversation(_ json: String) throws -> Conversation {
+        let result = Array(json.utf8).withUnsafeBufferPointer { ConversationDecoder.decode($0) }
+        return try result.get().0
+    }
+
+    /// Scores one conversation, given as JSON, against rules given as YAML.
+    static func score(_ yaml: String, _ json: String) throws -> ConversationResult {
+        let rules = try rules(yaml)
+        return Evaluator(rules: rules).evaluate(try conversation(json))
+    }
+
+    /// A conversation from compact event literals: `events([...])` wraps them with an id.
+    static func events(_ list: String, id: String = "c1") -> String {
+        "{\"id\": \"\(id)\", \"events\": [\(list)]}"
+    }
+
+    /// One boolean metric named "m" with the given `when` (YAML flow mapping) and extra lines.
+    static func booleanMetric(_ when: String, extra: String = "") -> String {
+        """
+        metrics:
+          - name: m
+            type: boolean
+            definition: test metric
+            when: \(when)
+        \(extra)
+        """
+    }
+
+    /// The value of boolean metric "m" for the events, or its status when not ok.
+    static func check(_ when: String, _ events: String, flows: String = "") throws -> String {
+        let yaml = flows + "\n" + booleanMetric(when)
+        let result = try score(yaml, Support.events(events))
+        return result.metrics[0].display
+    }
+}
+
+/// Runs the built `verdict` binary.
+enum CLI {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: URL = {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("verdict"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("verdict"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("verdict"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL = Support.root, stdin: Data? = nil) throws -> Run {
+        let scratch = try folder([:])
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        let inURL = scratch.appendingPathComponent("stdin")
+        try (stdin ?? Data()).write(to: inURL)
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus,
+                   stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// A fresh temporary folder holding the given files (relative path → contents).
+    static func folder(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-test-\(UUID().uuidString)")
+        for (path, contents) in files {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(contents.utf8).write(to: url)
+        }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
