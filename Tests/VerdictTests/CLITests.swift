@@ -25,6 +25,7 @@ struct CLITests {
     @Test("score writes one line per conversation and exits 0")
     func score() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl"], in: dir)
         #expect(run.status == 0)
         #expect(run.stderr == "")
@@ -38,6 +39,7 @@ struct CLITests {
     @Test("unreadable input: an error line with its source, the rest scored, exit 3")
     func unreadable() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": "{\"id\": \"x\"\n" + good + "\n{\"id\": \"c\", \"events\": [{\"type\": \"user\", \"text\": 1}]}\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl", "missing.jsonl"], in: dir)
         #expect(run.status == 3)
         let lines = run.stdout.split(separator: "\n").map(String.init)
@@ -51,6 +53,7 @@ struct CLITests {
     @Test("rule errors: file:line:column on stderr, nothing on stdout, exit 2, input never read")
     func ruleErrors() throws {
         let dir = try CLI.folder(["rules.yaml": "metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when: {said: '(a'}\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["score", "--rules", "rules.yaml", "does-not-exist.jsonl"], in: dir)
         #expect(run.status == 2)
         #expect(run.stdout == "")
@@ -60,6 +63,7 @@ struct CLITests {
     @Test("standard input, --output and CSV")
     func stdinOutputCSV() throws {
         let dir = try CLI.folder(["rules.yaml": rules])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let piped = try CLI.run(["score", "--rules", "rules.yaml", "-"], in: dir, stdin: Data(("\n" + good).utf8))
         #expect(piped.status == 0)
         #expect(piped.stdout.split(separator: "\n").count == 2)
@@ -79,6 +83,7 @@ struct CLITests {
             lines += text == "{broken" ? "{broken\n" : "{\"id\": \"c\(i)\", \"events\": [{\"type\": \"agent\", \"text\": \"\(text)\"}]}\n"
         }
         let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": lines])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let one = try CLI.run(["score", "--rules", "rules.yaml", "--jobs", "1", "calls.jsonl"], in: dir)
         let four = try CLI.run(["score", "--rules", "rules.yaml", "--jobs", "4", "calls.jsonl"], in: dir)
         #expect(one.status == 3)
@@ -89,6 +94,7 @@ struct CLITests {
     @Test("a duplicate id is scored twice with a warning")
     func duplicateIDs() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good + "\n" + good])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl"], in: dir)
         #expect(run.status == 0)
         #expect(run.stdout.split(separator: "\n").count == 4)
@@ -111,6 +117,7 @@ struct CLITests {
         {"id": "wrong", "expect": {"Greeted": true, "Tone": "not_applicable", "Missing": false}, "events": [{"type": "user", "text": "please"}]}
         """
         let dir = try CLI.folder(["rules.yaml": rules, "fixtures/calls.jsonl": fixtures])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["test", "--rules", "rules.yaml", "--junit", "report.xml", "fixtures"], in: dir)
         #expect(run.status == 1)
         #expect(run.stdout == """
@@ -123,9 +130,9 @@ struct CLITests {
         let junit = try String(contentsOf: dir.appendingPathComponent("report.xml"), encoding: .utf8)
         #expect(junit.contains(#"<testsuite name="verdict test" tests="5" failures="3">"#))
         #expect(junit.contains(#"<testcase classname="fixtures/calls.jsonl:1" name="ok / Greeted"/>"#))
-        let pass = try CLI.run(["test", "--rules", "rules.yaml", "fixtures/calls.jsonl"], in: try CLI.folder([
-            "rules.yaml": rules, "fixtures/calls.jsonl": fixtures.split(separator: "\n")[0] + "\n",
-        ]))
+        let passing = try CLI.folder(["rules.yaml": rules, "fixtures/calls.jsonl": fixtures.split(separator: "\n")[0] + "\n"])
+        defer { try? FileManager.default.removeItem(at: passing) }
+        let pass = try CLI.run(["test", "--rules", "rules.yaml", "fixtures/calls.jsonl"], in: passing)
         #expect(pass.status == 0)
         #expect(pass.stdout == "2 passed, 0 failed\n")
     }
