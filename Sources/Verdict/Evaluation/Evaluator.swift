@@ -75,21 +75,16 @@ public final class Evaluator {
         if let from = metric.activeFrom, let started = conversation.startedAt, from > started {
             return MetricResult(status: .inactive)
         }
-        var trigger: Int?
+        var triggeredAt: Int?
         do {
             let k: Int
             if let applies = metric.appliesWhen {
-                var found: Int?
-                for end in 0..<eventCount where try holds(applies, from: 0, to: end).holds {
-                    found = end
-                    break
-                }
-                guard let found else { return MetricResult(status: .notApplicable) }
+                guard let found = try trigger(applies) else { return MetricResult(status: .notApplicable) }
                 k = found
             } else {
                 k = 0
             }
-            trigger = k
+            triggeredAt = k
             let lower = metric.scope == .conversation ? 0 : k
             let upper = eventCount - 1
             switch metric.body {
@@ -107,8 +102,48 @@ public final class Evaluator {
                 return MetricResult(status: .unmatched, triggeredAt: k)
             }
         } catch {
-            return MetricResult(status: .error, triggeredAt: trigger,
+            return MetricResult(status: .error, triggeredAt: triggeredAt,
                                 error: "pattern '\(error.pattern)' stopped on \(error.eventDescription): \(error.message)")
+        }
+    }
+
+    // MARK: Triggers
+
+    /// Hits of each leaf in events 0...k while `trigger` walks k upwards, indexed by leaf id.
+    private var prefixCounts: [Int] = []
+
+    /// The smallest k such that `condition`, seeing only events 0...k, holds. Each step matches
+    /// every leaf on event k (so the same events are examined as when evaluating every prefix
+    /// in turn), keeps running hit counts, and decides the prefix from them.
+    func trigger(_ condition: Condition) throws(LocatedMatchLimit) -> Int? {
+        let leaves = condition.leaves
+        if prefixCounts.count < rules.leafCount { prefixCounts = Array(repeating: 0, count: rules.leafCount) }
+        for leaf in leaves { prefixCounts[leaf.id] = 0 }
+        for k in 0..<eventCount {
+            for leaf in leaves where try hit(leaf, at: k) { prefixCounts[leaf.id] += 1 }
+            if try prefixHolds(condition, through: k) { return k }
+        }
+        return nil
+    }
+
+    private func prefixHolds(_ condition: Condition, through k: Int) throws(LocatedMatchLimit) -> Bool {
+        switch condition {
+        case let .leaf(leaf):
+            let n = prefixCounts[leaf.id]
+            return leaf.count.map { $0.holds(n) } ?? (n > 0)
+        case let .all(parts):
+            for part in parts where try !prefixHolds(part, through: k) { return false }
+            return true
+        case let .any(parts):
+            for part in parts where try prefixHolds(part, through: k) { return true }
+            return false
+        case let .not(inner):
+            return try !prefixHolds(inner, through: k)
+        case let .sequence(leaves, within):
+            guard leaves.allSatisfy({ prefixCounts[$0.id] > 0 }) else { return false }
+            var lists: [[Int]] = []
+            for leaf in leaves { lists.append(try hits(leaf, from: 0, to: k)) }
+            return Evaluator.firstChain(lists, turns: conversation.turns, within: within) != nil
         }
     }
 
@@ -189,40 +224,51 @@ public final class Evaluator {
     func hits(_ leaf: Leaf, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
         guard lower <= upper else { return [] }
         var result: [Int] = []
-        let base = leaf.id * eventCount
-        for i in lower...upper {
-            switch memo[base + i] {
-            case 1: result.append(i)
-            case 2: break
-            default:
-                let hit: Bool
-                do {
-                    hit = try isHit(leaf, at: i)
-                } catch {
-                    throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
-                }
-                memo[base + i] = hit ? 1 : 2
-                if hit { result.append(i) }
-            }
-        }
+        for i in lower...upper where try hit(leaf, at: i) { result.append(i) }
         return result
     }
 
+    /// Whether `leaf` hits event `i`, matched once per conversation and then remembered.
+    @inline(__always)
+    private func hit(_ leaf: Leaf, at i: Int) throws(LocatedMatchLimit) -> Bool {
+        let slot = leaf.id * eventCount + i
+        switch memo[slot] {
+        case 1: return true
+        case 2: return false
+        default:
+            let hit: Bool
+            do {
+                hit = try isHit(leaf, at: i)
+            } catch {
+                throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
+            }
+            memo[slot] = hit ? 1 : 2
+            return hit
+        }
+    }
+
     private func isHit(_ leaf: Leaf, at i: Int) throws(MatchLimitError) -> Bool {
-        let e = conversation.events[i]
+        // Read the event in place: copying an Event would retain each of its fields.
+        let result: Result<Bool, MatchLimitError> = conversation.events.withUnsafeBufferPointer { events in
+            do throws(MatchLimitError) { return .success(try isHit(leaf, events, at: i)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func isHit(_ leaf: Leaf, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
         // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
         switch leaf.kind {
-        case .user, .intent: if e.kind != .user { return false }
-        case .agent: if e.kind != .agent { return false }
-        case .said: if !e.isSpoken { return false }
-        case .function: if e.kind != .function { return false }
-        case .metric: if e.kind != .metric { return false }
-        case .state: if e.kind != .state { return false }
-        case .handoff: if e.kind != .handoff { return false }
+        case .user, .intent: if events[i].kind != .user { return false }
+        case .agent: if events[i].kind != .agent { return false }
+        case .said: if !events[i].isSpoken { return false }
+        case .function: if events[i].kind != .function { return false }
+        case .metric: if events[i].kind != .metric { return false }
+        case .state: if events[i].kind != .state { return false }
+        case .handoff: if events[i].kind != .handoff { return false }
         case .flow: break
         }
         if let flow = leaf.inFlow {
-            guard let current = replay?.currentFlow[i], current.utf8.elementsEqual(flow.utf8) else { return false }
+            guard let current = replay?.currentFlow[i], current.isExactly(flow) else { return false }
         }
         if let t = leaf.turns {
             let turn = Double(conversation.turns[i])
@@ -230,34 +276,34 @@ public final class Evaluator {
             if let upper = t.upper, turn > upper { return false }
         }
         if let s = leaf.seconds {
-            guard let at = e.at, at >= s.lower else { return false }
+            guard let at = events[i].at, at >= s.lower else { return false }
             if let upper = s.upper, at > upper { return false }
         }
         switch leaf.kind {
         case let .user(p), let .agent(p), let .said(p):
-            return try p.matches(e.text!, using: scratch)
+            return try p.matches(events[i].text!, using: scratch)
         case let .intent(name):
-            return e.intents.contains { $0.utf8.elementsEqual(name.utf8) }
+            return events[i].intents.contains { $0.isExactly(name) }
         case let .function(name, args, result, failed):
-            guard e.name!.utf8.elementsEqual(name.utf8) else { return false }
-            if let failed, (e.error != nil) != failed { return false }
-            if let args, try !args.matches(e.args, using: scratch) { return false }
-            if let result, try !result.matches(e.result, using: scratch) { return false }
+            guard events[i].name!.isExactly(name) else { return false }
+            if let failed, (events[i].error != nil) != failed { return false }
+            if let args, try !args.matches(events[i].args, using: scratch) { return false }
+            if let result, try !result.matches(events[i].result, using: scratch) { return false }
             return true
         case let .flow(name, step):
             guard let entries = replay?.entriesAt[i] else { return false }
             return entries.contains { entry in
-                guard entry.flow.utf8.elementsEqual(name.utf8) else { return false }
+                guard entry.flow.isExactly(name) else { return false }
                 guard let step else { return true }
-                return !entry.derived && (entry.step.map { $0.utf8.elementsEqual(step.utf8) } ?? false)
+                return !entry.derived && (entry.step?.isExactly(step) ?? false)
             }
         case let .metric(name, value), let .state(name, value):
-            guard e.name!.utf8.elementsEqual(name.utf8) else { return false }
-            if let value { return try value.matches(e.value, using: scratch) }
+            guard events[i].name!.isExactly(name) else { return false }
+            if let value { return try value.matches(events[i].value, using: scratch) }
             return true
         case let .handoff(pattern):
             guard let pattern else { return true }
-            return try pattern.matches(e.destination ?? "", using: scratch)
+            return try pattern.matches(events[i].destination ?? "", using: scratch)
         }
     }
 }

@@ -147,7 +147,7 @@ public struct JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            if let i = object.pairs.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+            if let i = object.pairs.firstIndex(where: { $0.key.isExactly(key) }) {
                 object.replaceValue(at: i, with: value)
             } else {
                 object.appendUnchecked(key, value)

@@ -25,7 +25,7 @@ public enum JSONValue: Sendable, Equatable {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.number(a, _), .number(b, _)): return a == b
-        case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
+        case let (.string(a), .string(b)): return a.isExactly(b)
         case let (.array(a), .array(b)): return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
         case let (.object(a), .object(b)):
             guard a.count == b.count else { return false }
@@ -79,11 +79,11 @@ public struct JSONObject: Sendable {
 
     public subscript(key: String) -> JSONValue? {
         get {
-            for pair in pairs where pair.key.utf8.elementsEqual(key.utf8) { return pair.value }
+            for pair in pairs where pair.key.isExactly(key) { return pair.value }
             return nil
         }
         set {
-            if let i = pairs.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+            if let i = pairs.firstIndex(where: { $0.key.isExactly(key) }) {
                 if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
             } else if let newValue {
                 pairs.append((key, newValue))

@@ -1,7 +1,17 @@
 /// Receives scored conversations in input order; each output format is one sink.
+///
+/// `render` runs on the scoring threads, right after a conversation is scored, so formatting
+/// work is parallel; `write` then receives the rendered items one by one, in input order.
 public protocol ResultSink {
-    mutating func write(_ item: ScoredConversation)
+    associatedtype Rendered: Sendable
+    /// Turns one scored conversation into what `write` needs; called from any thread.
+    var renderer: @Sendable (ScoredConversation) -> Rendered { get }
+    mutating func write(_ rendered: Rendered)
     mutating func finish() throws
+}
+
+extension ResultSink where Rendered == ScoredConversation {
+    public var renderer: @Sendable (ScoredConversation) -> ScoredConversation { { $0 } }
 }
 
 /// A conversation as the pipeline hands it on: its source, its record, and the fixture
@@ -22,11 +32,17 @@ public struct JSONLinesSink: ResultSink {
         metricNames = rules.metrics.map(\.name)
     }
 
-    public mutating func write(_ item: ScoredConversation) {
-        var w = JSONWriter()
-        JSONLinesSink.encode(item.record, metricNames: metricNames, into: &w)
-        w.bytes.append(0x0A)
-        output.write(w.bytes)
+    public var renderer: @Sendable (ScoredConversation) -> [UInt8] {
+        { [metricNames] item in
+            var w = JSONWriter()
+            JSONLinesSink.encode(item.record, metricNames: metricNames, into: &w)
+            w.bytes.append(0x0A)
+            return w.bytes
+        }
+    }
+
+    public mutating func write(_ line: [UInt8]) {
+        output.write(line)
     }
 
     public mutating func finish() throws { try output.flush() }
@@ -95,16 +111,20 @@ public struct CSVSink: ResultSink {
         metricNames = rules.metrics.map(\.name)
     }
 
-    public mutating func write(_ item: ScoredConversation) {
-        if !wroteHeader { writeHeader() }
-        var row: [String]
-        switch item.record {
-        case let .scored(result):
-            row = [result.id] + result.metrics.map(\.display) + [""]
-        case let .unreadable(source, id, message):
-            row = [id ?? ""] + Array(repeating: "", count: metricNames.count) + ["\(source): \(message)"]
+    public var renderer: @Sendable (ScoredConversation) -> String {
+        { [metricCount = metricNames.count] item in
+            switch item.record {
+            case let .scored(result):
+                return CSVSink.line([result.id] + result.metrics.map(\.display) + [""])
+            case let .unreadable(source, id, message):
+                return CSVSink.line([id ?? ""] + Array(repeating: "", count: metricCount) + ["\(source): \(message)"])
+            }
         }
-        output.write(CSVSink.line(row))
+    }
+
+    public mutating func write(_ row: String) {
+        if !wroteHeader { writeHeader() }
+        output.write(row)
     }
 
     public mutating func finish() throws {

@@ -78,7 +78,7 @@ public struct RuleSet: Sendable {
     }
 
     public func metric(named name: String) -> Metric? {
-        metrics.first { $0.name.utf8.elementsEqual(name.utf8) }
+        metrics.first { $0.name.isExactly(name) }
     }
 }
 

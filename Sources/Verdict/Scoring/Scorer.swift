@@ -22,7 +22,7 @@ public struct Scorer {
     }
 
     /// Scores every conversation of `inputs` into `sink`.
-    public func run(inputs: [String], into sink: inout some ResultSink) -> Summary {
+    public func run<Sink: ResultSink>(inputs: [String], into sink: inout Sink) -> Summary {
         let reader = InputReader(inputs: inputs)
         let pool = EvaluatorPool(rules: rules)
         var summary = Summary()
@@ -39,27 +39,29 @@ public struct Scorer {
                 batches.append(batch)
             }
             if batches.isEmpty { break }
-            let results = ResultSlots(count: batches.count)
+            let results = ResultSlots<Sink.Rendered>(count: batches.count)
             let work = batches
+            let render = sink.renderer
+            let process: @Sendable (Int) -> Void = { i in
+                let scored = Scorer.score(work[i], pool: pool)
+                results.set(i, scored.map { Processed(id: $0.record.id, rendered: render($0)) })
+            }
             if jobs == 1 || work.count == 1 {
-                for (i, batch) in work.enumerated() { results.set(i, Scorer.score(batch, pool: pool)) }
+                for i in work.indices { process(i) }
             } else {
-                DispatchQueue.concurrentPerform(iterations: work.count) { i in
-                    results.set(i, Scorer.score(work[i], pool: pool))
-                }
+                DispatchQueue.concurrentPerform(iterations: work.count, execute: process)
             }
             for batch in results.all() {
                 for item in batch {
-                    switch item.record {
-                    case let .scored(r):
+                    if let id = item.id {
                         summary.scored += 1
-                        if !seenIDs.insert(r.id).inserted, reportedDuplicates.insert(r.id).inserted {
-                            summary.duplicateIDs.append(r.id)
+                        if !seenIDs.insert(id).inserted, reportedDuplicates.insert(id).inserted {
+                            summary.duplicateIDs.append(id)
                         }
-                    case .unreadable:
+                    } else {
                         summary.unreadable += 1
                     }
-                    sink.write(item)
+                    sink.write(item.rendered)
                 }
             }
         }
@@ -112,20 +114,34 @@ final class EvaluatorPool: @unchecked Sendable {
     }
 }
 
+/// A rendered conversation, with its id when it was scored (nil when it could not be read).
+struct Processed<Rendered: Sendable>: Sendable {
+    var id: String?
+    var rendered: Rendered
+}
+
+extension ScoreRecord {
+    /// The id of a scored conversation; nil for one that could not be read.
+    var id: String? {
+        if case let .scored(r) = self { return r.id }
+        return nil
+    }
+}
+
 /// One slot per batch, each written by exactly one thread before `all()` reads them.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [[ScoredConversation]]
+final class ResultSlots<Rendered: Sendable>: @unchecked Sendable {
+    private var slots: [[Processed<Rendered>]]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: [], count: count) }
 
-    func set(_ i: Int, _ value: [ScoredConversation]) {
+    func set(_ i: Int, _ value: [Processed<Rendered>]) {
         lock.lock()
         slots[i] = value
         lock.unlock()
     }
 
-    func all() -> [[ScoredConversation]] {
+    func all() -> [[Processed<Rendered>]] {
         lock.lock()
         defer { lock.unlock() }
         return slots

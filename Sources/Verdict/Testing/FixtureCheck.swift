@@ -47,7 +47,7 @@ public struct FixtureCheck: ResultSink {
 
     private mutating func check(name: String, expected: JSONValue, result: ConversationResult, source: String) {
         var testCase = TestCase(source: source, id: result.id, metric: name, failure: nil)
-        guard let m = rules.metrics.firstIndex(where: { $0.name.utf8.elementsEqual(name.utf8) }) else {
+        guard let m = rules.metrics.firstIndex(where: { $0.name.isExactly(name) }) else {
             let names = rules.metrics.map(\.name)
             let hint = Suggestion.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
             testCase.failure = "expects metric '\(name)', which no rule file defines\(hint)"
