@@ -42,12 +42,8 @@ public enum ConversationDecoder {
                 startedAt = t
             default: throw Problem("`started_at` must be an RFC 3339 time")
             }
-            var metadata: JSONValue?
-            switch object["metadata"] {
-            case nil, .null?: break
-            case let m? where m.objectValue != nil: metadata = m
-            default: throw Problem("`metadata` must be an object")
-            }
+            // Free-form, and not among the fields whose type makes a conversation unreadable.
+            let metadata = object["metadata"].flatMap { $0 == .null ? nil : $0 }
             let rawEvents: [JSONValue]
             switch object["events"] {
             case nil, .null?: throw Problem("missing `events`")
