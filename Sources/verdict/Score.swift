@@ -5,7 +5,7 @@ import Verdict
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score conversations: one JSON line (or CSV row) per conversation, in input order.",
-        discussion: "Exit status: 0 when every conversation was read, 3 when some could not be (they get an error line; the rest is scored), 2 on rule or usage errors."
+        discussion: "Exit status: 0 when every conversation was read; 3 when some could not be (each gets an error line, the rest is scored); 2 on rule or usage errors; 1 when the output cannot be written."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -17,7 +17,7 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("Write results to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Output format: jsonl or csv.")
+    @Option(help: "Output format.")
     var format: Format = .jsonl
 
     @Option(help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))

@@ -28,7 +28,7 @@ struct VerdictCommand: ParsableCommand {
 
 /// `--rules`, shared by every command that reads rules.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or folder; repeat for more.", valueName: "path"))
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or folder; repeat for more (default: ./rules).", valueName: "path"))
     var paths: [String] = []
 
     /// Loads the rules, or prints every rule error and exits 2.
