@@ -13,26 +13,21 @@ struct Test: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file.", valueName: "file"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))
-    var jobs: Int?
+    @OptionGroup var jobs: JobOptions
 
     @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
     var fixtures: [String]
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if fixtures.isEmpty { throw ValidationError("name at least one fixture file or folder") }
     }
 
     func run() throws {
         let ruleSet = try rules.load()
-        var check = FixtureCheck(rules: ruleSet, report: .standardOutput)
-        _ = Scorer(rules: ruleSet, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount).run(inputs: fixtures, into: &check)
+        let check: FixtureCheck
         do {
-            try check.finish()
-            if let junit {
-                try Data(check.junit().utf8).write(to: URL(fileURLWithPath: junit))
-            }
+            check = try jobs.scorer(for: ruleSet).runToEnd(inputs: fixtures, sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
+            if let junit { try Data(check.junit().utf8).write(to: URL(fileURLWithPath: junit)) }
         } catch {
             printError("verdict: \(error)")
             throw ExitCode(1)

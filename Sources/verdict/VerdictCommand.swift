@@ -42,6 +42,20 @@ struct RuleOptions: ParsableArguments {
     }
 }
 
+/// `--jobs`, shared by the commands that score.
+struct JobOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func scorer(for rules: RuleSet) -> Scorer {
+        Scorer(rules: rules, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
