@@ -128,13 +128,35 @@ struct CLITests {
 
         """)
         let junit = try String(contentsOf: dir.appendingPathComponent("report.xml"), encoding: .utf8)
-        #expect(junit.contains(#"<testsuite name="verdict test" tests="5" failures="3">"#))
+        #expect(junit.contains(#"<testsuite name="verdict test" tests="5" failures="3" skipped="0">"#))
         #expect(junit.contains(#"<testcase classname="fixtures/calls.jsonl:1" name="ok / Greeted"/>"#))
         let passing = try CLI.folder(["rules.yaml": rules, "fixtures/calls.jsonl": fixtures.split(separator: "\n")[0] + "\n"])
         defer { try? FileManager.default.removeItem(at: passing) }
         let pass = try CLI.run(["test", "--rules", "rules.yaml", "fixtures/calls.jsonl"], in: passing)
         #expect(pass.status == 0)
         #expect(pass.stdout == "2 passed, 0 failed\n")
+    }
+
+    @Test("test: a todo is reported but neither passes nor fails; JUnit marks it skipped")
+    func todo() throws {
+        let fixtures = """
+        {"id": "gap", "expect": {"Tone": "polite"}, "todo": {"Greeted": true}, "events": [{"type": "user", "text": "hi, thanks"}]}
+        {"id": "fixed", "todo": {"Greeted": true}, "events": [{"type": "agent", "text": "hello"}]}
+        """
+        let dir = try CLI.folder(["rules.yaml": rules, "f.jsonl": fixtures])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["test", "--rules", "rules.yaml", "--junit", "j.xml", "f.jsonl"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout == """
+        TODO f.jsonl:1 id 'gap' metric 'Greeted': expected true, got false (status ok); triggered at 0, evidence []
+        TODO PASSES f.jsonl:2 id 'fixed' metric 'Greeted': now holds; move it from todo to expect
+        2 todo
+        1 passed, 0 failed
+
+        """)
+        let junit = try String(contentsOf: dir.appendingPathComponent("j.xml"), encoding: .utf8)
+        #expect(junit.contains(#"tests="3" failures="0" skipped="2""#))
+        #expect(junit.contains(#"<skipped message="todo: expected true, got false"#))
     }
 
     /// Help is part of the interface: pinned byte for byte (scripts/update-golden.sh rewrites it).

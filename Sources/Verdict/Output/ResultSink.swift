@@ -15,11 +15,18 @@ extension ResultSink where Rendered == ScoredConversation {
 }
 
 /// A conversation as the pipeline hands it on: its source, its record, and the fixture
-/// expectations it carried (`expect`), if any.
+/// annotations it carried (`expect`, `todo`), if any.
 public struct ScoredConversation: Sendable {
     public var source: String
     public var record: ScoreRecord
-    public var expect: JSONValue?
+    /// The conversation's `expect` and `todo` fields, when it has either.
+    public var annotations: JSONObject?
+
+    public init(source: String, record: ScoreRecord, annotations: JSONObject? = nil) {
+        self.source = source
+        self.record = record
+        self.annotations = annotations
+    }
 }
 
 /// `verdict score` JSON Lines (SPEC §6).

@@ -86,8 +86,15 @@ public struct Scorer {
                 return ScoredConversation(source: raw.source,
                                           record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
             case let .success((conversation, object)):
+                var annotations: JSONObject?
+                for key in ["expect", "todo"] {
+                    if let value = object[key] {
+                        if annotations == nil { annotations = JSONObject() }
+                        annotations![key] = value
+                    }
+                }
                 return ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)),
-                                          expect: object["expect"])
+                                          annotations: annotations)
             }
         }
     }

@@ -1,5 +1,7 @@
 /// `verdict test`: compares each fixture's `"expect": {"Metric": value}` with what the rules
 /// give, prints every mismatch, and keeps one test case per fixture and metric for JUnit.
+/// `"todo": {"Metric": value}` records a known gap: the value the metric should get once the
+/// rules handle the case. A todo is reported but neither passes nor fails.
 public struct FixtureCheck: ResultSink {
     public struct TestCase: Sendable, Equatable {
         /// The fixture's source (`file`, `file:line` or `file:N`).
@@ -7,14 +9,16 @@ public struct FixtureCheck: ResultSink {
         public var id: String?
         /// The metric, or nil when the fixture itself could not be checked.
         public var metric: String?
-        /// nil when the case passed.
+        /// Why the case failed (for a todo: how far the rules are from it); nil when it holds.
         public var failure: String?
+        /// A known gap from `todo`, not an expectation.
+        public var isTodo = false
     }
 
     private let rules: RuleSet
     private let report: ByteOutput
     public private(set) var cases: [TestCase] = []
-    /// Fixtures that carried no `expect`.
+    /// Fixtures that carried neither `expect` nor `todo`.
     public private(set) var withoutExpectations: [String] = []
 
     public init(rules: RuleSet, report: ByteOutput) {
@@ -22,84 +26,84 @@ public struct FixtureCheck: ResultSink {
         self.report = report
     }
 
-    public var passed: Int { cases.filter { $0.failure == nil }.count }
-    public var failed: Int { cases.count - passed }
+    public var passed: Int { cases.filter { !$0.isTodo && $0.failure == nil }.count }
+    public var failed: Int { cases.filter { !$0.isTodo && $0.failure != nil }.count }
+    public var todos: Int { cases.filter(\.isTodo).count }
 
     public mutating func write(_ item: ScoredConversation) {
         switch item.record {
         case let .unreadable(source, id, message):
-            fail(TestCase(source: source, id: id, metric: nil, failure: "cannot read fixture: \(message)"))
+            record(TestCase(source: source, id: id, metric: nil, failure: "cannot read fixture: \(message)"))
         case let .scored(result):
-            guard let expect = item.expect, expect != .null else {
-                withoutExpectations.append(item.source)
-                return
+            let groups = [("expect", false), ("todo", true)].compactMap { key, isTodo in
+                item.annotations?[key].flatMap { $0 == .null ? nil : (key, $0, isTodo) }
             }
-            guard case let .object(expectations) = expect else {
-                fail(TestCase(source: item.source, id: result.id, metric: nil,
-                              failure: "`expect` must be an object from metric names to expected values"))
-                return
-            }
-            for (name, expected) in expectations.pairs {
-                check(name: name, expected: expected, result: result, source: item.source)
+            if groups.isEmpty { withoutExpectations.append(item.source) }
+            for (key, value, isTodo) in groups {
+                guard case let .object(expectations) = value else {
+                    record(TestCase(source: item.source, id: result.id, metric: nil,
+                                    failure: "`\(key)` must be an object from metric names to expected values"))
+                    continue
+                }
+                for (name, expected) in expectations.pairs {
+                    var testCase = TestCase(source: item.source, id: result.id, metric: name, isTodo: isTodo)
+                    testCase.failure = mismatch(name: name, expected: expected, result: result)
+                    record(testCase)
+                }
             }
         }
     }
 
-    private mutating func check(name: String, expected: JSONValue, result: ConversationResult, source: String) {
-        var testCase = TestCase(source: source, id: result.id, metric: name, failure: nil)
+    /// Why `expected` does not hold for metric `name`, or nil when it does.
+    private func mismatch(name: String, expected: JSONValue, result: ConversationResult) -> String? {
         guard let m = rules.metrics.firstIndex(where: { $0.name.isExactly(name) }) else {
-            let names = rules.metrics.map(\.name)
-            let hint = Suggestion.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-            testCase.failure = "expects metric '\(name)', which no rule file defines\(hint)"
-            fail(testCase)
-            return
+            let hint = Suggestion.closest(to: name, in: rules.metrics.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+            return "expects metric '\(name)', which no rule file defines\(hint)"
         }
         let actual = result.metrics[m]
-        let matches: Bool
         let wanted: String
         switch expected {
         case let .bool(b):
             wanted = b ? "true" : "false"
-            matches = actual.status == .ok && actual.value == .bool(b)
+            if actual.status == .ok && actual.value == .bool(b) { return nil }
         case let .string(s):
             wanted = s
             let isStatus = MetricResult.Status(rawValue: s).map { $0 == actual.status } ?? false
-            let isLabel = actual.status == .ok && actual.value == .label(s)
-            matches = isStatus || isLabel
+            if isStatus || (actual.status == .ok && actual.value == .label(s)) { return nil }
         default:
-            testCase.failure = "expected value for '\(name)' must be true, false, a label or a status name"
-            fail(testCase)
-            return
+            return "expected value for '\(name)' must be true, false, a label or a status name"
         }
-        if matches {
-            cases.append(testCase)
-            return
-        }
-        var got = actual.display
-        if actual.status == .ok { got += " (status ok)" }
-        var detail = "expected \(wanted), got \(got)"
+        var detail = "expected \(wanted), got \(actual.display)"
+        if actual.status == .ok { detail += " (status ok)" }
         detail += "; triggered at " + (actual.triggeredAt.map(String.init) ?? "-")
         detail += ", evidence [" + actual.evidence.map(String.init).joined(separator: ", ") + "]"
         if let e = actual.error { detail += ", error: \(e)" }
-        testCase.failure = detail
-        fail(testCase)
+        return detail
     }
 
-    private mutating func fail(_ testCase: TestCase) {
+    private mutating func record(_ testCase: TestCase) {
         cases.append(testCase)
-        var line = "FAIL \(testCase.source)"
+        let label: String
+        if testCase.isTodo {
+            label = testCase.failure == nil ? "TODO PASSES" : "TODO"
+        } else {
+            guard testCase.failure != nil else { return }
+            label = "FAIL"
+        }
+        var line = "\(label) \(testCase.source)"
         if let id = testCase.id { line += " id '\(id)'" }
         if let metric = testCase.metric { line += " metric '\(metric)'" }
-        line += ": \(testCase.failure ?? "")\n"
+        line += ": " + (testCase.failure ?? "now holds; move it from todo to expect") + "\n"
         report.write(line)
     }
 
     public mutating func finish() throws {
+        if todos > 0 { report.write("\(todos) todo\n") }
         report.write("\(passed) passed, \(failed) failed\n")
         try report.flush()
     }
 
-    /// JUnit XML with one test case per fixture and metric.
+    /// JUnit XML with one test case per fixture and metric; todos are reported as skipped.
     public func junit() -> String {
         func escape(_ s: String) -> String {
             var out = ""
@@ -118,12 +122,15 @@ public struct FixtureCheck: ResultSink {
             return out
         }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites tests=\"\(cases.count)\" failures=\"\(failed)\">\n"
-        xml += "  <testsuite name=\"verdict test\" tests=\"\(cases.count)\" failures=\"\(failed)\">\n"
+        let counts = "tests=\"\(cases.count)\" failures=\"\(failed)\" skipped=\"\(todos)\""
+        xml += "<testsuites \(counts)>\n"
+        xml += "  <testsuite name=\"verdict test\" \(counts)>\n"
         for c in cases {
             let name = [c.id, c.metric].compactMap { $0 }.joined(separator: " / ")
             xml += "    <testcase classname=\"\(escape(c.source))\" name=\"\(escape(name.isEmpty ? c.source : name))\""
-            if let failure = c.failure {
+            if c.isTodo {
+                xml += ">\n      <skipped message=\"todo: \(escape(c.failure ?? "now holds"))\"/>\n    </testcase>\n"
+            } else if let failure = c.failure {
                 xml += ">\n      <failure message=\"\(escape(failure))\"/>\n    </testcase>\n"
             } else {
                 xml += "/>\n"
