@@ -156,6 +156,23 @@ struct EvaluationTests {
         #expect(r.metrics[1] == MetricResult(status: .ok, value: .bool(true), triggeredAt: 0, evidence: [0]))
     }
 
+    @Test("an enter_when that hits the match limit errs only the metrics that read flows")
+    func flowFailure() throws {
+        let yaml = """
+        flows: {Slow: {enter_when: {user: '(a+)+$'}}}
+        metrics:
+          - {name: in flow, type: boolean, definition: d, when: {user: a, in_flow: Slow}}
+          - {name: entered, type: boolean, definition: d, applies_when: {flow: Slow}, when: {user: a}}
+          - {name: plain, type: boolean, definition: d, when: {user: a}}
+          - {name: later, type: boolean, definition: d, active_from: '2030-01-01', when: {flow: Slow}}
+        """
+        let text = String(repeating: "a", count: 40) + "b"
+        let json = #"{"id": "c", "started_at": "2026-01-01T00:00:00Z", "events": [{"type": "user", "text": "\#(text)"}]}"#
+        let r = try Support.score(yaml, json)
+        #expect(r.metrics.map(\.status) == [.error, .error, .ok, .inactive])
+        #expect(r.metrics[0].error?.hasPrefix("flow 'Slow' enter_when: pattern '(a+)+$' stopped on event 0") == true)
+    }
+
     @Test("logged metrics keep the order of first write and list repeated names")
     func logged() throws {
         let r = try Support.score("", Support.events("""

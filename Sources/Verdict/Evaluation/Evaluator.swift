@@ -26,11 +26,7 @@ public final class Evaluator {
         var results: [MetricResult] = []
         results.reserveCapacity(rules.metrics.count)
         for (m, metric) in rules.metrics.enumerated() {
-            if metricUsesFlows[m], let failure = replay.failure {
-                results.append(MetricResult(status: .error, error: failure))
-                continue
-            }
-            results.append(evaluate(metric))
+            results.append(evaluate(metric, flowFailure: metricUsesFlows[m] ? replay.failure : nil))
         }
         var logged: [(name: String, values: [JSONValue])] = []
         var position: [String: Int] = [:]
@@ -71,10 +67,12 @@ public final class Evaluator {
     /// The flow record of the conversation last loaded.
     var flowReplay: FlowReplay { replay! }
 
-    func evaluate(_ metric: Metric) -> MetricResult {
+    /// `flowFailure`: why the flow state this metric reads could not be computed, if so.
+    func evaluate(_ metric: Metric, flowFailure: String? = nil) -> MetricResult {
         if let from = metric.activeFrom, let started = conversation.startedAt, from > started {
             return MetricResult(status: .inactive)
         }
+        if let flowFailure { return MetricResult(status: .error, error: flowFailure) }
         var triggeredAt: Int?
         do {
             let k: Int
