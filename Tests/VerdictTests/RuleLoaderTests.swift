@@ -64,6 +64,10 @@ struct RuleLoaderTests {
          "test.yaml:2:1: error: invalid YAML: found character that cannot start any token (while scanning for the next token)"),
         ("metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when: {said: a}\n  - name: m\n    type: boolean\n    definition: d\n    when: {said: b}\n",
          "test.yaml:6:11: error: metric 'm' is defined twice (first at test.yaml:2:11)"),
+        ("metrics:\n  - name: m\n    type: categorical\n    definition: d\n    labels:\n      - {label: null, when: {said: a}}\n",
+         "test.yaml:6:9: error: metric 'm': each label needs 'label'"),
+        ("metrics:\n  - name: m\n    type: categorical\n    definition: d\n    labels:\n      - {label: x}\n",
+         "test.yaml:6:9: error: metric 'm': label 'x' needs 'when'"),
         ("metrics:\n  - name: yes\n    type: boolean\n    definition: d\n    when: {said: a}\n",
          "test.yaml:2:11: error: 'name' must be a string, found bool 'yes' (quote it)"),
     ]

@@ -280,7 +280,11 @@ final class RuleBuilder {
                 fail(node, "\(place.name) is categorical and needs 'labels'")
             }
         }
-        guard errors.count == errorCount, let body else { return }
+        guard errors.count == errorCount, let body else {
+            // Every path that leaves the body unread reports why; this guards against a silent drop.
+            if errors.count == errorCount { fail(node, "\(place.name) could not be read") }
+            return
+        }
         metrics.append(Metric(name: name, definition: definition, appliesWhen: appliesWhen, scope: scope,
                               activeFrom: activeFrom, body: body, location: location(node)))
     }
@@ -300,17 +304,17 @@ final class RuleBuilder {
             }
             var name: String?
             var when: Condition?
-            var sawWhen = false
+            var sawLabel = false, sawWhen = false
             for (k, v) in mapping {
                 guard let kn = keyName(k) else { ok = false; continue }
                 if isNull(v) { continue }
                 switch kn {
-                case "label": name = string(v, what: "'label'")
+                case "label": sawLabel = true; name = string(v, what: "'label'")
                 case "when": sawWhen = true; when = readCondition(v, place: place)
                 default: fail(k, Suggestion.unknownKey(kn, expected: RuleKeys.label)); ok = false
                 }
             }
-            if name == nil, mapping.keys.allSatisfy({ self.keyName($0) != "label" }) { fail(item, "\(place.name): a label needs 'label'") }
+            if !sawLabel { fail(item, "\(place.name): each label needs 'label'") }
             if !sawWhen { fail(item, "\(place.name): label '\(name ?? "?")' needs 'when'") }
             if let name, let when { labels.append(Label(label: name, when: when)) } else { ok = false }
         }
