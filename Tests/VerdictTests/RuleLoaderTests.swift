@@ -96,6 +96,27 @@ struct RuleLoaderTests {
         #expect(Support.ruleErrors(yaml).count == 2)
     }
 
+    @Test("YAML merge keys share fields between metrics; what a metric writes itself wins")
+    func mergeKeys() throws {
+        let rules = try Support.rules("""
+        metrics:
+          - &booking
+            name: A
+            type: boolean
+            definition: d
+            applies_when: {flow: Booking}
+            when: {said: hi}
+          - <<: *booking
+            name: B
+          - <<: [{name: C, scope: conversation}, *booking]
+        """)
+        #expect(rules.metrics.map(\.name) == ["A", "B", "C"])
+        #expect(rules.metrics.map(\.scope) == [.afterTrigger, .afterTrigger, .conversation])
+        #expect(rules.metrics.allSatisfy { $0.appliesWhen != nil })
+        #expect(Support.ruleErrors("metrics:\n  - <<: 5\n    name: D\n").contains(
+            "test.yaml:2:9: error: a merge key ('<<') takes a mapping or a list of mappings"))
+    }
+
     @Test("an empty file declares nothing; version and nulls are optional")
     func empty() throws {
         #expect(try Support.rules("").metrics.isEmpty)

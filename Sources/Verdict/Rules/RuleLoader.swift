@@ -98,7 +98,9 @@ final class RuleBuilder {
                 let kb = (fileOrder[b.element.location.file] ?? -1, b.element.location.line, b.element.location.column, b.offset)
                 return ka < kb
             }
-            throw RuleErrors(errors: sorted.map(\.element))
+            // A node read twice (a merged mapping, say) reports its error once.
+            var seen = Set<String>()
+            throw RuleErrors(errors: sorted.map(\.element).filter { seen.insert($0.description).inserted })
         }
         return RuleSet(flows: flows, metrics: metrics, files: files, leafCount: nextLeafID)
     }
@@ -117,7 +119,7 @@ final class RuleBuilder {
             return
         }
         guard let root, !isNull(root) else { return }
-        guard let top = root.mapping else {
+        guard let top = pairs(root) else {
             fail(root, "a rule file must be a mapping with 'version', 'flows' and 'metrics'")
             return
         }
@@ -139,7 +141,7 @@ final class RuleBuilder {
     // MARK: Flows and metrics
 
     private func readFlows(_ node: Node) {
-        guard let mapping = node.mapping else {
+        guard let mapping = pairs(node) else {
             fail(node, "'flows' must be a mapping from flow names to their 'enter_when'")
             return
         }
@@ -150,7 +152,7 @@ final class RuleBuilder {
                 continue
             }
             flowNames[name] = location(key)
-            guard let body = value.mapping else {
+            guard let body = pairs(value) else {
                 fail(value, "flow '\(name)' must be a mapping with 'enter_when'")
                 continue
             }
@@ -175,7 +177,7 @@ final class RuleBuilder {
 
     private func readEnterWhen(_ node: Node, flow: String) -> [Leaf]? {
         let place = Place.enterWhen(flow)
-        if let mapping = node.mapping, mapping.count == 1, let (k, v) = mapping.first, keyName(k) == "any" {
+        if let mapping = pairs(node), mapping.count == 1, let (k, v) = mapping.first, keyName(k) == "any" {
             guard let items = v.sequence, !items.isEmpty else {
                 fail(v, "\(place.name): 'any' needs a non-empty list of leaves")
                 return nil
@@ -199,7 +201,7 @@ final class RuleBuilder {
     }
 
     private func readMetric(_ node: Node) {
-        guard let mapping = node.mapping else {
+        guard let mapping = pairs(node) else {
             fail(node, "a metric must be a mapping with 'name', 'type', 'definition' and its conditions")
             return
         }
@@ -297,7 +299,7 @@ final class RuleBuilder {
         var labels: [Label] = []
         var ok = true
         for item in items {
-            guard let mapping = item.mapping else {
+            guard let mapping = pairs(item) else {
                 fail(item, "\(place.name): each label must be a mapping with 'label' and 'when'")
                 ok = false
                 continue
@@ -324,7 +326,7 @@ final class RuleBuilder {
     // MARK: Conditions
 
     private func readCondition(_ node: Node, place: Place) -> Condition? {
-        guard let mapping = node.mapping else {
+        guard let mapping = pairs(node) else {
             fail(node, "\(place.name): a condition must be a mapping with one kind (\(RuleKeys.leafKinds.joined(separator: ", ")), all, any, not or sequence)")
             return nil
         }
@@ -371,7 +373,7 @@ final class RuleBuilder {
     /// A condition that must be a leaf: in `enter_when` and inside `sequence`.
     private func readLeafOnly(_ node: Node, place: Place, inSequence: Bool) -> Leaf? {
         let where_ = inSequence ? "inside 'sequence'" : "in 'enter_when'"
-        guard let mapping = node.mapping else {
+        guard let mapping = pairs(node) else {
             fail(node, "\(place.name): \(where_) each item must be a leaf condition (a mapping such as {agent: PATTERN})")
             return nil
         }
@@ -386,7 +388,7 @@ final class RuleBuilder {
     }
 
     /// Finds the one kind key of a condition mapping; reports unknown keys, none or several kinds.
-    private func splitKind(_ mapping: Node.Mapping, node: Node, place: Place) -> (Node, Node, [(Node, Node)])? {
+    private func splitKind(_ mapping: [(Node, Node)], node: Node, place: Place) -> (Node, Node, [(Node, Node)])? {
         var kinds: [(Node, Node)] = []
         var rest: [(Node, Node)] = []
         var ok = true
@@ -541,7 +543,7 @@ final class RuleBuilder {
     }
 
     private func count(_ node: Node, place: Place) -> Leaf.Count? {
-        if let mapping = node.mapping {
+        if let mapping = pairs(node) {
             var c = Leaf.Count(atLeast: 0, atMost: nil)
             var ok = true
             for (k, v) in mapping {
@@ -572,8 +574,9 @@ final class RuleBuilder {
             return .equals(literal(node))
         case .sequence:
             return .equals(literal(node))
-        case let .mapping(mapping):
-            let names = mapping.keys.map { self.keyName($0) }
+        case .mapping:
+            let mapping = pairs(node) ?? []
+            let names = mapping.map { self.keyName($0.0) }
             guard names.allSatisfy({ $0 != nil }) else { return nil }
             let ops = names.filter { RuleKeys.operators.contains($0!) }
             if ops.isEmpty { return pathMatcher(node, place: place) }
@@ -628,7 +631,7 @@ final class RuleBuilder {
 
     /// A mapping read as paths whatever its keys (so `args: {regex: x}` names an argument).
     private func pathMatcher(_ node: Node, place: Place) -> Matcher? {
-        guard let mapping = node.mapping else { return nil }
+        guard let mapping = pairs(node) else { return nil }
         var entries: [(path: [String], matcher: Matcher)] = []
         var ok = true
         for (k, v) in mapping {
@@ -689,6 +692,35 @@ final class RuleBuilder {
             fail(node, "\(place.name): pattern '\(text)' does not compile: \(error.message) at offset \(error.offset)")
             return nil
         }
+    }
+
+    /// A mapping's pairs with YAML merge keys (`<<: *defaults`, or a list of them) expanded:
+    /// keys written in the mapping win over merged ones, and earlier merged mappings over later.
+    /// nil when the node is not a mapping.
+    private func pairs(_ node: Node, depth: Int = 0) -> [(Node, Node)]? {
+        guard let mapping = node.mapping else { return nil }
+        var own: [(Node, Node)] = []
+        var merged: [(Node, Node)] = []
+        for (k, v) in mapping {
+            guard k.tagName == .merge else {
+                own.append((k, v))
+                continue
+            }
+            let sources = v.mapping != nil ? [v] : (v.sequence.map(Array.init) ?? [v])
+            for source in sources {
+                guard depth < 32, let inner = pairs(source, depth: depth + 1) else {
+                    fail(source, "a merge key ('<<') takes a mapping or a list of mappings")
+                    continue
+                }
+                merged += inner
+            }
+        }
+        var seen = Set(own.compactMap { $0.0.scalar?.string })
+        var result = own
+        for (k, v) in merged where seen.insert(k.scalar?.string ?? "").inserted {
+            result.append((k, v))
+        }
+        return result
     }
 
     private func keyName(_ node: Node) -> String? {
