@@ -52,7 +52,11 @@ public struct Scorer {
             if jobs == 1 || work.count == 1 {
                 for i in work.indices { process(i) }
             } else {
-                DispatchQueue.concurrentPerform(iterations: work.count, execute: process)
+                // At most `jobs` workers, each taking the next batch until none is left.
+                let queue = WorkQueue(count: work.count)
+                DispatchQueue.concurrentPerform(iterations: min(jobs, work.count)) { _ in
+                    while let i = queue.next() { process(i) }
+                }
             }
             for batch in results.all() {
                 for item in batch {
@@ -110,6 +114,23 @@ public struct Scorer {
                                           annotations: annotations)
             }
         }
+    }
+}
+
+/// Hands out the indices 0..<count, each once, to whichever thread asks next.
+final class WorkQueue: @unchecked Sendable {
+    private let count: Int
+    private var position = 0
+    private let lock = NSLock()
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard position < count else { return nil }
+        position += 1
+        return position - 1
     }
 }
 
