@@ -5,6 +5,8 @@ public final class Evaluator {
     private let scratch: MatchScratch
     /// Whether each metric reads flow state (a `flow` leaf or `in_flow`).
     private let metricUsesFlows: [Bool]
+    /// The leaves of each metric's `applies_when`, gathered once.
+    private let triggerLeaves: [[Leaf]]
 
     // Per-conversation state.
     private var conversation = Conversation(id: "", events: [])
@@ -17,6 +19,7 @@ public final class Evaluator {
         self.rules = rules
         scratch = MatchScratch(matchLimit: matchLimit)
         metricUsesFlows = rules.metrics.map { m in m.conditions.contains { $0.leaves.contains(where: \.usesFlows) } }
+        triggerLeaves = rules.metrics.map { $0.appliesWhen?.leaves ?? [] }
     }
 
     /// Scores one conversation against every metric, in rule order.
@@ -26,7 +29,7 @@ public final class Evaluator {
         var results: [MetricResult] = []
         results.reserveCapacity(rules.metrics.count)
         for (m, metric) in rules.metrics.enumerated() {
-            results.append(evaluate(metric, flowFailure: metricUsesFlows[m] ? replay.failure : nil))
+            results.append(evaluate(metric, triggerLeaves: triggerLeaves[m], flowFailure: metricUsesFlows[m] ? replay.failure : nil))
         }
         var logged: [(name: String, values: [JSONValue])] = []
         var position: [String: Int] = [:]
@@ -68,7 +71,7 @@ public final class Evaluator {
     var flowReplay: FlowReplay { replay! }
 
     /// `flowFailure`: why the flow state this metric reads could not be computed, if so.
-    func evaluate(_ metric: Metric, flowFailure: String? = nil) -> MetricResult {
+    func evaluate(_ metric: Metric, triggerLeaves: [Leaf]? = nil, flowFailure: String? = nil) -> MetricResult {
         if let from = metric.activeFrom, let started = conversation.startedAt, from > started {
             return MetricResult(status: .inactive)
         }
@@ -77,7 +80,9 @@ public final class Evaluator {
         do {
             let k: Int
             if let applies = metric.appliesWhen {
-                guard let found = try trigger(applies) else { return MetricResult(status: .notApplicable) }
+                guard let found = try trigger(applies, leaves: triggerLeaves ?? applies.leaves) else {
+                    return MetricResult(status: .notApplicable)
+                }
                 k = found
             } else {
                 k = 0
@@ -113,8 +118,8 @@ public final class Evaluator {
     /// The smallest k such that `condition`, seeing only events 0...k, holds. Each step matches
     /// every leaf on event k (so the same events are examined as when evaluating every prefix
     /// in turn), keeps running hit counts, and decides the prefix from them.
-    func trigger(_ condition: Condition) throws(LocatedMatchLimit) -> Int? {
-        let leaves = condition.leaves
+    func trigger(_ condition: Condition, leaves: [Leaf]? = nil) throws(LocatedMatchLimit) -> Int? {
+        let leaves = leaves ?? condition.leaves
         if prefixCounts.count < rules.leafCount { prefixCounts = Array(repeating: 0, count: rules.leafCount) }
         for leaf in leaves { prefixCounts[leaf.id] = 0 }
         for k in 0..<eventCount {

@@ -302,6 +302,13 @@ public struct JSONParser {
     }
 
     private func decodeUTF8(_ raw: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONSyntaxError) -> String {
+        // Most text is ASCII, which is valid UTF-8 as it stands: skip the general validator.
+        var ascii = true
+        for byte in raw where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: raw, as: UTF8.self) }
         if let s = String(validating: raw, as: UTF8.self) { return s }
         throw JSONSyntaxError(message: "invalid UTF-8 in a string", offset: start)
     }
