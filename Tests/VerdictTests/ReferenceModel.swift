@@ -1,0 +1,202 @@
+@testable import Verdict
+
+/// A literal, slow reading of SPEC §3–§5, kept deliberately independent of `Evaluator` and
+/// `FlowReplay`: every prefix is evaluated for the trigger, sequences are searched exhaustively,
+/// matchers are interpreted afresh. Differential tests hold the fast engine to it.
+struct ReferenceModel {
+    let rules: RuleSet
+    let scratch = MatchScratch()
+
+    struct Outcome: Equatable, CustomStringConvertible {
+        var status: MetricResult.Status
+        var value: MetricResult.Value?
+        var triggeredAt: Int?
+        var description: String { "\(status.rawValue) \(value.map { "\($0)" } ?? "null") @\(triggeredAt.map(String.init) ?? "null")" }
+    }
+
+    struct Failed: Error {}
+
+    func evaluate(_ c: Conversation) -> (metrics: [Outcome], flows: [String]) {
+        let n = c.events.count
+        // Flow entries: explicit flow events, then declared flows in declaration order.
+        var entries: [[(flow: String, step: String?, derived: Bool)]] = Array(repeating: [], count: n)
+        for i in 0..<n where c.events[i].kind == .flow {
+            entries[i].append((c.events[i].name!, c.events[i].step, false))
+        }
+        for flow in rules.flows {
+            for i in 0..<n where flow.enterWhen.contains(where: { (try? leafHit($0, i, c, current: [])) == true }) {
+                entries[i].append((flow.name, nil, true))
+            }
+        }
+        var current: [String?] = []
+        var latest: String?
+        var order: [String] = []
+        for i in 0..<n {
+            for e in entries[i] {
+                latest = e.flow
+                if !order.contains(e.flow) { order.append(e.flow) }
+            }
+            current.append(latest)
+        }
+        let world = World(c: c, entries: entries, current: current)
+        return (rules.metrics.map { evaluate($0, world) }, order)
+    }
+
+    struct World {
+        let c: Conversation
+        let entries: [[(flow: String, step: String?, derived: Bool)]]
+        let current: [String?]
+    }
+
+    func evaluate(_ m: Metric, _ w: World) -> Outcome {
+        if let from = m.activeFrom, let started = w.c.startedAt, started < from {
+            return Outcome(status: .inactive)
+        }
+        do {
+            let n = w.c.events.count
+            var k: Int?
+            if let applies = m.appliesWhen {
+                for end in 0..<n where try holds(applies, 0, end, w) {
+                    k = end
+                    break
+                }
+                if k == nil { return Outcome(status: .notApplicable) }
+            } else {
+                k = 0
+            }
+            let lower = m.scope == .conversation ? 0 : k!
+            switch m.body {
+            case let .boolean(when):
+                return Outcome(status: .ok, value: .bool(try holds(when, lower, n - 1, w)), triggeredAt: k)
+            case let .categorical(labels, otherwise):
+                for label in labels where try holds(label.when, lower, n - 1, w) {
+                    return Outcome(status: .ok, value: .label(label.label), triggeredAt: k)
+                }
+                if let otherwise { return Outcome(status: .ok, value: .label(otherwise), triggeredAt: k) }
+                return Outcome(status: .unmatched, triggeredAt: k)
+            }
+        } catch {
+            return Outcome(status: .error)
+        }
+    }
+
+    func holds(_ cond: Condition, _ lo: Int, _ hi: Int, _ w: World) throws -> Bool {
+        switch cond {
+        case let .leaf(leaf):
+            let count = try hits(leaf, lo, hi, w).count
+            guard let c = leaf.count else { return count > 0 }
+            return count >= c.atLeast && (c.atMost == nil || count <= c.atMost!)
+        case let .all(parts):
+            var result = true
+            for p in parts where try !holds(p, lo, hi, w) { result = false }
+            return result
+        case let .any(parts):
+            var result = false
+            for p in parts where try holds(p, lo, hi, w) { result = true }
+            return result
+        case let .not(inner):
+            return try !holds(inner, lo, hi, w)
+        case let .sequence(leaves, within):
+            let lists = try leaves.map { try hits($0, lo, hi, w) }
+            // Every chain, exhaustively.
+            func search(_ level: Int, after: Int, first: Int?) -> Bool {
+                if level == lists.count { return true }
+                for h in lists[level] where h > after {
+                    let start = first ?? h
+                    if level == lists.count - 1 {
+                        if within == nil || w.c.turns[h] - w.c.turns[start] <= within! { return true }
+                    } else if search(level + 1, after: h, first: start) {
+                        return true
+                    }
+                }
+                return false
+            }
+            return search(0, after: -1, first: nil)
+        }
+    }
+
+    func hits(_ leaf: Leaf, _ lo: Int, _ hi: Int, _ w: World) throws -> [Int] {
+        guard lo <= hi else { return [] }
+        return try (lo...hi).filter { try leafHit(leaf, $0, w.c, current: w.current, entries: w.entries) }
+    }
+
+    func leafHit(_ leaf: Leaf, _ i: Int, _ c: Conversation, current: [String?],
+                 entries: [[(flow: String, step: String?, derived: Bool)]] = []) throws -> Bool {
+        let e = c.events[i]
+        var ok: Bool
+        switch leaf.kind {
+        case let .user(p): ok = try e.kind == .user && p.matches(e.text!, using: scratch)
+        case let .agent(p): ok = try e.kind == .agent && p.matches(e.text!, using: scratch)
+        case let .said(p): ok = try (e.kind == .user || e.kind == .agent) && p.matches(e.text!, using: scratch)
+        case let .intent(name): ok = e.kind == .user && e.intents.contains { Array($0.utf8) == Array(name.utf8) }
+        case let .function(name, args, result, failed):
+            ok = e.kind == .function && Array(e.name!.utf8) == Array(name.utf8)
+            if ok, let failed { ok = (e.error != nil) == failed }
+            if ok, let args { ok = try matches(args, e.args) }
+            if ok, let result { ok = try matches(result, e.result) }
+        case let .flow(name, step):
+            ok = entries.indices.contains(i) && entries[i].contains { $0.flow == name && (step == nil || (!$0.derived && $0.step == step)) }
+        case let .metric(name, value):
+            ok = e.kind == .metric && e.name! == name
+            if ok, let value { ok = try matches(value, e.value) }
+        case let .state(name, value):
+            ok = e.kind == .state && e.name! == name
+            if ok, let value { ok = try matches(value, e.value) }
+        case let .handoff(p):
+            ok = e.kind == .handoff
+            if ok, let p { ok = try p.matches(e.destination ?? "", using: scratch) }
+        }
+        if let flow = leaf.inFlow, current.indices.contains(i) { ok = ok && current[i] == flow }
+        if let t = leaf.turns { ok = ok && Double(c.turns[i]) >= t.lower && Double(c.turns[i]) <= (t.upper ?? .infinity) }
+        if let s = leaf.seconds { ok = ok && e.at != nil && e.at! >= s.lower && e.at! <= (s.upper ?? .infinity) }
+        return ok
+    }
+
+    /// SPEC §3 matchers, read afresh.
+    func matches(_ m: Matcher, _ v: JSONValue?) throws -> Bool {
+        switch m {
+        case let .equals(x):
+            return v.map { same($0, x) } ?? false
+        case let .paths(entries):
+            return try entries.allSatisfy { entry in
+                var cur = v
+                for seg in entry.path {
+                    switch cur {
+                    case let .object(o)?: cur = o.pairs.last(where: { $0.key == seg })?.value
+                    case let .array(a)?: cur = Int(seg).flatMap { seg.allSatisfy(\.isASCII) && seg.allSatisfy(\.isNumber) && $0 < a.count ? a[$0] : nil }
+                    default: cur = nil
+                    }
+                }
+                return try matches(entry.matcher, cur)
+            }
+        case let .operators(ops):
+            return try ops.allSatisfy { op in
+                switch op {
+                case let .exists(b): return (v != nil) == b
+                case let .not(inner): return try !matches(inner, v)
+                case let .regex(p):
+                    if case let .string(s)? = v { return try p.matches(s, using: scratch) }
+                    return false
+                case let .oneOf(list): return v.map { value in list.contains { same(value, $0) } } ?? false
+                case let .greaterThan(n): return v?.numberValue.map { $0 > n } ?? false
+                case let .greaterOrEqual(n): return v?.numberValue.map { $0 >= n } ?? false
+                case let .lessThan(n): return v?.numberValue.map { $0 < n } ?? false
+                case let .lessOrEqual(n): return v?.numberValue.map { $0 <= n } ?? false
+                }
+            }
+        }
+    }
+
+    func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.number(x, _), .number(y, _)): return x == y
+        case let (.string(x), .string(y)): return Array(x.unicodeScalars) == Array(y.unicodeScalars)
+        case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+        case let (.object(x), .object(y)):
+            return x.count == y.count && x.pairs.allSatisfy { p in y.pairs.contains { $0.key == p.key && same($0.value, p.value) } }
+        default: return false
+        }
+    }
+}
