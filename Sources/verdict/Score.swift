@@ -42,6 +42,10 @@ struct Score: ParsableCommand {
         for id in summary.duplicateIDs {
             printError("warning: conversation id '\(id)' occurs more than once; every occurrence was scored")
         }
-        if summary.unreadable > 0 { throw ExitCode(3) }
+        if summary.unreadable > 0 {
+            let total = summary.scored + summary.unreadable
+            printError("verdict: \(summary.unreadable) of \(total) \(total == 1 ? "conversation" : "conversations") could not be read; each has an error line")
+            throw ExitCode(3)
+        }
     }
 }

@@ -48,6 +48,7 @@ struct CLITests {
         #expect(lines[1].hasPrefix(#"{"id":"a","#))
         #expect(lines[3] == #"{"source":"calls.jsonl:4","id":"c","error":"event 0: `text` must be a string"}"#)
         #expect(lines[4] == #"{"source":"missing.jsonl","id":null,"error":"cannot read: no such file or directory"}"#)
+        #expect(run.stderr == "verdict: 3 of 5 conversations could not be read; each has an error line\n")
     }
 
     @Test("rule errors: file:line:column on stderr, nothing on stdout, exit 2, input never read")
