@@ -1,0 +1,140 @@
+/// Seeded random rule sets and conversations for the property and differential tests.
+
+/// A small deterministic generator (SplitMix64), so the random cases are the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random conditions and conversations from a small vocabulary, so that conditions often hold.
+struct RandomCases {
+    var rng: SeededGenerator
+
+    mutating func pick<T>(_ options: [T]) -> T { options[Int.random(in: 0..<options.count, using: &rng)] }
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+
+    mutating func event() -> String {
+        switch Int.random(in: 0..<7, using: &rng) {
+        case 0, 1: return #"{"type": "user", "text": "\#(pick(["yes", "book a room", "card 4242", "no thanks"]))", "intents": ["\#(pick(["book", "deny", "pay"]))"], "at": \#(Int.random(in: 0..<30, using: &rng))}"#
+        case 2, 3: return #"{"type": "agent", "text": "\#(pick(["hello", "confirmed", "card number?", "sorry"]))"}"#
+        case 4: return #"{"type": "function", "name": "\#(pick(["f", "g"]))", "result": {"ok": \#(pick(["true", "false"]))}}"#
+        case 5: return #"{"type": "flow", "flow": "\#(pick(["F", "G"]))"}"#
+        default: return #"{"type": "metric", "name": "M", "value": \#(Int.random(in: 1...3, using: &rng))}"#
+        }
+    }
+
+    mutating func leaf(inSequence: Bool = false) -> String {
+        var parts: [String]
+        switch Int.random(in: 0..<7, using: &rng) {
+        case 0: parts = ["user: '\(pick(["yes", "book|card", "4242", "no"]))'"]
+        case 1: parts = ["agent: '\(pick(["hello", "confirmed", "card", "sorry"]))'"]
+        case 2: parts = ["said: '\(pick(["card", "o", "yes"]))'"]
+        case 3: parts = ["function: \(pick(["f", "g"]))"]; if chance(0.4) { parts.append("result: {ok: true}") }
+        case 4: parts = ["intent: \(pick(["book", "deny", "pay"]))"]
+        case 5: parts = ["flow: \(pick(["F", "G", "H"]))"]
+        default: parts = ["metric: M"]; if chance(0.5) { parts.append("value: {gte: \(Int.random(in: 1...3, using: &rng))}") }
+        }
+        if chance(0.2) { parts.append("in_flow: \(pick(["F", "G", "H"]))") }
+        if chance(0.2) { parts.append("turns: [\(Int.random(in: 0...3, using: &rng)), \(Int.random(in: 2...8, using: &rng))]") }
+        if chance(0.15) { parts.append("seconds: [\(Int.random(in: 0...20, using: &rng))]") }
+        if !inSequence, chance(0.35) {
+            parts.append(pick(["count: 2", "count: {at_most: 0}", "count: {at_most: 1}", "count: {at_least: 1, at_most: 2}", "count: 0"]))
+        }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+}
+
+extension RandomCases {
+    mutating func matcher(depth: Int = 0) -> String {
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0, 1, 2: return pick(["1", "5", "'5'", "true", "null", "paid", "3.5", "'00'"])
+        case 3: return pick(["[vip, new]", "[1, 2]", "[]"])
+        case 4, 5, 6:
+            var ops: [String] = []
+            for op in ["regex: '^p'", "in: [1, '5', null]", "exists: \(pick(["true", "false"]))", "gt: 1", "lte: 2.5"].shuffled(using: &rng).prefix(Int.random(in: 1...2, using: &rng)) {
+                ops.append(op)
+            }
+            if depth < 2, chance(0.3) { ops.append("not: \(matcher(depth: depth + 1))") }
+            return "{" + ops.joined(separator: ", ") + "}"
+        default:
+            if depth >= 2 { return "1" }
+            let path = pick(["ok", "code", "who.name", "items.0.q", "items.1", "0", "x.y"])
+            return "{'\(path)': \(matcher(depth: depth + 1))}"
+        }
+    }
+
+    mutating func richEvent(_ t: inout Double) -> String {
+        t += Double(Int.random(in: 0...40, using: &rng)) / 10
+        let at = chance(0.7) ? ", \"at\": \(t)" : ""
+        switch Int.random(in: 0..<12, using: &rng) {
+        case 0, 1, 2: return #"{"type": "user", "text": "\#(pick(["yes please", "book a room", "card 4242", "Zoë here", "cancel it", "no"]))", "intents": ["\#(pick(["book", "deny", "pay"]))"]\#(at)}"#
+        case 3, 4, 5: return #"{"type": "agent", "text": "\#(pick(["hello", "confirmed", "card number?", "sorry", "Olá"]))"\#(at)}"#
+        case 6, 7:
+            let result = pick([#", "result": {"ok": true, "code": "00"}"#, #", "result": {"ok": false, "code": 5}"#, #", "result": [1, 2]"#, #", "result": null"#, ""])
+            let args = pick([#", "args": {"who": {"name": "Zoë"}, "items": [{"q": 2}]}"#, #", "args": {"n": 1}"#, ""])
+            let error = chance(0.25) ? #", "error": "boom""# : ""
+            return #"{"type": "function", "name": "\#(pick(["f", "g"]))"\#(args)\#(result)\#(error)\#(at)}"#
+        case 8: return #"{"type": "flow", "flow": "\#(pick(["F", "G"]))"\#(chance(0.5) ? #", "step": "s1""# : "")\#(at)}"#
+        case 9: return #"{"type": "metric", "name": "M"\#(chance(0.8) ? ", \"value\": \(pick(["1", "2.0", "\"5\"", "true", "null", "\"paid\""]))" : "")\#(at)}"#
+        case 10: return #"{"type": "state", "key": "s"\#(chance(0.8) ? ", \"value\": \(pick(["1", "\"paid\"", "[\"vip\", \"new\"]", "{\"ok\": true}"]))" : "")}"#
+        default: return #"{"type": "handoff"\#(chance(0.6) ? #", "destination": "billing""# : "")\#(at)}"#
+        }
+    }
+
+    mutating func richLeaf(inSequence: Bool = false, inEnterWhen: Bool = false) -> String {
+        var base = leaf(inSequence: inSequence)
+        if inEnterWhen {
+            // enter_when takes no flow leaves, in_flow or count.
+            base = "{" + pick(["said: card", "intent: book", "function: f", "handoff: true", "agent: sorry", "metric: M"]) + (chance(0.3) ? ", turns: [2]" : "") + "}"
+            return base
+        }
+        switch Int.random(in: 0..<6, using: &rng) {
+        case 0: return "{function: \(pick(["f", "g"])), result: \(matcher())\(chance(0.3) ? ", failed: false" : "")}"
+        case 1: return "{function: f, args: {\(pick(["who.name", "items.0.q", "n", "missing"])): \(matcher(depth: 1))}}"
+        case 2: return "{metric: M, value: \(matcher())}"
+        case 3: return "{state: s, value: \(matcher())}"
+        case 4: return "{handoff: \(pick(["true", "bill", "'^$'"]))}"
+        default: return base
+        }
+    }
+
+    mutating func richCondition(depth: Int = 0) -> String {
+        if depth >= 3 || chance(0.45) { return richLeaf() }
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0: return "{all: [\((0..<Int.random(in: 1...3, using: &rng)).map { _ in richCondition(depth: depth + 1) }.joined(separator: ", "))]}"
+        case 1: return "{any: [\((0..<Int.random(in: 1...3, using: &rng)).map { _ in richCondition(depth: depth + 1) }.joined(separator: ", "))]}"
+        case 2: return "{not: \(richCondition(depth: depth + 1))}"
+        default:
+            let leaves = (0..<Int.random(in: 1...3, using: &rng)).map { _ in leaf(inSequence: true) }.joined(separator: ", ")
+            return "{sequence: [\(leaves)]\(chance(0.5) ? ", within_turns: \(Int.random(in: 0...4, using: &rng))" : "")}"
+        }
+    }
+
+    mutating func ruleSet() -> String {
+        var yaml = "flows:\n"
+        for flow in ["H", "G"] where chance(0.6) {
+            yaml += "  \(flow): {enter_when: \(chance(0.5) ? richLeaf(inEnterWhen: true) : "{any: [\(richLeaf(inEnterWhen: true)), \(richLeaf(inEnterWhen: true))]}")}\n"
+        }
+        yaml += "metrics:\n"
+        for m in 0..<8 {
+            yaml += "  - name: m\(m)\n    definition: d\n"
+            if chance(0.6) { yaml += "    applies_when: \(richCondition())\n" }
+            if chance(0.3) { yaml += "    scope: \(pick(["conversation", "after_trigger"]))\n" }
+            if chance(0.15) { yaml += "    active_from: '\(pick(["2026-03-10", "2026-03-15T10:00:00Z"]))'\n" }
+            if chance(0.5) {
+                yaml += "    type: boolean\n    when: \(richCondition())\n"
+            } else {
+                yaml += "    type: categorical\n    labels:\n"
+                for l in 0..<Int.random(in: 1...3, using: &rng) { yaml += "      - {label: l\(l), when: \(richCondition())}\n" }
+                if chance(0.5) { yaml += "    otherwise: other\n" }
+            }
+        }
+        return yaml
+    }
+}
