@@ -68,6 +68,10 @@ struct CLITests {
         let piped = try CLI.run(["score", "--rules", "rules.yaml", "-"], in: dir, stdin: Data(("\n" + good).utf8))
         #expect(piped.status == 0)
         #expect(piped.stdout.split(separator: "\n").count == 2)
+        // With no input named, a piped standard input is read, with sources "-:LINE".
+        let implicit = try CLI.run(["score", "--rules", "rules.yaml"], in: dir, stdin: Data("{\"id\": 1}\n".utf8))
+        #expect(implicit.status == 3)
+        #expect(implicit.stdout == #"{"source":"-:1","id":null,"error":"`id` must be a string"}"# + "\n")
         let csv = try CLI.run(["score", "--rules", "rules.yaml", "--format", "csv", "--output", "out.csv", "-"], in: dir,
                               stdin: Data((good + "\n[1]\n").utf8))
         #expect(csv.status == 3)
