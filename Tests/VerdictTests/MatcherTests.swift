@@ -68,7 +68,14 @@ struct MatcherTests {
         #expect(try Support.check("{function: f, result: {not: 1}}", events) == "true")
         #expect(try Support.check("{function: f, result: {exists: true}}", events) == "false")
         #expect(try Support.check("{function: f, result: {in: [null]}}", events) == "false")
-        #expect(try Support.check("{function: f, result: null}", events) == "false")
+    }
+
+    @Test("a YAML null is an absent key: `result: null` and `value: null` constrain nothing")
+    func nullIsAbsent() throws {
+        let events = #"{"type": "function", "name": "f", "result": 3}, {"type": "metric", "name": "M", "value": 2}"#
+        #expect(try Support.check("{function: f, result: null}", events) == "true")
+        #expect(try Support.check("{metric: M, value: null}", events) == "true")
+        #expect(try Support.check("{function: f, result: {in: [null]}}", events) == "false")
     }
 
     @Test("args is always a path mapping, even with operator-like keys")
@@ -82,7 +89,8 @@ struct MatcherTests {
     func metricValues() throws {
         let events = #"{"type": "metric", "name": "A"}, {"type": "metric", "name": "B", "value": null}"#
         #expect(try Support.check("{metric: A, value: {exists: false}}", events) == "true")
-        #expect(try Support.check("{metric: B, value: null}", events) == "true")
+        #expect(try Support.check("{metric: B, value: {in: [null]}}", events) == "true")
+        #expect(try Support.check("{metric: A, value: {in: [null]}}", events) == "false")
         #expect(try Support.check("{metric: B, value: {exists: true}}", events) == "true")
     }
 }

@@ -402,7 +402,9 @@ final class RuleBuilder {
             if RuleKeys.leafKinds.contains(kn) || RuleKeys.combinators.contains(kn) {
                 if isNull(v) { continue }
                 kinds.append((k, v))
-            } else if !isNull(v) || kn == "result" || kn == "value" {
+            } else if !isNull(v) {
+                // A YAML null is an absent key, for `result` and `value` too: null is the JSON
+                // null only inside a matcher (`result: {reason: null}`, `in: [null]`).
                 rest.append((k, v))
             }
         }
