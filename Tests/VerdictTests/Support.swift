@@ -75,7 +75,8 @@ enum CLI {
     }()
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL = Support.root, stdin: Data? = nil) throws -> Run {
+    static func run(_ arguments: [String], in directory: URL = Support.root, stdin: Data? = nil,
+                    executable: URL = CLI.binary, environment: [String: String] = [:]) throws -> Run {
         let scratch = try folder([:])
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
@@ -84,8 +85,11 @@ enum CLI {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
@@ -95,6 +99,23 @@ enum CLI {
         return Run(status: process.terminationStatus,
                    stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                    stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// Runs a shell script with `$VERDICT` set to the binary, for pipes and closed descriptors.
+    static func shell(_ script: String, in directory: URL) throws -> Run {
+        try run(["-c", script], in: directory, executable: URL(fileURLWithPath: "/bin/sh"),
+                environment: ["VERDICT": binary.path])
+    }
+
+    /// A fresh temporary folder holding the given files (relative path → bytes).
+    static func folder(bytes files: [String: [UInt8]]) throws -> URL {
+        let dir = try folder([:])
+        for (path, contents) in files {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(contents).write(to: url)
+        }
+        return dir
     }
 
     /// A fresh temporary folder holding the given files (relative path → contents).

@@ -45,7 +45,7 @@ public enum FileWalker {
         var visited: Set<[UInt64]> = [[UInt64(st.st_dev), UInt64(st.st_ino)]]
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         guard let top = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-            return .failure(Problem(path: path, message: "cannot list folder: permission denied"))
+            return .failure(Problem(path: path, message: "permission denied"))
         }
         collect(base: base, relative: "", names: top, extensions: extensions, visited: &visited, into: &found)
         found.sort { $0.relative.lexicographicallyPrecedes($1.relative) }
@@ -73,7 +73,7 @@ public enum FileWalker {
                 }
                 visited.insert(key)
                 guard let children = try? FileManager.default.contentsOfDirectory(atPath: full) else {
-                    found.append((Array(rel.utf8), .unreadable(path: full, message: "cannot list folder: permission denied")))
+                    found.append((Array(rel.utf8), .unreadable(path: full, message: "permission denied")))
                     continue
                 }
                 collect(base: base, relative: rel, names: children, extensions: extensions, visited: &visited, into: &found)

@@ -10,6 +10,11 @@ public struct RawRecord: Sendable {
 
     public var source: String
     public var payload: Payload
+
+    public init(source: String, payload: Payload) {
+        self.source = source
+        self.payload = payload
+    }
 }
 
 /// Reads inputs (SPEC §1) one record at a time, in input order: files, folders walked in
@@ -65,7 +70,8 @@ public final class InputReader {
     private func open(_ input: String) {
         if input == "-" {
             guard let input = fdopen(0, "rb") else {
-                queue.append(RawRecord(source: "-", payload: .unreadable("cannot read standard input")))
+                let reason = String(cString: strerror(errno)).lowercased()
+                queue.append(RawRecord(source: "-", payload: .unreadable("cannot read standard input: \(reason)")))
                 return
             }
             lines = LineReader(file: input, closeWhenDone: false)

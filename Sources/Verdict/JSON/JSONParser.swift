@@ -310,6 +310,12 @@ public struct JSONParser {
         }
         if ascii { return String(decoding: raw, as: UTF8.self) }
         if let s = String(validating: raw, as: UTF8.self) { return s }
-        throw JSONSyntaxError(message: "invalid UTF-8 in a string", offset: start)
+        // Point at the first bad byte. Escapes in the source are ASCII, so the first invalid
+        // sequence after the string's opening quote is the one that made `raw` invalid.
+        var iterator = UnsafeBufferPointer(rebasing: bytes[start...]).makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = start
+        while case let .valid(scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        throw JSONSyntaxError(message: "invalid UTF-8 in a string", offset: offset)
     }
 }

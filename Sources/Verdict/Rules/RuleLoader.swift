@@ -119,6 +119,10 @@ final class RuleBuilder {
             return
         }
         guard let root, !isNull(root) else { return }
+        if let node = AliasBudget.oversizedNode(in: root) {
+            fail(node, "YAML aliases expand this node to more than \(AliasBudget.limit) nodes; a rule file that large is refused (an alias bomb?)")
+            return
+        }
         guard let top = pairs(root) else {
             fail(root, "a rule file must be a mapping with 'version', 'flows' and 'metrics'")
             return

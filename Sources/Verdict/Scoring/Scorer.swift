@@ -7,11 +7,14 @@ import Foundation
 public struct Scorer {
     public let rules: RuleSet
     public let jobs: Int
-    public var batchSize = 256
+    /// Conversations per batch: 256, fewer when there are many metrics, so that the rendered
+    /// output held in flight stays near 256 × 64 metric results whatever the rule set.
+    public var batchSize: Int
 
     public init(rules: RuleSet, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.rules = rules
         self.jobs = max(1, jobs)
+        batchSize = max(1, min(256, 256 * 64 / max(1, rules.metrics.count)))
     }
 
     /// What a run saw: how many conversations were scored and how many could not be read.
