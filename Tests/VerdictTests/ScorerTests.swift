@@ -65,3 +65,22 @@ struct ScorerTests {
         #expect(one[4].hasPrefix(#"{"id":"c4","metrics":{"Booked":{"status":"ok","value":false"#))
     }
 }
+
+@Suite("Duplicate ids")
+struct DuplicateFinderTests {
+    @Test("exact, in order of second occurrence, the same with and without spilling to disk", arguments: [1_000_000, 7, 1])
+    func duplicates(budget: Int) {
+        var rng = SeededGenerator(state: 99)
+        var ids: [String] = []
+        for i in 0..<5_000 {
+            // Some ids repeat, some three times; long ids live outside the inline string.
+            ids.append(Int.random(in: 0..<10, using: &rng) == 0 ? "id-\(Int.random(in: 0..<300, using: &rng))" : "unique-conversation-\(i)")
+        }
+        let finder = DuplicateFinder(budget: budget)
+        for id in ids { finder.add(id) }
+        var seen = Set<String>(), reported = Set<String>(), expected: [String] = []
+        for id in ids where !seen.insert(id).inserted && reported.insert(id).inserted { expected.append(id) }
+        #expect(expected.count > 50)
+        #expect(finder.duplicates() == expected)
+    }
+}

@@ -8,11 +8,44 @@ public final class Evaluator {
     /// The leaves of each metric's `applies_when`, gathered once.
     private let triggerLeaves: [[Leaf]]
 
-    // Per-conversation state.
+    /// Every metric's conditions, compiled into one table.
+    private let program: ProgramView
+    private let metricRoots: [MetricRoots]
+    private let triggerLeafIDs: [[Int]]
+    /// Each leaf by id, read when a (leaf, event) pair is first matched.
+    private let leafTable: [Leaf?]
+    /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
+    /// `textPatterns`; -1 for other leaves. Such leaves are matched straight on the text arena.
+    private let leafTextPattern: UnsafeMutablePointer<Int32>
+    private let textPatterns: [Pattern]
+    /// Per text pattern, its required literals (RequiredLiterals) as ranges of `literalBytes`;
+    /// an empty list when none are known.
+    private let patternLiterals: [[Range<Int>]]
+    private let literalBytes: [UInt8]
+    /// The conversation's texts: UTF-8 as written, and with ASCII letters lower-cased for the
+    /// literal prefilter; event i's text is bytes textStart[i] ..< textStart[i + 1].
+    private var textBytes: UnsafeMutablePointer<UInt8>
+    private var foldedBytes: UnsafeMutablePointer<UInt8>
+    private var textCapacity = 0
+    private var textStart: UnsafeMutablePointer<Int>
+    /// Whether event i's text may use the prefilter (see `RequiredLiterals.mayFoldToASCII`).
+    private var prefilterUsable: UnsafeMutablePointer<Bool>
+    /// For each leaf id, the event kinds it can hit, one bit per `Event.Kind` raw value, so that
+    /// most (leaf, event) pairs are ruled out by one AND before any field is read.
+    private let leafKinds: UnsafeMutablePointer<UInt16>
+
+    // Per-conversation state. The hot tables are raw buffers owned by the evaluator: no
+    // copy-on-write or exclusivity checks in the inner loops.
     private var conversation = Conversation(id: "", events: [])
     private var replay: FlowReplay?
     /// leafCount × events: 0 not yet known, 1 hit, 2 no hit.
-    private var memo: [UInt8] = []
+    private var memo: UnsafeMutablePointer<UInt8>
+    private var memoCapacity = 0
+    /// The kind bit of each event of the conversation.
+    private var eventKinds: UnsafeMutablePointer<UInt16>
+    private var eventKindsCapacity = 0
+    /// Hits of each leaf in events 0...k while `trigger` walks k upwards, indexed by leaf id.
+    private let prefixCounts: UnsafeMutablePointer<Int>
     private var eventCount = 0
 
     public init(rules: RuleSet, matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
@@ -20,6 +53,92 @@ public final class Evaluator {
         scratch = MatchScratch(matchLimit: matchLimit)
         metricUsesFlows = rules.metrics.map { m in m.conditions.contains { $0.leaves.contains(where: \.usesFlows) } }
         triggerLeaves = rules.metrics.map { $0.appliesWhen?.leaves ?? [] }
+        let count = max(1, rules.leafCount)
+        leafKinds = .allocate(capacity: count)
+        leafKinds.initialize(repeating: 0, count: count)
+        prefixCounts = .allocate(capacity: count)
+        prefixCounts.initialize(repeating: 0, count: count)
+        memo = .allocate(capacity: 1)
+        eventKinds = .allocate(capacity: 1)
+        let leaves = rules.metrics.flatMap { $0.conditions.flatMap(\.leaves) } + rules.flows.flatMap(\.enterWhen)
+        var table = [Leaf?](repeating: nil, count: count)
+        for leaf in leaves {
+            leafKinds[leaf.id] = Evaluator.kindMask(leaf.kind)
+            table[leaf.id] = leaf
+        }
+        leafTable = table
+        leafTextPattern = .allocate(capacity: count)
+        leafTextPattern.initialize(repeating: -1, count: count)
+        var patterns: [Pattern] = [], literals: [[Range<Int>]] = [], bytes: [UInt8] = []
+        var patternIndex: [ObjectIdentifier: Int32] = [:]
+        for case let leaf? in table where leaf.inFlow == nil && leaf.turns == nil && leaf.seconds == nil {
+            let pattern: Pattern
+            switch leaf.kind {
+            case let .user(p), let .agent(p), let .said(p): pattern = p
+            default: continue
+            }
+            if let known = patternIndex[ObjectIdentifier(pattern)] {
+                leafTextPattern[leaf.id] = known
+                continue
+            }
+            let index = Int32(patterns.count)
+            patternIndex[ObjectIdentifier(pattern)] = index
+            leafTextPattern[leaf.id] = index
+            patterns.append(pattern)
+            literals.append((RequiredLiterals.of(pattern.source) ?? []).map { literal in
+                bytes += literal
+                return (bytes.count - literal.count)..<bytes.count
+            })
+        }
+        textPatterns = patterns
+        patternLiterals = literals
+        literalBytes = bytes
+        textBytes = .allocate(capacity: 1)
+        foldedBytes = .allocate(capacity: 1)
+        textStart = .allocate(capacity: 1)
+        prefilterUsable = .allocate(capacity: 1)
+        var compiled = Program()
+        metricRoots = rules.metrics.map { metric in
+            let applies = metric.appliesWhen.map { compiled.add($0) } ?? -1
+            switch metric.body {
+            case let .boolean(when): return MetricRoots(applies: applies, body: [compiled.add(when)])
+            case let .categorical(labels, _): return MetricRoots(applies: applies, body: labels.map { compiled.add($0.when) })
+            }
+        }
+        triggerLeafIDs = triggerLeaves.map { $0.map(\.id) }
+        let nodes = UnsafeMutablePointer<Program.Node>.allocate(capacity: max(1, compiled.nodes.count))
+        nodes.initialize(from: compiled.nodes, count: compiled.nodes.count)
+        let children = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, compiled.children.count))
+        children.initialize(from: compiled.children, count: compiled.children.count)
+        program = ProgramView(nodes: nodes, children: children)
+    }
+
+    deinit {
+        UnsafeMutablePointer(mutating: program.nodes).deallocate()
+        UnsafeMutablePointer(mutating: program.children).deallocate()
+        leafKinds.deallocate()
+        leafTextPattern.deallocate()
+        textBytes.deallocate()
+        foldedBytes.deallocate()
+        textStart.deallocate()
+        prefilterUsable.deallocate()
+        prefixCounts.deallocate()
+        memo.deallocate()
+        eventKinds.deallocate()
+    }
+
+    private static func kindMask(_ kind: Leaf.Kind) -> UInt16 {
+        func bit(_ k: Event.Kind) -> UInt16 { 1 << UInt16(k.rawValue) }
+        switch kind {
+        case .user, .intent: return bit(.user)
+        case .agent: return bit(.agent)
+        case .said: return bit(.user) | bit(.agent)
+        case .function: return bit(.function)
+        case .metric: return bit(.metric)
+        case .state: return bit(.state)
+        case .handoff: return bit(.handoff)
+        case .flow: return UInt16.max
+        }
     }
 
     /// Scores one conversation against every metric, in rule order.
@@ -28,8 +147,8 @@ public final class Evaluator {
         let replay = self.replay!
         var results: [MetricResult] = []
         results.reserveCapacity(rules.metrics.count)
-        for (m, metric) in rules.metrics.enumerated() {
-            results.append(evaluate(metric, triggerLeaves: triggerLeaves[m], flowFailure: metricUsesFlows[m] ? replay.failure : nil))
+        for m in rules.metrics.indices {
+            results.append(evaluate(metricAt: m, flowFailure: metricUsesFlows[m] ? replay.failure : nil))
         }
         var logged: [(name: String, values: [JSONValue])] = []
         var position: [String: Int] = [:]
@@ -51,11 +170,19 @@ public final class Evaluator {
         self.conversation = conversation
         eventCount = conversation.events.count
         let size = rules.leafCount * eventCount
-        if memo.count < size { memo = Array(repeating: 0, count: size) } else {
-            memo.withUnsafeMutableBufferPointer { buffer in
-                for i in 0..<size { buffer[i] = 0 }
-            }
+        if memoCapacity < size {
+            memo.deallocate()
+            memoCapacity = max(size, memoCapacity * 2)
+            memo = .allocate(capacity: memoCapacity)
         }
+        memo.initialize(repeating: 0, count: size)
+        if eventKindsCapacity < eventCount {
+            eventKinds.deallocate()
+            eventKindsCapacity = max(eventCount, eventKindsCapacity * 2)
+            eventKinds = .allocate(capacity: eventKindsCapacity)
+        }
+        for (i, e) in conversation.events.enumerated() { eventKinds[i] = 1 << UInt16(e.kind.rawValue) }
+        if !textPatterns.isEmpty { loadTexts(conversation.events) }
         let last = eventCount - 1
         replay = nil
         replay = FlowReplay(conversation: conversation, rules: rules) { (f) throws(LocatedMatchLimit) -> [Int] in
@@ -67,20 +194,70 @@ public final class Evaluator {
         }
     }
 
+    /// Copies the events' texts into the arena, folded and as written.
+    private func loadTexts(_ events: [Event]) {
+        textStart.deallocate()
+        prefilterUsable.deallocate()
+        textStart = .allocate(capacity: events.count + 1)
+        prefilterUsable = .allocate(capacity: max(1, events.count))
+        var total = 0
+        for e in events { total += e.text?.utf8.count ?? 0 }
+        if textCapacity < total {
+            textBytes.deallocate()
+            foldedBytes.deallocate()
+            textCapacity = max(total, textCapacity * 2)
+            textBytes = .allocate(capacity: textCapacity)
+            foldedBytes = .allocate(capacity: textCapacity)
+        }
+        var offset = 0
+        for (i, e) in events.enumerated() {
+            textStart[i] = offset
+            prefilterUsable[i] = true
+            guard var text = e.text else { continue }
+            text.withUTF8 { utf8 in
+                guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
+                (textBytes + offset).update(from: base, count: utf8.count)
+                (foldedBytes + offset).update(from: base, count: utf8.count)
+                RequiredLiterals.foldASCII(foldedBytes + offset, count: utf8.count)
+                prefilterUsable[i] = !RequiredLiterals.mayFoldToASCII(base, count: utf8.count)
+                offset += utf8.count
+            }
+        }
+        textStart[events.count] = offset
+    }
+
+    /// Matches text pattern `p` on event `i`'s text, after the literal prefilter.
+    @inline(__always)
+    private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
+        let start = textStart[i], count = textStart[i + 1] - start
+        let literals = patternLiterals[p]
+        if !literals.isEmpty && prefilterUsable[i] {
+            let found = literalBytes.withUnsafeBufferPointer { all in
+                literals.contains { range in
+                    RequiredLiterals.contains(foldedBytes + start, count: count, UnsafeBufferPointer(rebasing: all[range]))
+                }
+            }
+            if !found { return false }
+        }
+        return try textPatterns[p].matches(textBytes + start, count: count, using: scratch)
+    }
+
     /// The flow record of the conversation last loaded.
     var flowReplay: FlowReplay { replay! }
 
     /// `flowFailure`: why the flow state this metric reads could not be computed, if so.
-    func evaluate(_ metric: Metric, triggerLeaves: [Leaf]? = nil, flowFailure: String? = nil) -> MetricResult {
+    func evaluate(metricAt m: Int, flowFailure: String? = nil) -> MetricResult {
+        let metric = rules.metrics[m]
         if let from = metric.activeFrom, let started = conversation.startedAt, from > started {
             return MetricResult(status: .inactive)
         }
         if let flowFailure { return MetricResult(status: .error, error: flowFailure) }
+        let roots = metricRoots[m]
         var triggeredAt: Int?
         do {
             let k: Int
-            if let applies = metric.appliesWhen {
-                guard let found = try trigger(applies, leaves: triggerLeaves ?? applies.leaves) else {
+            if roots.applies >= 0 {
+                guard let found = try trigger(node: roots.applies, leaves: triggerLeafIDs[m], in: program) else {
                     return MetricResult(status: .notApplicable)
                 }
                 k = found
@@ -90,15 +267,15 @@ public final class Evaluator {
             triggeredAt = k
             let lower = metric.scope == .conversation ? 0 : k
             let upper = eventCount - 1
+            var evidence: [Int] = []
             switch metric.body {
-            case let .boolean(condition):
-                let outcome = try holds(condition, from: lower, to: upper)
-                return MetricResult(status: .ok, value: .bool(outcome.holds), triggeredAt: k, evidence: outcome.evidence)
+            case .boolean:
+                let holds = try self.holds(node: roots.body[0], from: lower, to: upper, into: &evidence, in: program)
+                return MetricResult(status: .ok, value: .bool(holds), triggeredAt: k, evidence: evidence)
             case let .categorical(labels, otherwise):
-                for label in labels {
-                    let outcome = try holds(label.when, from: lower, to: upper)
-                    if outcome.holds {
-                        return MetricResult(status: .ok, value: .label(label.label), triggeredAt: k, evidence: outcome.evidence)
+                for (j, root) in roots.body.enumerated() {
+                    if try holds(node: root, from: lower, to: upper, into: &evidence, in: program) {
+                        return MetricResult(status: .ok, value: .label(labels[j].label), triggeredAt: k, evidence: evidence)
                     }
                 }
                 if let otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
@@ -110,43 +287,76 @@ public final class Evaluator {
         }
     }
 
+    // MARK: Programs
+
+    /// Where a metric's compiled conditions start: `applies` is -1 without `applies_when`;
+    /// `body` holds the `when` root, or one root per label.
+    struct MetricRoots {
+        var applies: Int32
+        var body: [Int32]
+    }
+
+    /// A compiled program seen through raw pointers, for the recursive walks below.
+    struct ProgramView {
+        let nodes: UnsafePointer<Program.Node>
+        let children: UnsafePointer<Int32>
+    }
+
+    /// Runs `body` with a view of a program compiled from `condition` (for callers that hold a
+    /// condition rather than a compiled metric: tests, explanations).
+    private func withProgram<R>(_ condition: Condition, _ body: (Int32, ProgramView) throws(LocatedMatchLimit) -> R) throws(LocatedMatchLimit) -> R {
+        var compiled = Program()
+        let root = compiled.add(condition)
+        let nodes = compiled.nodes, children = compiled.children + [0]
+        let result: Result<R, LocatedMatchLimit> = nodes.withUnsafeBufferPointer { n in
+            children.withUnsafeBufferPointer { c in
+                do throws(LocatedMatchLimit) {
+                    return .success(try body(root, ProgramView(nodes: n.baseAddress!, children: c.baseAddress!)))
+                } catch { return .failure(error) }
+            }
+        }
+        return try result.get()
+    }
+
     // MARK: Triggers
 
-    /// Hits of each leaf in events 0...k while `trigger` walks k upwards, indexed by leaf id.
-    private var prefixCounts: [Int] = []
-
-    /// The smallest k such that `condition`, seeing only events 0...k, holds. Each step matches
-    /// every leaf on event k (so the same events are examined as when evaluating every prefix
-    /// in turn), keeps running hit counts, and decides the prefix from them.
+    /// The smallest k such that `condition`, seeing only events 0...k, holds.
     func trigger(_ condition: Condition, leaves: [Leaf]? = nil) throws(LocatedMatchLimit) -> Int? {
-        let leaves = leaves ?? condition.leaves
-        if prefixCounts.count < rules.leafCount { prefixCounts = Array(repeating: 0, count: rules.leafCount) }
-        for leaf in leaves { prefixCounts[leaf.id] = 0 }
+        let ids = (leaves ?? condition.leaves).map(\.id)
+        return try withProgram(condition) { (root, view) throws(LocatedMatchLimit) in try trigger(node: root, leaves: ids, in: view) }
+    }
+
+    /// Each step matches every leaf on event k (so the same events are examined as when
+    /// evaluating every prefix in turn), keeps running hit counts, and decides the prefix
+    /// from them.
+    private func trigger(node root: Int32, leaves: [Int], in program: ProgramView) throws(LocatedMatchLimit) -> Int? {
+        for id in leaves { prefixCounts[id] = 0 }
         for k in 0..<eventCount {
-            for leaf in leaves where try hit(leaf, at: k) { prefixCounts[leaf.id] += 1 }
-            if try prefixHolds(condition, through: k) { return k }
+            for id in leaves where try hit(id, at: k) { prefixCounts[id] += 1 }
+            if try prefixHolds(root, through: k, in: program) { return k }
         }
         return nil
     }
 
-    private func prefixHolds(_ condition: Condition, through k: Int) throws(LocatedMatchLimit) -> Bool {
-        switch condition {
-        case let .leaf(leaf):
-            let n = prefixCounts[leaf.id]
-            return leaf.count.map { $0.holds(n) } ?? (n > 0)
-        case let .all(parts):
-            for part in parts where try !prefixHolds(part, through: k) { return false }
+    private func prefixHolds(_ index: Int32, through k: Int, in program: ProgramView) throws(LocatedMatchLimit) -> Bool {
+        let node = program.nodes[Int(index)]
+        let children = program.children + Int(node.first)
+        switch node.kind {
+        case .leaf:
+            return node.holds(prefixCounts[Int(node.leaf)])
+        case .all:
+            for c in 0..<Int(node.count) where try !prefixHolds(children[c], through: k, in: program) { return false }
             return true
-        case let .any(parts):
-            for part in parts where try prefixHolds(part, through: k) { return true }
+        case .any:
+            for c in 0..<Int(node.count) where try prefixHolds(children[c], through: k, in: program) { return true }
             return false
-        case let .not(inner):
-            return try !prefixHolds(inner, through: k)
-        case let .sequence(leaves, within):
-            guard leaves.allSatisfy({ prefixCounts[$0.id] > 0 }) else { return false }
+        case .not:
+            return try !prefixHolds(children[0], through: k, in: program)
+        case .sequence:
+            for c in 0..<Int(node.count) where prefixCounts[Int(children[c])] == 0 { return false }
             var lists: [[Int]] = []
-            for leaf in leaves { lists.append(try hits(leaf, from: 0, to: k)) }
-            return Evaluator.firstChain(lists, turns: conversation.turns, within: within) != nil
+            for c in 0..<Int(node.count) { lists.append(try hits(Int(children[c]), from: 0, to: k)) }
+            return Evaluator.firstChain(lists, turns: conversation.turns, within: node.within < 0 ? nil : Int(node.within)) != nil
         }
     }
 
@@ -159,40 +369,57 @@ public final class Evaluator {
 
     /// Evaluates a condition with leaves restricted to events `from...to` (empty when to < from).
     func holds(_ condition: Condition, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> Outcome {
-        switch condition {
-        case let .leaf(leaf):
-            let hits = try self.hits(leaf, from: lower, to: upper)
-            let ok = leaf.count.map { $0.holds(hits.count) } ?? !hits.isEmpty
-            return Outcome(holds: ok, evidence: ok ? hits : [])
-        case let .all(parts):
+        try withProgram(condition) { (root, view) throws(LocatedMatchLimit) in
+            var evidence: [Int] = []
+            let ok = try holds(node: root, from: lower, to: upper, into: &evidence, in: view)
+            return Outcome(holds: ok, evidence: evidence)
+        }
+    }
+
+    /// Whether node `index` holds over events `lower...upper`. When it holds, its evidence is
+    /// appended to `evidence`; when it does not, `evidence` is left as it was. Every child of
+    /// `all` and `any` is evaluated, so a match-limit error anywhere is reported.
+    private func holds(node index: Int32, from lower: Int, to upper: Int, into evidence: inout [Int],
+                       in program: ProgramView) throws(LocatedMatchLimit) -> Bool {
+        let node = program.nodes[Int(index)]
+        let children = program.children + Int(node.first)
+        let start = evidence.count
+        switch node.kind {
+        case .leaf:
+            let n = try appendHits(Int(node.leaf), from: lower, to: upper, into: &evidence)
+            if node.holds(n) { return true }
+            evidence.removeSubrange(start...)
+            return false
+        case .all:
             var ok = true
-            var evidence: [Int] = []
-            for part in parts {
-                let o = try holds(part, from: lower, to: upper)
-                ok = ok && o.holds
-                evidence += o.evidence
+            for c in 0..<Int(node.count) where try !holds(node: children[c], from: lower, to: upper, into: &evidence, in: program) {
+                ok = false
             }
-            return Outcome(holds: ok, evidence: ok ? Evaluator.sortedUnique(evidence) : [])
-        case let .any(parts):
+            if ok {
+                Evaluator.sortUnique(&evidence, from: start)
+            } else {
+                evidence.removeSubrange(start...)
+            }
+            return ok
+        case .any:
             var ok = false
-            var evidence: [Int] = []
-            for part in parts {
-                let o = try holds(part, from: lower, to: upper)
-                if o.holds {
-                    ok = true
-                    evidence += o.evidence
-                }
+            for c in 0..<Int(node.count) where try holds(node: children[c], from: lower, to: upper, into: &evidence, in: program) {
+                ok = true
             }
-            return Outcome(holds: ok, evidence: Evaluator.sortedUnique(evidence))
-        case let .not(inner):
-            return Outcome(holds: try !holds(inner, from: lower, to: upper).holds, evidence: [])
-        case let .sequence(leaves, within):
+            Evaluator.sortUnique(&evidence, from: start)
+            return ok
+        case .not:
+            let inner = try holds(node: children[0], from: lower, to: upper, into: &evidence, in: program)
+            evidence.removeSubrange(start...)
+            return !inner
+        case .sequence:
             var lists: [[Int]] = []
-            for leaf in leaves { lists.append(try hits(leaf, from: lower, to: upper)) }
-            if let chain = Evaluator.firstChain(lists, turns: conversation.turns, within: within) {
-                return Outcome(holds: true, evidence: chain)
+            for c in 0..<Int(node.count) { lists.append(try hits(Int(children[c]), from: lower, to: upper)) }
+            guard let chain = Evaluator.firstChain(lists, turns: conversation.turns, within: node.within < 0 ? nil : Int(node.within)) else {
+                return false
             }
-            return Outcome(holds: false, evidence: [])
+            evidence += chain
+            return true
         }
     }
 
@@ -215,33 +442,64 @@ public final class Evaluator {
         return nil
     }
 
-    static func sortedUnique(_ a: [Int]) -> [Int] {
-        if a.count < 2 { return a }
-        let s = a.sorted()
-        var out: [Int] = [s[0]]
-        for x in s.dropFirst() where x != out.last! { out.append(x) }
-        return out
+    /// Sorts `a[from...]` and removes repeats from it.
+    static func sortUnique(_ a: inout [Int], from start: Int) {
+        if a.count - start < 2 { return }
+        a[start...].sort()
+        var write = start + 1
+        for read in (start + 1)..<a.count where a[read] != a[write - 1] {
+            a[write] = a[read]
+            write += 1
+        }
+        a.removeSubrange(write...)
     }
 
     /// Indices in `from...to` that `leaf` hits (modifiers applied, `count` not).
     func hits(_ leaf: Leaf, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
-        guard lower <= upper else { return [] }
+        try hits(leaf.id, from: lower, to: upper)
+    }
+
+    private func hits(_ id: Int, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
         var result: [Int] = []
-        for i in lower...upper where try hit(leaf, at: i) { result.append(i) }
+        _ = try appendHits(id, from: lower, to: upper, into: &result)
         return result
     }
 
-    /// Whether `leaf` hits event `i`, matched once per conversation and then remembered.
+    /// Appends the hits of leaf `id` in `lower...upper` to `out`; returns how many.
+    private func appendHits(_ id: Int, from lower: Int, to upper: Int, into out: inout [Int]) throws(LocatedMatchLimit) -> Int {
+        guard lower <= upper else { return 0 }
+        var n = 0
+        let kinds = leafKinds[id], eventKinds = self.eventKinds
+        let row = memo + id * eventCount
+        for i in lower...upper where kinds & eventKinds[i] != 0 {
+            switch row[i] {
+            case 1:
+                out.append(i)
+                n += 1
+            case 2: break
+            default:
+                if try hit(id, at: i) {
+                    out.append(i)
+                    n += 1
+                }
+            }
+        }
+        return n
+    }
+
+    /// Whether leaf `id` hits event `i`, matched once per conversation and then remembered.
     @inline(__always)
-    private func hit(_ leaf: Leaf, at i: Int) throws(LocatedMatchLimit) -> Bool {
-        let slot = leaf.id * eventCount + i
+    private func hit(_ id: Int, at i: Int) throws(LocatedMatchLimit) -> Bool {
+        if leafKinds[id] & eventKinds[i] == 0 { return false }
+        let slot = id * eventCount + i
         switch memo[slot] {
         case 1: return true
         case 2: return false
         default:
             let hit: Bool
             do {
-                hit = try isHit(leaf, at: i)
+                let p = leafTextPattern[id]
+                hit = p >= 0 ? try matchText(Int(p), at: i) : try isHit(leafTable[id]!, at: i)
             } catch {
                 throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
             }

@@ -9,6 +9,16 @@ public struct JSONWriter {
     }
 
     public mutating func string(_ s: String) {
+        var s = s
+        // Most strings need no escaping: copy them whole.
+        let plain = s.withUTF8 { utf8 -> Bool in
+            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain { return }
         bytes.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
@@ -31,7 +41,28 @@ public struct JSONWriter {
     }
 
     public mutating func int(_ n: Int) {
-        bytes.append(contentsOf: String(n).utf8)
+        if n < 0 {
+            bytes.append(contentsOf: String(n).utf8)
+            return
+        }
+        // Digits without a String: small event indices are most of what is written.
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var v = n, i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            bytes.append(contentsOf: buffer[i...])
+        }
+    }
+
+    /// Bytes written as they are (already JSON).
+    @inline(__always) public mutating func raw(_ b: [UInt8]) {
+        bytes.append(contentsOf: b)
     }
 
     public mutating func bool(_ b: Bool) {

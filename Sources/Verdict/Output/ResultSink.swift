@@ -32,17 +32,33 @@ public struct ScoredConversation: Sendable {
 /// `verdict score` JSON Lines (SPEC §6).
 public struct JSONLinesSink: ResultSink {
     private let output: ByteOutput
-    private let metricNames: [String]
+    private let keys: MetricKeys
 
     public init(rules: RuleSet, output: ByteOutput) {
         self.output = output
-        metricNames = rules.metrics.map(\.name)
+        keys = MetricKeys(rules.metrics.map(\.name))
+    }
+
+    /// Each metric's `"name":{"status":` (with the comma before all but the first), encoded
+    /// once per run instead of once per conversation.
+    public struct MetricKeys: Sendable {
+        let prefixes: [[UInt8]]
+
+        public init(_ names: [String]) {
+            prefixes = names.enumerated().map { i, name in
+                var w = JSONWriter()
+                if i > 0 { w.raw(",") }
+                w.string(name)
+                w.raw(":{\"status\":")
+                return w.bytes
+            }
+        }
     }
 
     public var renderer: @Sendable (ScoredConversation) -> [UInt8] {
-        { [metricNames] item in
+        { [keys] item in
             var w = JSONWriter()
-            JSONLinesSink.encode(item.record, metricNames: metricNames, into: &w)
+            JSONLinesSink.encode(item.record, keys: keys, into: &w)
             w.bytes.append(0x0A)
             return w.bytes
         }
@@ -55,6 +71,10 @@ public struct JSONLinesSink: ResultSink {
     public mutating func finish() throws { try output.flush() }
 
     public static func encode(_ record: ScoreRecord, metricNames: [String], into w: inout JSONWriter) {
+        encode(record, keys: MetricKeys(metricNames), into: &w)
+    }
+
+    public static func encode(_ record: ScoreRecord, keys: MetricKeys, into w: inout JSONWriter) {
         switch record {
         case let .unreadable(source, id, message):
             w.raw("{\"source\":")
@@ -69,11 +89,13 @@ public struct JSONLinesSink: ResultSink {
             w.string(result.id)
             w.raw(",\"metrics\":{")
             for (i, m) in result.metrics.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.string(metricNames[i])
-                w.raw(":{\"status\":")
-                w.string(m.status.rawValue)
-                w.raw(",\"value\":")
+                w.raw(keys.prefixes[i])
+                switch m.status {
+                case .ok: w.raw("\"ok\",\"value\":")
+                default:
+                    w.string(m.status.rawValue)
+                    w.raw(",\"value\":")
+                }
                 switch m.value {
                 case nil: w.raw("null")
                 case let .bool(b)?: w.bool(b)

@@ -51,11 +51,18 @@ public final class Pattern: @unchecked Sendable {
     /// Whether the pattern matches anywhere in `text`. Throws when PCRE2 stops at a limit.
     public func matches(_ text: String, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
         var text = text
-        let rc: Int32 = text.withUTF8 { bytes in
-            Pattern.withBase(bytes) {
-                pcre2_match_8(code, $0, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+        let result: Result<Bool, MatchLimitError> = text.withUTF8 { bytes in
+            Pattern.withBase(bytes) { base in
+                do throws(MatchLimitError) { return .success(try matches(base, count: bytes.count, using: scratch)) } catch { return .failure(error) }
             }
         }
+        return try result.get()
+    }
+
+    /// Whether the pattern matches anywhere in `count` bytes of valid UTF-8 at `bytes`.
+    @inline(__always)
+    func matches(_ bytes: UnsafePointer<UInt8>, count: Int, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
+        let rc = pcre2_match_8(code, bytes, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
         if rc >= 0 { return true }
         if rc == PCRE2_ERROR_NOMATCH { return false }
         throw MatchLimitError(code: rc, message: Pattern.message(for: rc), pattern: source)

@@ -29,11 +29,9 @@ public struct Scorer {
         let reader = InputReader(inputs: inputs)
         let pool = EvaluatorPool(rules: rules)
         var summary = Summary()
-        // Ids are remembered as 64-bit fingerprints: 8 bytes each instead of the whole string,
-        // so a run of millions of conversations stays small. A false alarm needs two of them to
-        // collide (odds about n²/2⁶⁵) and would only cost a spurious warning.
-        var seenIDs = Set<UInt64>()
-        var reportedDuplicates = Set<String>()
+        // Ids go to a finder that spills to disk past a budget, so memory stays flat however
+        // many conversations there are.
+        let ids = DuplicateFinder()
         let window = jobs == 1 ? 1 : jobs * 4
         while true {
             var batches: [[RawRecord]] = []
@@ -65,9 +63,7 @@ public struct Scorer {
                 for item in batch {
                     if let id = item.id {
                         summary.scored += 1
-                        if !seenIDs.insert(Scorer.fingerprint(id)).inserted, reportedDuplicates.insert(id).inserted {
-                            summary.duplicateIDs.append(id)
-                        }
+                        ids.add(id)
                     } else {
                         summary.unreadable += 1
                     }
@@ -75,17 +71,8 @@ public struct Scorer {
                 }
             }
         }
+        summary.duplicateIDs = ids.duplicates()
         return summary
-    }
-
-    /// FNV-1a over the id's UTF-8 bytes.
-    static func fingerprint(_ id: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
     }
 
     static func score(_ batch: [RawRecord], pool: EvaluatorPool) -> [ScoredConversation] {
