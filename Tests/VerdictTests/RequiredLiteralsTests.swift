@@ -27,6 +27,24 @@ struct RequiredLiteralsTests {
         ("(?<name>x)", nil),
     ]
 
+    @Test("the scanner finds every literal that occurs, letters folded, overlapping ones too")
+    func scanner() {
+        let literals = ["he", "she", "his", "hers", "card number", "$5", "x"].map { Array($0.utf8) }
+        let scanner = LiteralScanner(literals)
+        func found(_ text: String) -> [String] {
+            var bits = [UInt64](repeating: 0, count: scanner.words)
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                bits.withUnsafeMutableBufferPointer { scanner.scan(b.baseAddress!, count: b.count, into: $0.baseAddress!) }
+            }
+            return literals.indices.filter { bits[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }.map { String(decoding: literals[$0], as: UTF8.self) }
+        }
+        #expect(found("USHERS") == ["he", "she", "hers"])
+        #expect(found("Your CARD NUMBER costs $5.") == ["card number", "$5"])
+        #expect(found("nothing here but é") == ["he"])
+        #expect(found("ca rd") == [])
+    }
+
     @Test("required literals of known patterns", arguments: known)
     func literals(pattern: String, expected: [String]?) {
         let got = RequiredLiterals.of(pattern)?.map { String(decoding: $0, as: UTF8.self) }
@@ -36,15 +54,14 @@ struct RequiredLiteralsTests {
     /// Whether the prefilter would skip `pattern` on `text`.
     static func rejects(_ pattern: String, _ text: String) -> Bool {
         guard let literals = RequiredLiterals.of(pattern) else { return false }
-        var folded = Array(text.utf8)
-        let count = folded.count
-        return folded.withUnsafeMutableBufferPointer { buffer in
+        let scanner = LiteralScanner(literals)
+        let bytes = Array(text.utf8)
+        var found = [UInt64](repeating: 0, count: scanner.words)
+        return bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return false }
-            if RequiredLiterals.mayFoldToASCII(base, count: count) { return false }
-            RequiredLiterals.foldASCII(base, count: count)
-            return !literals.contains { literal in
-                literal.withUnsafeBufferPointer { RequiredLiterals.contains(base, count: count, $0) }
-            }
+            if RequiredLiterals.mayFoldToASCII(base, count: buffer.count) { return false }
+            found.withUnsafeMutableBufferPointer { scanner.scan(base, count: buffer.count, into: $0.baseAddress!) }
+            return found.allSatisfy { $0 == 0 }
         }
     }
 

@@ -12,23 +12,25 @@ public final class Evaluator {
     private let program: ProgramView
     private let metricRoots: [MetricRoots]
     private let triggerLeafIDs: [[Int]]
-    /// Each leaf by id, read when a (leaf, event) pair is first matched.
-    private let leafTable: [Leaf?]
+    /// Each leaf by id, read in place when a (leaf, event) pair is first matched.
+    private let leafTable: UnsafeMutablePointer<Leaf>
     /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
     /// `textPatterns`; -1 for other leaves. Such leaves are matched straight on the text arena.
     private let leafTextPattern: UnsafeMutablePointer<Int32>
     private let textPatterns: [Pattern]
-    /// Per text pattern, its required literals (RequiredLiterals) as ranges of `literalBytes`;
-    /// an empty list when none are known.
-    private let patternLiterals: [[Range<Int>]]
-    private let literalBytes: [UInt8]
-    /// The conversation's texts: UTF-8 as written, and with ASCII letters lower-cased for the
-    /// literal prefilter; event i's text is bytes textStart[i] ..< textStart[i + 1].
+    /// Every required literal (RequiredLiterals) of the text patterns, found in one pass per text.
+    private let scanner: LiteralScanner
+    /// Per text pattern p, its literal ids: literalIDs[literalStart[p] ..< literalStart[p + 1]];
+    /// none when nothing is known, and then the pattern always runs.
+    private let literalStart: [Int32]
+    private let literalIDs: [Int32]
+    /// The conversation's texts as written; event i's text is bytes textStart[i] ..< textStart[i + 1].
     private var textBytes: UnsafeMutablePointer<UInt8>
-    private var foldedBytes: UnsafeMutablePointer<UInt8>
     private var textCapacity = 0
     private var textStart: UnsafeMutablePointer<Int>
-    /// Whether event i's text may use the prefilter (see `RequiredLiterals.mayFoldToASCII`).
+    /// Per event, the literals its text holds (`scanner.words` words each), and whether the
+    /// prefilter may be used on it at all (see `RequiredLiterals.mayFoldToASCII`).
+    private var foundLiterals: UnsafeMutablePointer<UInt64>
     private var prefilterUsable: UnsafeMutablePointer<Bool>
     /// For each leaf id, the event kinds it can hit, one bit per `Event.Kind` raw value, so that
     /// most (leaf, event) pairs are ruled out by one AND before any field is read.
@@ -66,10 +68,14 @@ public final class Evaluator {
             leafKinds[leaf.id] = Evaluator.kindMask(leaf.kind)
             table[leaf.id] = leaf
         }
-        leafTable = table
+        leafTable = .allocate(capacity: count)
+        for id in 0..<count {
+            (leafTable + id).initialize(to: table[id] ?? Leaf(kind: .handoff(nil), id: id))
+        }
         leafTextPattern = .allocate(capacity: count)
         leafTextPattern.initialize(repeating: -1, count: count)
-        var patterns: [Pattern] = [], literals: [[Range<Int>]] = [], bytes: [UInt8] = []
+        var patterns: [Pattern] = [], starts: [Int32] = [0], ids: [Int32] = []
+        var literalID: [[UInt8]: Int32] = [:], literals: [[UInt8]] = []
         var patternIndex: [ObjectIdentifier: Int32] = [:]
         for case let leaf? in table where leaf.inFlow == nil && leaf.turns == nil && leaf.seconds == nil {
             let pattern: Pattern
@@ -85,17 +91,24 @@ public final class Evaluator {
             patternIndex[ObjectIdentifier(pattern)] = index
             leafTextPattern[leaf.id] = index
             patterns.append(pattern)
-            literals.append((RequiredLiterals.of(pattern.source) ?? []).map { literal in
-                bytes += literal
-                return (bytes.count - literal.count)..<bytes.count
-            })
+            for literal in RequiredLiterals.of(pattern.source) ?? [] {
+                if let id = literalID[literal] {
+                    ids.append(id)
+                } else {
+                    literalID[literal] = Int32(literals.count)
+                    ids.append(Int32(literals.count))
+                    literals.append(literal)
+                }
+            }
+            starts.append(Int32(ids.count))
         }
         textPatterns = patterns
-        patternLiterals = literals
-        literalBytes = bytes
+        literalStart = starts
+        literalIDs = ids
+        scanner = LiteralScanner(literals)
         textBytes = .allocate(capacity: 1)
-        foldedBytes = .allocate(capacity: 1)
         textStart = .allocate(capacity: 1)
+        foundLiterals = .allocate(capacity: 1)
         prefilterUsable = .allocate(capacity: 1)
         var compiled = Program()
         metricRoots = rules.metrics.map { metric in
@@ -114,18 +127,23 @@ public final class Evaluator {
     }
 
     deinit {
+        leafTable.deinitialize(count: max(1, rules.leafCount))
+        leafTable.deallocate()
         UnsafeMutablePointer(mutating: program.nodes).deallocate()
         UnsafeMutablePointer(mutating: program.children).deallocate()
         leafKinds.deallocate()
         leafTextPattern.deallocate()
         textBytes.deallocate()
-        foldedBytes.deallocate()
+        foundLiterals.deallocate()
         textStart.deallocate()
         prefilterUsable.deallocate()
         prefixCounts.deallocate()
         memo.deallocate()
         eventKinds.deallocate()
     }
+
+    /// Set in `eventKinds` for events where a flow is entered, once the replay is known.
+    private static let flowEntryBit: UInt16 = 1 << 15
 
     private static func kindMask(_ kind: Leaf.Kind) -> UInt16 {
         func bit(_ k: Event.Kind) -> UInt16 { 1 << UInt16(k.rawValue) }
@@ -137,7 +155,7 @@ public final class Evaluator {
         case .metric: return bit(.metric)
         case .state: return bit(.state)
         case .handoff: return bit(.handoff)
-        case .flow: return UInt16.max
+        case .flow: return flowEntryBit
         }
     }
 
@@ -192,54 +210,65 @@ public final class Evaluator {
             }
             return Array(Set(hits)).sorted()
         }
+        // Flow leaves (not allowed in `enter_when`, so never read above) hit only where a
+        // flow is entered.
+        if let entries = replay?.entriesAt {
+            for i in entries.indices where !entries[i].isEmpty { eventKinds[i] |= Evaluator.flowEntryBit }
+        }
     }
 
-    /// Copies the events' texts into the arena, folded and as written.
+    /// Copies the events' texts into the arena and notes which literals each one holds.
     private func loadTexts(_ events: [Event]) {
         textStart.deallocate()
         prefilterUsable.deallocate()
+        foundLiterals.deallocate()
+        let words = scanner.words
         textStart = .allocate(capacity: events.count + 1)
         prefilterUsable = .allocate(capacity: max(1, events.count))
+        foundLiterals = .allocate(capacity: max(1, events.count * words))
         var total = 0
         for e in events { total += e.text?.utf8.count ?? 0 }
         if textCapacity < total {
             textBytes.deallocate()
-            foldedBytes.deallocate()
             textCapacity = max(total, textCapacity * 2)
             textBytes = .allocate(capacity: textCapacity)
-            foldedBytes = .allocate(capacity: textCapacity)
         }
         var offset = 0
         for (i, e) in events.enumerated() {
             textStart[i] = offset
-            prefilterUsable[i] = true
+            prefilterUsable[i] = false
             guard var text = e.text else { continue }
             text.withUTF8 { utf8 in
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
                 (textBytes + offset).update(from: base, count: utf8.count)
-                (foldedBytes + offset).update(from: base, count: utf8.count)
-                RequiredLiterals.foldASCII(foldedBytes + offset, count: utf8.count)
-                prefilterUsable[i] = !RequiredLiterals.mayFoldToASCII(base, count: utf8.count)
+                if words > 0 && !RequiredLiterals.mayFoldToASCII(base, count: utf8.count) {
+                    prefilterUsable[i] = true
+                    scanner.scan(base, count: utf8.count, into: foundLiterals + i * words)
+                }
                 offset += utf8.count
             }
         }
         textStart[events.count] = offset
     }
 
-    /// Matches text pattern `p` on event `i`'s text, after the literal prefilter.
+    /// Matches text pattern `p` on event `i`'s text, unless the prefilter rules it out.
     @inline(__always)
     private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
-        let start = textStart[i], count = textStart[i + 1] - start
-        let literals = patternLiterals[p]
-        if !literals.isEmpty && prefilterUsable[i] {
-            let found = literalBytes.withUnsafeBufferPointer { all in
-                literals.contains { range in
-                    RequiredLiterals.contains(foldedBytes + start, count: count, UnsafeBufferPointer(rebasing: all[range]))
+        let first = Int(literalStart[p]), end = Int(literalStart[p + 1])
+        if first < end && prefilterUsable[i] {
+            let found = foundLiterals + i * scanner.words
+            var any = false
+            for k in first..<end {
+                let id = Int(literalIDs[k])
+                if found[id >> 6] & (1 << UInt64(id & 63)) != 0 {
+                    any = true
+                    break
                 }
             }
-            if !found { return false }
+            if !any { return false }
         }
-        return try textPatterns[p].matches(textBytes + start, count: count, using: scratch)
+        let start = textStart[i]
+        return try textPatterns[p].matches(textBytes + start, count: textStart[i + 1] - start, using: scratch)
     }
 
     /// The flow record of the conversation last loaded.
@@ -499,7 +528,7 @@ public final class Evaluator {
             let hit: Bool
             do {
                 let p = leafTextPattern[id]
-                hit = p >= 0 ? try matchText(Int(p), at: i) : try isHit(leafTable[id]!, at: i)
+                hit = p >= 0 ? try matchText(Int(p), at: i) : try isHit(leafTable[id], at: i)
             } catch {
                 throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
             }
@@ -508,7 +537,7 @@ public final class Evaluator {
         }
     }
 
-    private func isHit(_ leaf: Leaf, at i: Int) throws(MatchLimitError) -> Bool {
+    private func isHit(_ leaf: borrowing Leaf, at i: Int) throws(MatchLimitError) -> Bool {
         // Read the event in place: copying an Event would retain each of its fields.
         let result: Result<Bool, MatchLimitError> = conversation.events.withUnsafeBufferPointer { events in
             do throws(MatchLimitError) { return .success(try isHit(leaf, events, at: i)) } catch { return .failure(error) }
@@ -516,7 +545,7 @@ public final class Evaluator {
         return try result.get()
     }
 
-    private func isHit(_ leaf: Leaf, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
+    private func isHit(_ leaf: borrowing Leaf, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
         // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
         switch leaf.kind {
         case .user, .intent: if events[i].kind != .user { return false }

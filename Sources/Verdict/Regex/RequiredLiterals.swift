@@ -5,9 +5,9 @@
 /// punctuation, `.`, classes, groups (`(...)`, `(?:...)`), alternation, lookarounds and
 /// quantifiers; anything else (inline options, back-references, `\Q`, `\x`, named groups, ...)
 /// gives no literals, so the pattern always runs. Literals are ASCII and lower-cased; they are
-/// looked for in text whose ASCII letters are lower-cased (`foldASCII`), which is exact for
-/// caseless matching as long as the text holds none of the few non-ASCII characters that
-/// fold to ASCII letters (`mayFoldToASCII`).
+/// looked for with ASCII letters folded (`LiteralScanner`), which is exact for caseless
+/// matching as long as the text holds none of the few non-ASCII characters that fold to ASCII
+/// letters (`mayFoldToASCII`).
 enum RequiredLiterals {
     /// A set of literals, one of which every match contains; nil when nothing is known.
     static func of(_ pattern: String) -> [[UInt8]]? {
@@ -15,13 +15,6 @@ enum RequiredLiterals {
         guard let alternatives = parser.alternation(), parser.atEnd else { return nil }
         guard let found = alternatives, !found.isEmpty, found.allSatisfy({ !$0.isEmpty }) else { return nil }
         return Array(Set(found)).sorted { $0.lexicographicallyPrecedes($1) }
-    }
-
-    /// Lower-cases ASCII letters in place; other bytes (all of UTF-8's multi-byte sequences)
-    /// are left as they are.
-    @inline(__always)
-    static func foldASCII(_ bytes: UnsafeMutablePointer<UInt8>, count: Int) {
-        for i in 0..<count where bytes[i] &- 0x41 < 26 { bytes[i] |= 0x20 }
     }
 
     /// Whether the text holds a character that PCRE2's caseless matching may equate with an
@@ -34,24 +27,6 @@ enum RequiredLiterals {
             if b == 0xC4, bytes[i + 1] == 0xB0 || bytes[i + 1] == 0xB1 { return true }
             if b == 0xC5, bytes[i + 1] == 0xBF { return true }
             if b == 0xE2, i + 2 < count, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { return true }
-            i += 1
-        }
-        return false
-    }
-
-    /// Whether `needle` occurs in `count` bytes at `haystack`.
-    @inline(__always)
-    static func contains(_ haystack: UnsafePointer<UInt8>, count: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = needle.count
-        guard n > 0, n <= count, let first = needle.first else { return n == 0 }
-        var i = 0
-        let last = count - n
-        while i <= last {
-            if haystack[i] == first {
-                var j = 1
-                while j < n && haystack[i + j] == needle[j] { j += 1 }
-                if j == n { return true }
-            }
             i += 1
         }
         return false
