@@ -23,6 +23,9 @@ shift 2
 
 scripts/ensure-pcre2
 flags=(-c debug -Xswiftc -sanitize=fuzzer,address)
+# SwiftPM keeps the file list of a path dependency until the manifest changes: make it look
+# again, so that files added to Verdict since the last fuzz build are seen.
+touch fuzz/Package.swift
 swift build --package-path fuzz "${flags[@]}" --product "$product" 2>&1 | grep -v "Cannot export local symbol" >&2 || true
 bin_dir=$(swift build --package-path fuzz "${flags[@]}" --show-bin-path)
 binary=fuzz/.build/fuzz-$target

@@ -8,7 +8,7 @@ struct VerdictCommand: ParsableCommand {
         commandName: "verdict",
         abstract: "Score voice and chat agent transcripts against custom metrics, offline and deterministically.",
         version: "0.1.0",
-        subcommands: [Score.self, Test.self]
+        subcommands: [Score.self, Test.self, ReportCommand.self, DiffCommand.self, SampleCommand.self]
     )
 
     /// Usage errors exit 2, as every other error Verdict reports before doing any work.
@@ -32,13 +32,16 @@ struct RuleOptions: ParsableArguments {
     var paths: [String] = []
 
     /// Loads the rules, or prints every rule error and exits 2.
-    func load() throws -> RuleSet {
-        do {
-            return try RuleLoader.load(paths: paths.isEmpty ? ["rules"] : paths)
-        } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+    func load() throws -> RuleSet { try loadRules(paths.isEmpty ? ["rules"] : paths) }
+}
+
+/// Loads rules, or prints every rule error and exits 2.
+func loadRules(_ paths: [String]) throws -> RuleSet {
+    do {
+        return try RuleLoader.load(paths: paths)
+    } catch {
+        printError(error.description)
+        throw ExitCode(2)
     }
 }
 

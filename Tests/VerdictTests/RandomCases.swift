@@ -1,16 +1,8 @@
 /// Seeded random rule sets and conversations for the property and differential tests.
+@testable import Verdict
 
-/// A small deterministic generator (SplitMix64), so the random cases are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Verdict's own seeded generator (SplitMix64), so the random cases are the same on every run.
+typealias SeededGenerator = SplitMix64
 
 /// Random conditions and conversations from a small vocabulary, so that conditions often hold.
 struct RandomCases {

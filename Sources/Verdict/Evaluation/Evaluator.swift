@@ -206,9 +206,10 @@ public final class Evaluator {
         replay = FlowReplay(conversation: conversation, rules: rules) { (f) throws(LocatedMatchLimit) -> [Int] in
             var hits: [Int] = []
             for leaf in rules.flows[f].enterWhen where last >= 0 {
-                hits += try self.hits(leaf, from: 0, to: last)
+                _ = try self.appendHits(leaf.id, from: 0, to: last, into: &hits)
             }
-            return Array(Set(hits)).sorted()
+            Evaluator.sortUnique(&hits, from: 0)
+            return hits
         }
         // Flow leaves (not allowed in `enter_when`, so never read above) hit only where a
         // flow is entered.
@@ -299,6 +300,20 @@ public final class Evaluator {
             var evidence: [Int] = []
             switch metric.body {
             case .boolean:
+                let root = program.nodes[Int(roots.body[0])]
+                if root.kind == .all {
+                    // The same walk as `holds` on the `all`, keeping which items failed.
+                    var failed: [Int] = []
+                    for c in 0..<Int(root.count) {
+                        let child = program.children[Int(root.first) + c]
+                        if try !holds(node: child, from: lower, to: upper, into: &evidence, in: program) { failed.append(c) }
+                    }
+                    if failed.isEmpty {
+                        Evaluator.sortUnique(&evidence, from: 0)
+                        return MetricResult(status: .ok, value: .bool(true), triggeredAt: k, evidence: evidence)
+                    }
+                    return MetricResult(status: .ok, value: .bool(false), triggeredAt: k, failedItems: failed)
+                }
                 let holds = try self.holds(node: roots.body[0], from: lower, to: upper, into: &evidence, in: program)
                 return MetricResult(status: .ok, value: .bool(holds), triggeredAt: k, evidence: evidence)
             case let .categorical(labels, otherwise):

@@ -26,13 +26,18 @@ public struct MetricResult: Sendable, Equatable {
     /// Event indices that decided the value, sorted.
     public var evidence: [Int]
     public var error: String?
+    /// For a boolean metric whose `when` is an `all` and whose value is false: the positions
+    /// (from 0) of the items that did not hold, so that reports can rank failing clauses.
+    public var failedItems: [Int]?
 
-    public init(status: Status, value: Value? = nil, triggeredAt: Int? = nil, evidence: [Int] = [], error: String? = nil) {
+    public init(status: Status, value: Value? = nil, triggeredAt: Int? = nil, evidence: [Int] = [], error: String? = nil,
+                failedItems: [Int]? = nil) {
         self.status = status
         self.value = value
         self.triggeredAt = triggeredAt
         self.evidence = evidence
         self.error = error
+        self.failedItems = failedItems
     }
 
     /// The value, or the status when it is not `ok`: what `--format csv` and `verdict test` show.

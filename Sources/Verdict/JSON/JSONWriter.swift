@@ -2,7 +2,7 @@
 public struct JSONWriter {
     public var bytes: [UInt8] = []
 
-    public init() { bytes.reserveCapacity(1024) }
+    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
     @inline(__always) public mutating func raw(_ s: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
@@ -110,5 +110,83 @@ public struct JSONWriter {
             string(s)
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+}
+
+/// The members of a JSON object being written: commas and keys are taken care of.
+public struct JSONMembers {
+    fileprivate var writer = JSONWriter(capacity: 0)
+    fileprivate var first = true
+
+    /// Writes the key (and the comma before it when needed); the value must follow.
+    public mutating func key(_ key: StaticString) {
+        if !first { writer.raw(",") }
+        first = false
+        writer.raw("\"")
+        writer.raw(key)
+        writer.raw("\":")
+    }
+
+    /// A member whose key is not known in advance.
+    public mutating func add(key: String, _ value: Int) {
+        if !first { writer.raw(",") }
+        first = false
+        writer.string(key)
+        writer.raw(":")
+        writer.int(value)
+    }
+
+    public mutating func add(_ key: StaticString, _ value: String) {
+        self.key(key)
+        writer.string(value)
+    }
+
+    public mutating func add(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        writer.int(value)
+    }
+
+    public mutating func add(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        writer.bool(value)
+    }
+
+    public mutating func add(_ key: StaticString, strings: [String]) {
+        self.key(key)
+        writer.stringArray(strings)
+    }
+
+    /// A number as written by `text` (already valid JSON), or null.
+    public mutating func add(_ key: StaticString, number text: String?) {
+        self.key(key)
+        if let text { writer.bytes.append(contentsOf: text.utf8) } else { writer.raw("null") }
+    }
+
+    /// Any value, written by `body`.
+    public mutating func add(_ key: StaticString, _ body: (inout JSONWriter) -> Void) {
+        self.key(key)
+        body(&writer)
+    }
+}
+
+extension JSONWriter {
+    /// Writes an object whose members `body` adds.
+    public mutating func object(_ body: (inout JSONMembers) -> Void) {
+        var members = JSONMembers()
+        swap(&members.writer, &self)
+        members.writer.raw("{")
+        body(&members)
+        members.writer.raw("}")
+        swap(&members.writer, &self)
+    }
+
+    /// Writes an array with one element per item, each written by `body`.
+    public mutating func array<T>(_ items: some Sequence<T>, _ body: (inout JSONWriter, T) -> Void) {
+        raw("[")
+        for (i, item) in items.enumerated() {
+            if i > 0 { raw(",") }
+            body(&self, item)
+        }
+        raw("]")
     }
 }

@@ -57,7 +57,7 @@ public struct JSONLinesSink: ResultSink {
 
     public var renderer: @Sendable (ScoredConversation) -> [UInt8] {
         { [keys] item in
-            var w = JSONWriter()
+            var w = JSONWriter(capacity: 128 + 96 * keys.prefixes.count)
             JSONLinesSink.encode(item.record, keys: keys, into: &w)
             w.bytes.append(0x0A)
             return w.bytes
@@ -87,6 +87,10 @@ public struct JSONLinesSink: ResultSink {
         case let .scored(result):
             w.raw("{\"id\":")
             w.string(result.id)
+            if let started = result.startedAt {
+                w.raw(",\"started_at\":")
+                w.string(started.text)
+            }
             w.raw(",\"metrics\":{")
             for (i, m) in result.metrics.enumerated() {
                 w.raw(keys.prefixes[i])
@@ -105,6 +109,10 @@ public struct JSONLinesSink: ResultSink {
                 if let t = m.triggeredAt { w.int(t) } else { w.raw("null") }
                 w.raw(",\"evidence\":")
                 w.intArray(m.evidence)
+                if let failed = m.failedItems {
+                    w.raw(",\"failed_items\":")
+                    w.intArray(failed)
+                }
                 if let e = m.error {
                     w.raw(",\"error\":")
                     w.string(e)

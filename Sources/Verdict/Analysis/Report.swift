@@ -1,0 +1,356 @@
+import Foundation
+
+/// What `verdict report` computes from score output, aggregated line by line so that memory
+/// depends on the number of metrics, labels, periods and flows, never on the number of
+/// conversations.
+public struct Report: Sendable {
+    public enum Period: String, Sendable, CaseIterable {
+        case day, week
+    }
+
+    public struct Share: Sendable {
+        public var name: String
+        public var count: Int
+        /// count / the total it is a share of (0 when that total is 0).
+        public var share: Double
+    }
+
+    public struct FailingItem: Sendable {
+        public var item: Int
+        public var description: String
+        public var count: Int
+        /// Among the metric's false results.
+        public var share: Double
+    }
+
+    public struct TrendPoint: Sendable {
+        public var period: String
+        public var conversations: Int
+        public var applied: Int
+        /// Boolean: true among ok results (nil when none).
+        public var rate: Double?
+        public var trueCount: Int
+        public var okCount: Int
+        /// Categorical: share of each label among ok results, in the metric's label order.
+        public var labels: [Share]
+    }
+
+    public struct MetricReport: Sendable {
+        public var name: String
+        /// "boolean", "categorical", or "unknown" when no result says.
+        public var type: String
+        public var conversations: Int
+        /// Results with status ok, unmatched or error: the metric applied.
+        public var applied: Int
+        /// Every status, in SPEC order, with its count.
+        public var statuses: [Share]
+        public var trueCount: Int
+        public var falseCount: Int
+        /// Boolean: true among ok results, and its 95% Wilson interval.
+        public var rate: Double?
+        public var interval: (low: Double, high: Double)?
+        /// Categorical: each label's share among ok results.
+        public var labels: [Share]
+        /// Boolean with a top-level `all`: the items that failed, most often first.
+        public var failing: [FailingItem]
+        public var trend: [TrendPoint]
+    }
+
+    public var conversations: Int
+    public var unreadable: Int
+    public var period: Period
+    public var metrics: [MetricReport]
+    /// Flows in funnel order (by how early they are usually reached), with the share of
+    /// conversations that reached each.
+    public var flows: [Share]
+    /// The most common flow paths (flows in order of entry), most common first.
+    public var paths: [Share]
+    /// Transitions from one flow to the next, most common first.
+    public var transitions: [(from: String, to: String, count: Int)]
+    public var functions: [Share]
+    public var logged: [LoggedReport]
+
+    public struct LoggedReport: Sendable {
+        public var name: String
+        public var conversations: Int
+        /// The most common values (as JSON text), most common first.
+        public var values: [Share]
+        /// Mean of the numeric values, when there are any.
+        public var mean: Double?
+    }
+
+    /// The 95% Wilson score interval for `successes` out of `n`.
+    public static func wilson(_ successes: Int, _ n: Int) -> (low: Double, high: Double)? {
+        guard n > 0 else { return nil }
+        let z = 1.959963984540054, p = Double(successes) / Double(n), nn = Double(n)
+        let denominator = 1 + z * z / nn
+        let center = (p + z * z / (2 * nn)) / denominator
+        let half = z * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot() / denominator
+        return (max(0, center - half), min(1, center + half))
+    }
+}
+
+/// Builds a `Report` from result lines fed one at a time.
+public final class ReportBuilder {
+    private final class MetricTally {
+        let name: String
+        var booleans = 0, categoricals = 0
+        var statuses: [String: Int] = [:]
+        var trueCount = 0, falseCount = 0
+        var labels: [String: Int] = [:]
+        var failing: [Int: Int] = [:]
+        var periods: [String: PeriodTally] = [:]
+        init(name: String) { self.name = name }
+    }
+
+    private struct PeriodTally {
+        var conversations = 0, applied = 0, trueCount = 0, okCount = 0
+        var labels: [String: Int] = [:]
+    }
+
+    private struct LoggedTally {
+        var conversations = 0
+        var values: [String: Int] = [:]
+        var numericSum = 0.0, numericCount = 0
+        var otherValues = 0
+    }
+
+    /// Distinct logged values remembered per name; further ones are counted as "other".
+    static let loggedValueLimit = 1000
+    /// Distinct flow paths remembered; further ones are counted as "other".
+    static let pathLimit = 10_000
+
+    private let rules: RuleSet?
+    private let period: Report.Period
+    private var order: [String] = []
+    private var tallies: [String: MetricTally] = [:]
+    private var conversations = 0
+    private var unreadable = 0
+    private var flowCounts: [String: Int] = [:]
+    private var flowPositionSums: [String: Int] = [:]
+    private var paths: [String: Int] = [:]
+    private var otherPaths = 0
+    private var transitions: [String: [String: Int]] = [:]
+    private var functions: [String: Int] = [:]
+    private var logged: [String: LoggedTally] = [:]
+    private var conversationPeriods: [String: Int] = [:]
+
+    /// `rules`, when given, fixes the metric and label order and describes failing items.
+    public init(rules: RuleSet?, period: Report.Period) {
+        self.rules = rules
+        self.period = period
+        if let rules {
+            for metric in rules.metrics {
+                order.append(metric.name)
+                tallies[metric.name] = MetricTally(name: metric.name)
+            }
+        }
+    }
+
+    public func add(_ line: ResultLine) {
+        if line.error != nil {
+            unreadable += 1
+            return
+        }
+        conversations += 1
+        let periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
+        if let periodKey { conversationPeriods[periodKey, default: 0] += 1 }
+        for (name, outcome) in line.metrics {
+            let tally: MetricTally
+            if let known = tallies[name] { tally = known } else {
+                tally = MetricTally(name: name)
+                tallies[name] = tally
+                order.append(name)
+            }
+            tally.statuses[outcome.status, default: 0] += 1
+            let applied = ["ok", "unmatched", "error"].contains(outcome.status)
+            var periodTally = periodKey.map { tally.periods[$0] ?? PeriodTally() }
+            periodTally?.conversations += 1
+            if applied { periodTally?.applied += 1 }
+            if outcome.status == "ok", let value = outcome.value {
+                periodTally?.okCount += 1
+                switch value {
+                case let .bool(b):
+                    tally.booleans += 1
+                    if b {
+                        tally.trueCount += 1
+                        periodTally?.trueCount += 1
+                    } else {
+                        tally.falseCount += 1
+                        for item in outcome.failedItems ?? [] { tally.failing[item, default: 0] += 1 }
+                    }
+                case let .string(label):
+                    tally.categoricals += 1
+                    tally.labels[label, default: 0] += 1
+                    periodTally?.labels[label, default: 0] += 1
+                default: break
+                }
+            }
+            if let periodKey, let periodTally { tally.periods[periodKey] = periodTally }
+        }
+        for (i, flow) in line.flows.enumerated() {
+            flowCounts[flow, default: 0] += 1
+            flowPositionSums[flow, default: 0] += i
+            if i > 0 { transitions[line.flows[i - 1], default: [:]][flow, default: 0] += 1 }
+        }
+        let path = line.flows.joined(separator: " → ")
+        if paths[path] != nil || paths.count < ReportBuilder.pathLimit {
+            paths[path, default: 0] += 1
+        } else {
+            otherPaths += 1
+        }
+        for function in Set(line.functions) { functions[function, default: 0] += 1 }
+        for (name, value) in line.logged {
+            var tally = logged[name] ?? LoggedTally()
+            tally.conversations += 1
+            let values: [JSONValue]
+            if case let .array(list) = value { values = list } else { values = [value] }
+            for v in values {
+                var w = JSONWriter()
+                w.value(v)
+                let text = String(decoding: w.bytes, as: UTF8.self)
+                if tally.values[text] != nil || tally.values.count < ReportBuilder.loggedValueLimit {
+                    tally.values[text, default: 0] += 1
+                } else {
+                    tally.otherValues += 1
+                }
+                if case let .number(d, _) = v, d.isFinite {
+                    tally.numericSum += d
+                    tally.numericCount += 1
+                }
+            }
+            logged[name] = tally
+        }
+    }
+
+    /// "2026-03-12" for a day, ISO 8601 "2026-W11" for a week, both in UTC.
+    static func periodKey(_ t: Timestamp, _ period: Report.Period) -> String {
+        let days = Int(floor(Double(t.seconds) / 86_400))
+        let (y, m, d) = civil(fromDays: days)
+        switch period {
+        case .day:
+            return String(format: "%04d-%02d-%02d", y, m, d)
+        case .week:
+            // ISO week: the week with the year's first Thursday is week 1; weeks start Monday.
+            let weekday = ((days % 7) + 7 + 3) % 7  // Monday = 0 (1970-01-01 was a Thursday)
+            let thursday = days - weekday + 3
+            let (ty, _, _) = civil(fromDays: thursday)
+            let jan1 = daysFromCivil(ty, 1, 1)
+            let week = (thursday - jan1) / 7 + 1
+            return String(format: "%04d-W%02d", ty, week)
+        }
+    }
+
+    /// Proleptic Gregorian date of a day count since 1970-01-01.
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = m > 2 ? m - 3 : m + 9
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public func finish() -> Report {
+        func share(_ n: Int, _ total: Int) -> Double { total > 0 ? Double(n) / Double(total) : 0 }
+        func ranked(_ counts: [String: Int], total: Int) -> [Report.Share] {
+            counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .map { Report.Share(name: $0.key, count: $0.value, share: share($0.value, total)) }
+        }
+        var metrics: [Report.MetricReport] = []
+        for name in order {
+            let t = tallies[name]!
+            let rule = rules?.metric(named: name)
+            let type: String
+            if let rule { type = rule.isBoolean ? "boolean" : "categorical" } else {
+                type = t.booleans > 0 ? "boolean" : t.categoricals > 0 ? "categorical" : "unknown"
+            }
+            let total = t.statuses.values.reduce(0, +)
+            let statuses = MetricResult.Status.allCases.map {
+                Report.Share(name: $0.rawValue, count: t.statuses[$0.rawValue] ?? 0, share: share(t.statuses[$0.rawValue] ?? 0, total))
+            }
+            let applied = ["ok", "unmatched", "error"].reduce(0) { $0 + (t.statuses[$1] ?? 0) }
+            // Labels in rule order (every label, even unseen), then any others by count.
+            var labelOrder: [String] = []
+            if let rule, case let .categorical(labels, otherwise) = rule.body {
+                labelOrder = labels.map(\.label) + (otherwise.map { [$0] } ?? [])
+                var seen = Set<String>()
+                labelOrder = labelOrder.filter { seen.insert($0).inserted }
+            }
+            let extra = ranked(t.labels.filter { !labelOrder.contains($0.key) }, total: 0).map(\.name)
+            let allLabels = labelOrder + extra
+            let okLabels = t.labels.values.reduce(0, +)
+            let labels = allLabels.map { Report.Share(name: $0, count: t.labels[$0] ?? 0, share: share(t.labels[$0] ?? 0, okLabels)) }
+            let okBooleans = t.trueCount + t.falseCount
+            var items: [Condition] = []
+            if let rule, case let .boolean(.all(parts)) = rule.body { items = parts }
+            let failing = t.failing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
+                Report.FailingItem(item: $0.key, description: $0.key < items.count ? items[$0.key].summary : "item \($0.key + 1) of the 'all'",
+                                   count: $0.value, share: share($0.value, t.falseCount))
+            }
+            let trend = t.periods.keys.sorted().map { key -> Report.TrendPoint in
+                let p = t.periods[key]!
+                let okLabelCount = p.labels.values.reduce(0, +)
+                return Report.TrendPoint(
+                    period: key, conversations: p.conversations, applied: p.applied,
+                    rate: type == "boolean" && p.okCount > 0 ? share(p.trueCount, p.okCount) : nil,
+                    trueCount: p.trueCount, okCount: p.okCount,
+                    labels: type == "categorical" ? allLabels.map { Report.Share(name: $0, count: p.labels[$0] ?? 0, share: share(p.labels[$0] ?? 0, okLabelCount)) } : [])
+            }
+            metrics.append(Report.MetricReport(
+                name: name, type: type, conversations: total, applied: applied, statuses: statuses,
+                trueCount: t.trueCount, falseCount: t.falseCount,
+                rate: okBooleans > 0 ? share(t.trueCount, okBooleans) : nil,
+                interval: Report.wilson(t.trueCount, okBooleans), labels: type == "categorical" ? labels : [],
+                failing: failing, trend: trend))
+        }
+        // Funnel order: by mean position of entry, then by reach, then by name.
+        let flows = flowCounts.keys.sorted { a, b in
+            let pa = Double(flowPositionSums[a]!) / Double(flowCounts[a]!), pb = Double(flowPositionSums[b]!) / Double(flowCounts[b]!)
+            if pa != pb { return pa < pb }
+            if flowCounts[a]! != flowCounts[b]! { return flowCounts[a]! > flowCounts[b]! }
+            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        }.map { Report.Share(name: $0, count: flowCounts[$0]!, share: share(flowCounts[$0]!, conversations)) }
+        var pathShares = ranked(paths.mapKeys { $0.isEmpty ? "(no flow)" : $0 }, total: conversations)
+        if otherPaths > 0 { pathShares.append(Report.Share(name: "(other paths)", count: otherPaths, share: share(otherPaths, conversations))) }
+        let transitionList = transitions.flatMap { from, tos in tos.map { (from: from, to: $0.key, count: $0.value) } }
+            .sorted { a, b in
+                if a.count != b.count { return a.count > b.count }
+                if a.from != b.from { return a.from.utf8.lexicographicallyPrecedes(b.from.utf8) }
+                return a.to.utf8.lexicographicallyPrecedes(b.to.utf8)
+            }
+        let loggedReports = logged.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name -> Report.LoggedReport in
+            let t = logged[name]!
+            let valueTotal = t.values.values.reduce(0, +) + t.otherValues
+            var values = ranked(t.values, total: valueTotal)
+            if t.otherValues > 0 { values.append(Report.Share(name: "(other values)", count: t.otherValues, share: share(t.otherValues, valueTotal))) }
+            return Report.LoggedReport(name: name, conversations: t.conversations, values: values,
+                                       mean: t.numericCount > 0 ? t.numericSum / Double(t.numericCount) : nil)
+        }
+        return Report(conversations: conversations, unreadable: unreadable, period: period, metrics: metrics,
+                      flows: flows, paths: pathShares, transitions: transitionList,
+                      functions: ranked(functions, total: conversations), logged: loggedReports)
+    }
+}
+
+extension Dictionary where Value == Int {
+    /// The dictionary with keys transformed; counts of keys that collide are added.
+    func mapKeys(_ transform: (Key) -> Key) -> [Key: Int] {
+        var out: [Key: Int] = [:]
+        for (k, v) in self { out[transform(k), default: 0] += v }
+        return out
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+
+/// The formats `verdict report` writes.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case text, markdown, html, json
+}
+
+extension Report {
+    /// The report in `format`, as the bytes to write.
+    public func rendered(_ format: ReportFormat) -> String {
+        switch format {
+        case .text: return text()
+        case .markdown: return markdown()
+        case .json: return json()
+        case .html: return ReportHTML(report: self).page()
+        }
+    }
+
+    /// "71.4%": one decimal, rounded half away from zero, the same on every machine.
+    static func percent(_ x: Double) -> String {
+        let tenths = (x * 1000).rounded()
+        return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)%"
+    }
+
+    static func decimal(_ x: Double, places: Int = 4) -> String {
+        let scale = pow(10, Double(places))
+        let v = (x * scale).rounded() / scale
+        var s = String(format: "%.\(places)f", v)
+        while s.contains("."), s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+
+    private func headline(_ m: MetricReport) -> String {
+        switch m.type {
+        case "boolean":
+            guard let rate = m.rate, let ci = m.interval else { return "no ok results" }
+            return "true in \(m.trueCount) of \(m.trueCount + m.falseCount): \(Report.percent(rate)) (95% CI \(Report.percent(ci.low))–\(Report.percent(ci.high)))"
+        case "categorical":
+            let shown = m.labels.map { "\($0.name) \($0.count) (\(Report.percent($0.share)))" }
+            return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
+        default:
+            return "no ok results"
+        }
+    }
+
+    private func statusLine(_ m: MetricReport) -> String {
+        m.statuses.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+    }
+
+    private func whyLine(_ m: MetricReport) -> String {
+        "'\(m.name)' is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"): "
+            + m.failing.map { "\(Report.percent($0.share)) \($0.description)" }.joined(separator: "; ")
+    }
+
+    // MARK: Text
+
+    func text() -> String {
+        var out = "Verdict report: \(conversations) conversation\(conversations == 1 ? "" : "s")"
+        out += unreadable > 0 ? ", \(unreadable) unreadable\n" : "\n"
+        out += "\nMetrics\n"
+        for m in metrics {
+            out += "\n  \(m.name) (\(m.type))\n"
+            out += "    applied in \(m.applied) of \(m.conversations) (\(Report.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
+            out += "; \(statusLine(m))\n"
+            out += "    \(headline(m))\n"
+            if !m.failing.isEmpty { out += "    why false: " + m.failing.map { "\(Report.percent($0.share)) \($0.description)" }.joined(separator: "; ") + "\n" }
+        }
+        let periods = Set(metrics.flatMap { $0.trend.map(\.period) })
+        if !periods.isEmpty {
+            out += "\nTrends by \(period.rawValue) (true rate, or the most common label, among ok results)\n"
+            for m in metrics where m.type != "unknown" {
+                let points = m.trend.filter { $0.okCount > 0 }
+                if points.isEmpty { continue }
+                out += "\n  \(m.name)\n"
+                for p in points {
+                    out += "    \(p.period)  " + trendCell(p, m) + "\n"
+                }
+            }
+        }
+        if !flows.isEmpty {
+            out += "\nFlows (funnel order)\n"
+            for f in flows { out += "  \(Report.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
+            out += "\n  Most common paths\n"
+            for p in paths.prefix(10) { out += "  \(Report.percent(p.share).leftPadded(6))  \(p.name) (\(p.count))\n" }
+            if !transitions.isEmpty {
+                out += "\n  Transitions\n"
+                for t in transitions.prefix(20) { out += "  \(String(t.count).leftPadded(6))  \(t.from) → \(t.to)\n" }
+            }
+        }
+        if !functions.isEmpty {
+            out += "\nFunctions (conversations calling each)\n"
+            for f in functions { out += "  \(Report.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
+        }
+        if !logged.isEmpty {
+            out += "\nLogged metrics\n"
+            for l in logged {
+                out += "  \(l.name): in \(l.conversations) conversation\(l.conversations == 1 ? "" : "s")"
+                if let mean = l.mean { out += ", mean \(Report.decimal(mean, places: 2))" }
+                out += "; " + l.values.prefix(8).map { "\($0.name) \($0.count)" }.joined(separator: ", ") + "\n"
+            }
+        }
+        return out
+    }
+
+    private func trendCell(_ p: TrendPoint, _ m: MetricReport) -> String {
+        if m.type == "boolean" {
+            guard let rate = p.rate else { return "no ok results" }
+            return "\(Report.percent(rate).leftPadded(6))  (\(p.trueCount) of \(p.okCount))"
+        }
+        guard let top = p.labels.max(by: { $0.count < $1.count }), top.count > 0 else { return "no ok results" }
+        return "\(top.name) \(Report.percent(top.share))  (" + p.labels.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ") + ")"
+    }
+
+    // MARK: Markdown
+
+    func markdown() -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var out = "## Verdict report\n\n\(conversations) conversation\(conversations == 1 ? "" : "s")"
+        out += unreadable > 0 ? ", \(unreadable) unreadable.\n" : ".\n"
+        out += "\n| Metric | Type | Applied | Result |\n|---|---|---:|---|\n"
+        for m in metrics {
+            out += "| \(cell(m.name)) | \(m.type) | \(m.applied) of \(m.conversations) | \(cell(headline(m))) |\n"
+        }
+        let failing = metrics.filter { !$0.failing.isEmpty }
+        if !failing.isEmpty {
+            out += "\n### Why it fails\n\n"
+            for m in failing {
+                out += "- **\(cell(m.name))** is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"):\n"
+                for f in m.failing { out += "  - \(Report.percent(f.share)) `\(f.description.replacingOccurrences(of: "`", with: "'"))` (\(f.count))\n" }
+            }
+        }
+        let trended = metrics.filter { !$0.trend.isEmpty && $0.type != "unknown" }
+        if !trended.isEmpty {
+            let periods = Array(Set(trended.flatMap { $0.trend.map(\.period) })).sorted()
+            out += "\n### Trends by \(period.rawValue)\n\n| Metric | " + periods.joined(separator: " | ") + " |\n|---|" + String(repeating: "---:|", count: periods.count) + "\n"
+            for m in trended {
+                var row = "| \(cell(m.name)) |"
+                for p in periods {
+                    guard let point = m.trend.first(where: { $0.period == p }) else { row += " |"; continue }
+                    if m.type == "boolean" {
+                        row += " \(point.rate.map { Report.percent($0) } ?? "–") |"
+                    } else if let top = point.labels.max(by: { $0.count < $1.count }), top.count > 0 {
+                        row += " \(cell(top.name)) \(Report.percent(top.share)) |"
+                    } else {
+                        row += " – |"
+                    }
+                }
+                out += row + "\n"
+            }
+        }
+        if !flows.isEmpty {
+            out += "\n### Flows\n\n| Flow | Reached |\n|---|---:|\n"
+            for f in flows { out += "| \(cell(f.name)) | \(Report.percent(f.share)) (\(f.count)) |\n" }
+            out += "\n| Path | Conversations |\n|---|---:|\n"
+            for p in paths.prefix(10) { out += "| \(cell(p.name)) | \(p.count) (\(Report.percent(p.share))) |\n" }
+        }
+        if !functions.isEmpty {
+            out += "\n### Functions\n\n| Function | Conversations |\n|---|---:|\n"
+            for f in functions { out += "| \(cell(f.name)) | \(f.count) (\(Report.percent(f.share))) |\n" }
+        }
+        if !logged.isEmpty {
+            out += "\n### Logged metrics\n\n| Name | Conversations | Mean | Values |\n|---|---:|---:|---|\n"
+            for l in logged {
+                out += "| \(cell(l.name)) | \(l.conversations) | \(l.mean.map { Report.decimal($0, places: 2) } ?? "") | "
+                out += cell(l.values.prefix(8).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")) + " |\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: JSON
+
+    func json() -> String {
+        func number(_ d: Double?) -> String? { d.map { Report.decimal($0) } }
+        func share(_ w: inout JSONWriter, _ s: Share, key: StaticString) {
+            w.object { o in
+                o.add(key, s.name)
+                o.add("count", s.count)
+                o.add("share", number: number(s.share))
+            }
+        }
+        var w = JSONWriter()
+        w.object { o in
+            o.add("conversations", conversations)
+            o.add("unreadable", unreadable)
+            o.add("period", period.rawValue)
+            o.add("metrics") { w in
+                w.array(metrics) { w, m in
+                    w.object { o in
+                        o.add("name", m.name)
+                        o.add("type", m.type)
+                        o.add("conversations", m.conversations)
+                        o.add("applied", m.applied)
+                        o.add("statuses") { w in w.object { o in for s in m.statuses { o.add(key: s.name, s.count) } } }
+                        if m.type == "boolean" {
+                            o.add("true", m.trueCount)
+                            o.add("false", m.falseCount)
+                            o.add("rate", number: number(m.rate))
+                            o.add("interval", number: m.interval.map { "[\(Report.decimal($0.low)),\(Report.decimal($0.high))]" })
+                            o.add("why_false") { w in
+                                w.array(m.failing) { w, f in
+                                    w.object { o in
+                                        o.add("item", f.item)
+                                        o.add("description", f.description)
+                                        o.add("count", f.count)
+                                        o.add("share", number: number(f.share))
+                                    }
+                                }
+                            }
+                        }
+                        if m.type == "categorical" {
+                            o.add("labels") { w in w.array(m.labels) { share(&$0, $1, key: "label") } }
+                        }
+                        o.add("trend") { w in
+                            w.array(m.trend) { w, p in
+                                w.object { o in
+                                    o.add("period", p.period)
+                                    o.add("conversations", p.conversations)
+                                    o.add("applied", p.applied)
+                                    if m.type == "boolean" {
+                                        o.add("true", p.trueCount)
+                                        o.add("ok", p.okCount)
+                                        o.add("rate", number: number(p.rate))
+                                    }
+                                    if m.type == "categorical" {
+                                        o.add("labels") { w in w.array(p.labels) { share(&$0, $1, key: "label") } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            o.add("flows") { w in w.array(flows) { share(&$0, $1, key: "flow") } }
+            o.add("paths") { w in w.array(paths.prefix(10)) { share(&$0, $1, key: "path") } }
+            o.add("transitions") { w in
+                w.array(transitions) { w, t in
+                    w.object { o in
+                        o.add("from", t.from)
+                        o.add("to", t.to)
+                        o.add("count", t.count)
+                    }
+                }
+            }
+            o.add("functions") { w in w.array(functions) { share(&$0, $1, key: "function") } }
+            o.add("logged") { w in
+                w.array(logged) { w, l in
+                    w.object { o in
+                        o.add("name", l.name)
+                        o.add("conversations", l.conversations)
+                        o.add("mean", number: number(l.mean))
+                        o.add("values") { w in w.array(l.values.prefix(20)) { share(&$0, $1, key: "value") } }
+                    }
+                }
+            }
+        }
+        w.raw("\n")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

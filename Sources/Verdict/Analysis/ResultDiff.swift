@@ -1,0 +1,212 @@
+/// What changed between two `verdict score` outputs for the same conversations.
+public struct ResultDiff: Sendable {
+    public struct Change: Sendable, Equatable {
+        public var id: String
+        public var metric: String
+        public var before: String
+        public var after: String
+    }
+
+    public struct Transition: Sendable, Equatable {
+        public var before: String
+        public var after: String
+        public var count: Int
+    }
+
+    public struct MetricChanges: Sendable {
+        public var metric: String
+        /// Conversations in both files that have the metric in both.
+        public var compared: Int
+        /// Changed pairs only, most common first.
+        public var transitions: [Transition]
+        public var changed: Int { transitions.reduce(0) { $0 + $1.count } }
+    }
+
+    public var metrics: [MetricChanges]
+    /// Every change, in NEW's conversation order, then metric order.
+    public var changes: [Change]
+    public var onlyOld: [String]
+    public var onlyNew: [String]
+    /// Metrics present on one side only.
+    public var metricsOnlyOld: [String]
+    public var metricsOnlyNew: [String]
+    /// Problems reading either file (lines that are not score output).
+    public var problems: [String]
+
+    public var isEmpty: Bool {
+        changes.isEmpty && onlyOld.isEmpty && onlyNew.isEmpty && metricsOnlyOld.isEmpty && metricsOnlyNew.isEmpty
+    }
+
+    /// Compares OLD and NEW; `only` restricts the comparison to those metric names.
+    public static func compare(old: [String], new: [String], only: [String] = []) -> ResultDiff {
+        var problems: [String] = []
+        // OLD is held by id (first occurrence); NEW is streamed.
+        var oldByID: [String: [String: String]] = [:]
+        var oldOrder: [String] = []
+        var oldMetrics: [String] = [], oldMetricSet = Set<String>()
+        let wanted = Set(only)
+        func outcomes(_ line: ResultLine) -> [String: String] {
+            if line.error != nil { return ["*": "unreadable"] }
+            var out: [String: String] = [:]
+            for (name, outcome) in line.metrics where wanted.isEmpty || wanted.contains(name) { out[name] = outcome.display }
+            return out
+        }
+        let oldLines = ResultLines(inputs: old)
+        while let next = oldLines.next() {
+            switch next {
+            case let .failure(e): problems.append(e.description)
+            case let .success(line):
+                guard let id = line.id else { continue }
+                for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && oldMetricSet.insert(name).inserted {
+                    oldMetrics.append(name)
+                }
+                if oldByID[id] == nil {
+                    oldByID[id] = outcomes(line)
+                    oldOrder.append(id)
+                }
+            }
+        }
+        var newMetrics: [String] = [], newMetricSet = Set<String>()
+        var seen = Set<String>()
+        var onlyNew: [String] = []
+        var changes: [Change] = []
+        var counts: [String: [String: Int]] = [:]
+        var compared: [String: Int] = [:]
+        let newLines = ResultLines(inputs: new)
+        while let next = newLines.next() {
+            switch next {
+            case let .failure(e): problems.append(e.description)
+            case let .success(line):
+                guard let id = line.id else { continue }
+                for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && newMetricSet.insert(name).inserted {
+                    newMetrics.append(name)
+                }
+                guard seen.insert(id).inserted else { continue }
+                guard let before = oldByID[id] else {
+                    onlyNew.append(id)
+                    continue
+                }
+                let after = outcomes(line)
+                let names = before["*"] != nil || after["*"] != nil ? ["*"] : line.metrics.map(\.name).filter { before[$0] != nil && after[$0] != nil }
+                for name in names {
+                    let b = before[name] ?? "ok", a = after[name] ?? "ok"
+                    let metric = name == "*" ? "(conversation)" : name
+                    compared[metric, default: 0] += 1
+                    if b != a {
+                        changes.append(Change(id: id, metric: metric, before: b, after: a))
+                        counts[metric, default: [:]]["\(b)\u{1}\(a)", default: 0] += 1
+                    }
+                }
+            }
+        }
+        var order = oldMetrics
+        for m in newMetrics where !oldMetricSet.contains(m) { order.append(m) }
+        if counts["(conversation)"] != nil { order.append("(conversation)") }
+        let metrics = order.filter { compared[$0] != nil }.map { metric -> MetricChanges in
+            let transitions = (counts[metric] ?? [:]).map { key, count -> Transition in
+                let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+                return Transition(before: parts[0], after: parts[1], count: count)
+            }.sorted { a, b in
+                if a.count != b.count { return a.count > b.count }
+                if a.before != b.before { return a.before.utf8.lexicographicallyPrecedes(b.before.utf8) }
+                return a.after.utf8.lexicographicallyPrecedes(b.after.utf8)
+            }
+            return MetricChanges(metric: metric, compared: compared[metric] ?? 0, transitions: transitions)
+        }
+        return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }, onlyNew: onlyNew,
+                          metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains($0) },
+                          metricsOnlyNew: newMetrics.filter { !oldMetricSet.contains($0) }, problems: problems)
+    }
+
+    /// The diff in `format` (text, markdown or json).
+    public func rendered(_ format: DiffFormat) -> String {
+        switch format {
+        case .text: return text()
+        case .markdown: return markdown()
+        case .json: return json()
+        }
+    }
+
+    private func text() -> String {
+        if isEmpty { return "No changes.\n" }
+        var out = ""
+        for m in metrics where m.changed > 0 {
+            out += "\(m.metric): \(m.changed) of \(m.compared) changed\n"
+            for t in m.transitions { out += "  \(String(t.count).leftPadded(6))  \(t.before) → \(t.after)\n" }
+        }
+        if !metricsOnlyOld.isEmpty { out += "Metrics only in OLD: " + metricsOnlyOld.joined(separator: ", ") + "\n" }
+        if !metricsOnlyNew.isEmpty { out += "Metrics only in NEW: " + metricsOnlyNew.joined(separator: ", ") + "\n" }
+        if !changes.isEmpty {
+            out += "\nChanged conversations\n"
+            for c in changes { out += "  \(c.id)  \(c.metric): \(c.before) → \(c.after)\n" }
+        }
+        if !onlyOld.isEmpty { out += "\nOnly in OLD (\(onlyOld.count)): " + onlyOld.joined(separator: ", ") + "\n" }
+        if !onlyNew.isEmpty { out += "\nOnly in NEW (\(onlyNew.count)): " + onlyNew.joined(separator: ", ") + "\n" }
+        return out
+    }
+
+    private func markdown() -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        if isEmpty { return "No changes.\n" }
+        var out = "| Metric | Before | After | Conversations |\n|---|---|---|---:|\n"
+        for m in metrics where m.changed > 0 {
+            for t in m.transitions { out += "| \(cell(m.metric)) | \(cell(t.before)) | \(cell(t.after)) | \(t.count) |\n" }
+        }
+        if !metricsOnlyOld.isEmpty { out += "\nMetrics only in OLD: " + metricsOnlyOld.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+        if !metricsOnlyNew.isEmpty { out += "\nMetrics only in NEW: " + metricsOnlyNew.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+        if !changes.isEmpty {
+            out += "\n<details><summary>\(changes.count) change\(changes.count == 1 ? "" : "s")</summary>\n\n| Conversation | Metric | Before | After |\n|---|---|---|---|\n"
+            for c in changes { out += "| \(cell(c.id)) | \(cell(c.metric)) | \(cell(c.before)) | \(cell(c.after)) |\n" }
+            out += "\n</details>\n"
+        }
+        if !onlyOld.isEmpty { out += "\nOnly in OLD: " + onlyOld.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+        if !onlyNew.isEmpty { out += "\nOnly in NEW: " + onlyNew.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+        return out
+    }
+
+    private func json() -> String {
+        var w = JSONWriter()
+        w.object { o in
+            o.add("changed", !isEmpty)
+            o.add("metrics") { w in
+                w.array(metrics) { w, m in
+                    w.object { o in
+                        o.add("metric", m.metric)
+                        o.add("compared", m.compared)
+                        o.add("changed", m.changed)
+                        o.add("transitions") { w in
+                            w.array(m.transitions) { w, t in
+                                w.object { o in
+                                    o.add("before", t.before)
+                                    o.add("after", t.after)
+                                    o.add("count", t.count)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            o.add("changes") { w in
+                w.array(changes) { w, c in
+                    w.object { o in
+                        o.add("id", c.id)
+                        o.add("metric", c.metric)
+                        o.add("before", c.before)
+                        o.add("after", c.after)
+                    }
+                }
+            }
+            o.add("only_old", strings: onlyOld)
+            o.add("only_new", strings: onlyNew)
+            o.add("metrics_only_old", strings: metricsOnlyOld)
+            o.add("metrics_only_new", strings: metricsOnlyNew)
+        }
+        w.raw("\n")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+/// The formats `verdict diff` writes.
+public enum DiffFormat: String, CaseIterable, Sendable {
+    case text, markdown, json
+}

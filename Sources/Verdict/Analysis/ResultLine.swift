@@ -1,0 +1,95 @@
+/// One line of `verdict score` output, read back for `report`, `diff` and `sample`.
+public struct ResultLine: Sendable {
+    /// One metric's outcome as written.
+    public struct Outcome: Sendable, Equatable {
+        public var status: String
+        public var value: JSONValue?
+        public var failedItems: [Int]?
+
+        /// The value when `ok` (true, false, a label), else the status: what changes are told in.
+        public var display: String {
+            guard status == "ok", let value else { return status }
+            switch value {
+            case let .bool(b): return b ? "true" : "false"
+            case let .string(s): return s
+            default:
+                var w = JSONWriter()
+                w.value(value)
+                return String(decoding: w.bytes, as: UTF8.self)
+            }
+        }
+    }
+
+    public var source: String
+    public var id: String?
+    public var startedAt: String?
+    public var metrics: [(name: String, outcome: Outcome)]
+    public var flows: [String]
+    public var functions: [String]
+    public var logged: [(name: String, value: JSONValue)]
+    /// Set for a conversation `verdict score` could not read (its error line).
+    public var error: String?
+
+    /// Reads a result line; nil when it is not one (the reason in `problem`).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String) -> Result<ResultLine, ResultLineError> {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch {
+            return .failure(ResultLineError(source: source, message: "invalid JSON: \(error.describe(in: bytes))"))
+        }
+        guard case let .object(o) = value else {
+            return .failure(ResultLineError(source: source, message: "a result line must be a JSON object"))
+        }
+        var line = ResultLine(source: source, id: nil, startedAt: nil, metrics: [], flows: [], functions: [], logged: [], error: nil)
+        if case let .string(id)? = o["id"] { line.id = id }
+        if case let .string(message)? = o["error"] {
+            line.error = message
+            return .success(line)
+        }
+        guard line.id != nil, case let .object(metrics)? = o["metrics"] else {
+            return .failure(ResultLineError(source: source, message: "not a line of `verdict score` output (no `id` and `metrics`)"))
+        }
+        if case let .string(s)? = o["started_at"] { line.startedAt = s }
+        for (name, m) in metrics.pairs {
+            guard case let .object(fields) = m, case let .string(status)? = fields["status"] else {
+                return .failure(ResultLineError(source: source, message: "metric '\(name)' has no `status`"))
+            }
+            var outcome = Outcome(status: status, value: fields["value"], failedItems: nil)
+            if outcome.value == .null { outcome.value = nil }
+            if case let .array(items)? = fields["failed_items"] {
+                outcome.failedItems = items.compactMap { if case let .number(d, _) = $0 { return Int(exactly: d) } else { return nil } }
+            }
+            line.metrics.append((name, outcome))
+        }
+        func strings(_ key: String) -> [String] {
+            guard case let .array(a)? = o[key] else { return [] }
+            return a.compactMap { if case let .string(s) = $0 { return s } else { return nil } }
+        }
+        line.flows = strings("flows")
+        line.functions = strings("functions")
+        if case let .object(logged)? = o["logged"] { line.logged = logged.pairs.map { ($0.key, $0.value) } }
+        return .success(line)
+    }
+}
+
+/// A result file line that could not be read, with where it is.
+public struct ResultLineError: Error, Sendable, CustomStringConvertible {
+    public var source: String
+    public var message: String
+    public var description: String { "\(source): \(message)" }
+}
+
+/// Streams result lines from files, folders or standard input, in order.
+public struct ResultLines {
+    private let reader: InputReader
+
+    public init(inputs: [String]) { reader = InputReader(inputs: inputs) }
+
+    /// The next line, or its error; nil at the end.
+    public func next() -> Result<ResultLine, ResultLineError>? {
+        guard let raw = reader.next() else { return nil }
+        switch raw.payload {
+        case let .unreadable(message): return .failure(ResultLineError(source: raw.source, message: message))
+        case let .json(bytes): return bytes.withUnsafeBufferPointer { ResultLine.parse($0, source: raw.source) }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// A deterministic random sample of the conversations with a given outcome: the same results,
+/// metric, outcome, size and seed always give the same sample.
+public struct ResultSample: Sendable {
+    /// The sampled conversations' ids, in the order the results list them.
+    public var ids: [String]
+    /// How many conversations had the outcome.
+    public var matching: Int
+    public var problems: [String]
+
+    /// What to sample: a metric's value (when `ok`) or its status.
+    public enum Outcome: Sendable {
+        case value(String)
+        case status(String)
+    }
+
+    /// Reservoir sampling (Algorithm R) over the matching results, driven by a seeded SplitMix64.
+    public static func draw(results: [String], metric: String, outcome: Outcome?, size: Int, seed: UInt64) -> ResultSample {
+        var rng = SplitMix64(state: seed)
+        var reservoir: [(position: Int, id: String)] = []
+        var matching = 0
+        var problems: [String] = []
+        var position = 0
+        let lines = ResultLines(inputs: results)
+        while let next = lines.next() {
+            switch next {
+            case let .failure(e): problems.append(e.description)
+            case let .success(line):
+                position += 1
+                guard let id = line.id, let found = line.metrics.first(where: { $0.name == metric })?.outcome else { continue }
+                switch outcome {
+                case let .value(v)?: guard found.status == "ok", found.display == v else { continue }
+                case let .status(s)?: guard found.status == s else { continue }
+                case nil: break
+                }
+                matching += 1
+                if reservoir.count < size {
+                    reservoir.append((position, id))
+                } else {
+                    let j = Int(rng.next() % UInt64(matching))
+                    if j < size { reservoir[j] = (position, id) }
+                }
+            }
+        }
+        return ResultSample(ids: reservoir.sorted { $0.position < $1.position }.map(\.id), matching: matching, problems: problems)
+    }
+
+    /// Writes the transcripts of the sampled conversations from `inputs` as JSON Lines, in
+    /// input order, each id once; returns the ids not found.
+    public func transcripts(from inputs: [String], to output: ByteOutput) -> [String] {
+        var wanted = Set(ids)
+        let reader = InputReader(inputs: inputs)
+        while !wanted.isEmpty, let raw = reader.next() {
+            guard case let .json(bytes) = raw.payload,
+                  let value = try? bytes.withUnsafeBufferPointer({ try JSONParser.parse($0) }),
+                  case let .object(o) = value, case let .string(id)? = o["id"], wanted.remove(id) != nil else { continue }
+            var w = JSONWriter()
+            w.value(value)
+            w.bytes.append(0x0A)
+            output.write(w.bytes)
+        }
+        return ids.filter { wanted.contains($0) }
+    }
+}
+
+/// SplitMix64: a small, fast generator whose sequence is fixed by its seed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,87 @@
+/// Short, readable descriptions of conditions, for reports ("why it fails") and explanations.
+extension Condition {
+    public var summary: String {
+        switch self {
+        case let .leaf(leaf): return leaf.summary
+        case let .all(parts): return "all of (" + parts.map(\.summary).joined(separator: "; ") + ")"
+        case let .any(parts): return "any of (" + parts.map(\.summary).joined(separator: "; ") + ")"
+        case let .not(inner): return "not (" + inner.summary + ")"
+        case let .sequence(leaves, within):
+            let chain = leaves.map(\.summary).joined(separator: " → ")
+            return within.map { "sequence \(chain) within \($0) turns" } ?? "sequence \(chain)"
+        }
+    }
+}
+
+extension Leaf {
+    public var summary: String {
+        var text: String
+        switch kind {
+        case let .user(p): text = "user says '\(p.source)'"
+        case let .agent(p): text = "agent says '\(p.source)'"
+        case let .said(p): text = "someone says '\(p.source)'"
+        case let .intent(name): text = "intent \(name)"
+        case let .function(name, args, result, failed):
+            text = "function \(name)"
+            if let args { text += " with args \(args.summary)" }
+            if let result { text += " with result \(result.summary)" }
+            if let failed { text += failed ? " failing" : " not failing" }
+        case let .flow(name, step):
+            text = "flow \(name)"
+            if let step { text += " at step \(step)" }
+        case let .metric(name, value):
+            text = "metric \(name)"
+            if let value { text += " with value \(value.summary)" }
+        case let .state(key, value):
+            text = "state \(key)"
+            if let value { text += " with value \(value.summary)" }
+        case let .handoff(pattern):
+            text = pattern.map { "handoff to '\($0.source)'" } ?? "handoff"
+        }
+        if let inFlow { text += " in flow \(inFlow)" }
+        if let t = turns { text += " in turns \(Leaf.range(t))" }
+        if let s = seconds { text += " in seconds \(Leaf.range(s))" }
+        if let count {
+            if let most = count.atMost {
+                text += count.atLeast == most ? " exactly \(most) times" : " \(count.atLeast) to \(most) times"
+            } else {
+                text += " at least \(count.atLeast) times"
+            }
+        }
+        return text
+    }
+
+    private static func range(_ r: (lower: Double, upper: Double?)) -> String {
+        func number(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)" }
+        return r.upper.map { "\(number(r.lower))–\(number($0))" } ?? "\(number(r.lower)) on"
+    }
+}
+
+extension Matcher {
+    public var summary: String {
+        switch self {
+        case let .equals(value):
+            var w = JSONWriter()
+            w.value(value)
+            return String(decoding: w.bytes, as: UTF8.self)
+        case let .operators(ops): return ops.map(\.summary).joined(separator: ", ")
+        case let .paths(paths): return "{" + paths.map { $0.path.joined(separator: ".") + ": " + $0.matcher.summary }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+extension Matcher.Operator {
+    var summary: String {
+        func number(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)" }
+        switch self {
+        case let .regex(p): return "matches '\(p.source)'"
+        case let .oneOf(values): return "one of " + Matcher.equals(.array(values)).summary
+        case let .exists(b): return b ? "present" : "absent"
+        case let .greaterThan(n): return "> \(number(n))"
+        case let .greaterOrEqual(n): return "≥ \(number(n))"
+        case let .lessThan(n): return "< \(number(n))"
+        case let .lessOrEqual(n): return "≤ \(number(n))"
+        case let .not(m): return "not \(m.summary)"
+        }
+    }
+}

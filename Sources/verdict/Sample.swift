@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw a reproducible random sample of the conversations where a metric had an outcome.",
+        discussion: "Prints the sampled ids, one per line, in result order; with --conversations, their transcripts as JSON Lines, ready for review or 'verdict explain'. The same results, options and seed always give the same sample. Exit status: 0; 3 when some result lines could not be read or sampled transcripts were not found; 2 on usage errors."
+    )
+
+    @Option(help: ArgumentHelp("The metric whose outcome selects conversations.", valueName: "name"))
+    var metric: String
+
+    @Option(help: ArgumentHelp("Keep conversations where the metric is ok with this value (true, false or a label).", valueName: "value"))
+    var value: String?
+
+    @Option(help: ArgumentHelp("Keep conversations where the metric has this status.", valueName: "status"))
+    var status: String?
+
+    @Option(help: ArgumentHelp("How many to draw.", valueName: "n"))
+    var n = 20
+
+    @Option(help: ArgumentHelp("Seed of the random draw.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Transcript files or folders to print the sampled conversations from.", valueName: "input"))
+    var conversations: [String] = []
+
+    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score'.", valueName: "results"))
+    var results: [String] = []
+
+    func validate() throws {
+        if results.isEmpty { throw ValidationError("name at least one result file") }
+        if value != nil && status != nil { throw ValidationError("give --value or --status, not both") }
+        if n < 1 { throw ValidationError("--n must be at least 1") }
+        if let status, MetricResult.Status(rawValue: status) == nil {
+            throw ValidationError("unknown status '\(status)'; one of: " + MetricResult.Status.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    func run() throws {
+        let outcome: ResultSample.Outcome? = value.map { .value($0) } ?? status.map { .status($0) }
+        let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed)
+        for problem in sample.problems { printError("verdict: \(problem)") }
+        var missing: [String] = []
+        if conversations.isEmpty {
+            try write(sample.ids.map { $0 + "\n" }.joined(), to: nil)
+        } else {
+            missing = sample.transcripts(from: conversations, to: .standardOutput)
+            do { try ByteOutput.standardOutput.flush() } catch {
+                printError("verdict: \(error)")
+                throw ExitCode(1)
+            }
+            for id in missing { printError("verdict: conversation '\(id)' is not in the given transcripts") }
+        }
+        if sample.matching == 0 { printError("verdict: no conversation has that outcome for '\(metric)'") }
+        if !sample.problems.isEmpty || !missing.isEmpty { throw ExitCode(3) }
+    }
+}

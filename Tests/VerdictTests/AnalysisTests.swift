@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+private func golden(_ name: String) throws -> String {
+    try String(contentsOf: Support.root.appendingPathComponent("Tests/Golden/\(name)"), encoding: .utf8)
+}
+
+/// `report`, `diff` and `sample` on the bundled example, against golden files
+/// (scripts/update-golden.sh rewrites them after a deliberate change).
+@Suite("Analysis commands", .serialized)
+struct AnalysisCommandTests {
+    static let results = "Tests/Golden/score-bundled.jsonl"
+
+    @Test("report: every format matches its golden file", arguments: ["text", "markdown", "html", "json"])
+    func report(format: String) throws {
+        let run = try CLI.run(["report", "--rules", "rules", "--format", format, Self.results])
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        #expect(run.stdout == (try golden("report-bundled.\(format)")))
+    }
+
+    @Test("report: the HTML is self-contained (no scripts, no external resources)")
+    func htmlSelfContained() throws {
+        let html = try golden("report-bundled.html")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("http://") && !html.contains("https://"))
+        #expect(!html.contains("<link") && !html.contains("@import") && !html.contains("url("))
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 4)
+    }
+
+    @Test("diff: the bundled rules against a copy with one rule changed; exit 1", arguments: ["text", "markdown", "json"])
+    func diff(format: String) throws {
+        let dir = try CLI.folder([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: Support.root.appendingPathComponent("rules"), to: dir.appendingPathComponent("rules"))
+        let booking = dir.appendingPathComponent("rules/booking.yaml")
+        let text = try String(contentsOf: booking, encoding: .utf8)
+        #expect(text.contains("within_turns: 2"))
+        try Data(text.replacingOccurrences(of: "within_turns: 2", with: "within_turns: 0").utf8).write(to: booking)
+        let changed = try CLI.run(["score", "--rules", dir.appendingPathComponent("rules").path, "fixtures"])
+        try Data(changed.stdout.utf8).write(to: dir.appendingPathComponent("changed.jsonl"))
+        let run = try CLI.run(["diff", "--format", format, Self.results, dir.appendingPathComponent("changed.jsonl").path])
+        #expect(run.status == 1)
+        #expect(run.stdout == (try golden("diff-bundled.\(format)")))
+    }
+
+    @Test("diff: identical results exit 0; --metric narrows; ids on one side are listed")
+    func diffSameAndOneSided() throws {
+        let same = try CLI.run(["diff", Self.results, Self.results])
+        #expect(same.status == 0 && same.stdout == "No changes.\n")
+        let lines = try golden("score-bundled.jsonl").split(separator: "\n")
+        let dir = try CLI.folder(["head.jsonl": lines.prefix(27).joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["diff", "--format", "json", "--metric", "Greeting: prompt", Self.results, dir.appendingPathComponent("head.jsonl").path])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains(#""metrics":[{"metric":"Greeting: prompt","compared":27,"changed":0,"transitions":[]}]"#))
+        #expect(run.stdout.contains(#""only_old":["LH-0801","LH-0802"]"#) || run.stdout.contains(#""only_old":["#))
+        #expect(run.stdout.contains(#""only_new":[]"#))
+    }
+
+    @Test("sample: the golden draw; the same seed gives the same sample, another seed may not")
+    func sample() throws {
+        let arguments = ["sample", "--metric", "Booking: completed", "--value", "false", "--n", "3", "--seed", "7", Self.results]
+        let run = try CLI.run(arguments)
+        #expect(run.status == 0)
+        #expect(run.stdout == (try golden("sample-bundled.txt")))
+        #expect(try CLI.run(arguments).stdout == run.stdout)
+        // Four conversations have Booking: completed false; a sample of 3 leaves one out.
+        let all = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "10", Self.results])
+        #expect(all.stdout.split(separator: "\n").count == 4)
+        let seeds = try (1...8).map { try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "3", "--seed", "\($0)", Self.results]).stdout }
+        #expect(Set(seeds).count > 1)
+    }
+
+    @Test("sample: --status, and --conversations prints the transcripts as JSON Lines")
+    func sampleTranscripts() throws {
+        let run = try CLI.run(["sample", "--metric", "Handoff: destination", "--status", "unmatched", "--conversations", "fixtures", "--", Self.results])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let value = try JSONParser.parse(String(lines[0]))
+        guard case let .object(o) = value else { Issue.record("not an object"); return }
+        #expect(o["events"] != nil)
+        let ids = try CLI.run(["sample", "--metric", "Handoff: destination", "--status", "unmatched", Self.results]).stdout
+        #expect(o["id"] == .string(String(ids.dropLast())))
+    }
+}
+
+@Suite("Analysis")
+struct AnalysisTests {
+    @Test("Wilson interval: known values")
+    func wilson() throws {
+        let ci = try #require(Report.wilson(4, 5))
+        #expect(abs(ci.low - 0.3755) < 0.0001 && abs(ci.high - 0.9638) < 0.0001)
+        let none = try #require(Report.wilson(0, 10))
+        #expect(none.low == 0 && abs(none.high - 0.2775) < 0.0001)
+        #expect(Report.wilson(0, 0) == nil)
+    }
+
+    @Test("periods: UTC days and ISO weeks, across year ends", arguments: [
+        ("2026-03-12T23:59:59Z", "2026-03-12", "2026-W11"),
+        ("2026-03-12T23:30:00-01:00", "2026-03-13", "2026-W11"),
+        ("2026-01-01T00:00:00Z", "2026-01-01", "2026-W01"),
+        ("2027-01-01T12:00:00Z", "2027-01-01", "2026-W53"),
+        ("2024-12-30T08:00:00Z", "2024-12-30", "2025-W01"),
+        ("1969-12-31T23:00:00Z", "1969-12-31", "1970-W01"),
+    ])
+    func periods(time: String, day: String, week: String) throws {
+        let t = try #require(Timestamp.parseDateTime(time))
+        #expect(ReportBuilder.periodKey(t, .day) == day)
+        #expect(ReportBuilder.periodKey(t, .week) == week)
+    }
+
+    @Test("score marks the failed items of a top-level all when false, and only then")
+    func failedItems() throws {
+        let yaml = Support.booleanMetric("{all: [{agent: hello}, {user: sure}, {agent: bye}]}")
+        let no = try Support.score(yaml, Support.events(#"{"type":"agent","text":"hello"},{"type":"user","text":"no"}"#))
+        #expect(no.metrics[0].value == .bool(false))
+        #expect(no.metrics[0].failedItems == [1, 2])
+        #expect(no.metrics[0].evidence == [])
+        let yes = try Support.score(yaml, Support.events(#"{"type":"agent","text":"hello"},{"type":"user","text":"sure"},{"type":"agent","text":"bye"}"#))
+        #expect(yes.metrics[0].value == .bool(true) && yes.metrics[0].failedItems == nil)
+        #expect(yes.metrics[0].evidence == [0, 1, 2])
+        let plain = try Support.score(Support.booleanMetric("{agent: bye}"), Support.events(#"{"type":"agent","text":"hello"}"#))
+        #expect(plain.metrics[0].failedItems == nil)
+    }
+
+    @Test("report: statuses, rates, labels, failing items and unreadable lines, from lines")
+    func aggregation() throws {
+        let lines = [
+            #"{"id":"a","started_at":"2026-03-01T10:00:00Z","metrics":{"B":{"status":"ok","value":false,"triggered_at":0,"evidence":[],"failed_items":[1]},"C":{"status":"ok","value":"x","triggered_at":0,"evidence":[]}},"flows":["F","G"],"functions":["f","f"],"logged":{"N":[1,3]}}"#,
+            #"{"id":"b","started_at":"2026-03-02T10:00:00Z","metrics":{"B":{"status":"ok","value":true,"triggered_at":0,"evidence":[1]},"C":{"status":"not_applicable","value":null,"triggered_at":null,"evidence":[]}},"flows":["G"],"functions":[],"logged":{}}"#,
+            #"{"id":"c","metrics":{"B":{"status":"ok","value":false,"triggered_at":0,"evidence":[],"failed_items":[0,1]},"C":{"status":"unmatched","value":null,"triggered_at":0,"evidence":[]}},"flows":[],"functions":["f"],"logged":{"N":2}}"#,
+            #"{"source":"x.jsonl:4","id":null,"error":"invalid JSON"}"#,
+        ]
+        let builder = ReportBuilder(rules: nil, period: .day)
+        for line in lines {
+            let bytes = Array(line.utf8)
+            builder.add(try bytes.withUnsafeBufferPointer { ResultLine.parse($0, source: "t") }.get())
+        }
+        let r = builder.finish()
+        #expect(r.conversations == 3 && r.unreadable == 1)
+        let b = r.metrics[0], c = r.metrics[1]
+        #expect(b.name == "B" && b.type == "boolean" && b.trueCount == 1 && b.falseCount == 2)
+        #expect(b.failing.map(\.item) == [1, 0] && b.failing.map(\.count) == [2, 1])
+        #expect(b.trend.map(\.period) == ["2026-03-01", "2026-03-02"])
+        #expect(c.type == "categorical" && c.applied == 2 && c.labels.map(\.name) == ["x"])
+        #expect(r.flows.map(\.name) == ["F", "G"] && r.flows.map(\.count) == [1, 2])
+        #expect(r.transitions.count == 1 && r.transitions[0].from == "F" && r.transitions[0].to == "G")
+        #expect(r.functions.map(\.count) == [2])
+        #expect(r.logged.count == 1 && r.logged[0].mean == 2 && r.logged[0].conversations == 2)
+    }
+}
