@@ -18,9 +18,14 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .target(
             name: "Verdict",
-            dependencies: ["CPCRE2", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CPCRE2", "CSQLite", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "verdict",
@@ -28,7 +33,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VerdictTests",
-            dependencies: ["Verdict", "verdict"]
+            dependencies: ["Verdict", "verdict", "CSQLite"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -64,5 +64,6 @@ case "$target" in
 esac
 
 echo "fuzz.sh: $target for ${seconds}s, corpus $(ls "$corpus" | wc -l) files" >&2
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 "$binary" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -artifact_prefix="$findings/" -print_final_stats=1 "$@"

@@ -20,6 +20,8 @@ struct Score: ParsableCommand {
 
     @OptionGroup var jobs: JobOptions
 
+    @OptionGroup var from: FromOption
+
     @Argument(help: ArgumentHelp("Conversation files or folders (.json, .jsonl), or - for standard input.", valueName: "input"))
     var inputs: [String] = []
 
@@ -34,7 +36,7 @@ struct Score: ParsableCommand {
         let summary: Scorer.Summary
         do {
             let out = try output.map(ByteOutput.file) ?? .standardOutput
-            summary = try jobs.scorer(for: ruleSet).score(inputs: inputs.isEmpty ? ["-"] : inputs, format: format, to: out)
+            summary = try jobs.scorer(for: ruleSet).score(source: from.source(inputs.isEmpty ? ["-"] : inputs), format: format, to: out)
         } catch {
             printError("verdict: \(error)")
             throw ExitCode(1)

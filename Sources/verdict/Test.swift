@@ -15,6 +15,8 @@ struct Test: ParsableCommand {
 
     @OptionGroup var jobs: JobOptions
 
+    @OptionGroup var from: FromOption
+
     @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
     var fixtures: [String]
 
@@ -26,7 +28,7 @@ struct Test: ParsableCommand {
         let ruleSet = try rules.load()
         let check: FixtureCheck
         do {
-            check = try jobs.scorer(for: ruleSet).runToEnd(inputs: fixtures, sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
+            check = try jobs.scorer(for: ruleSet).runToEnd(source: from.source(fixtures), sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
             if let junit { try Data(check.junit().utf8).write(to: URL(fileURLWithPath: junit)) }
         } catch {
             printError("verdict: \(error)")

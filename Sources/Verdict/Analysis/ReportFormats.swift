@@ -48,11 +48,6 @@ extension Report {
         m.statuses.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
     }
 
-    private func whyLine(_ m: MetricReport) -> String {
-        "'\(m.name)' is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"): "
-            + m.failing.map { "\(Report.percent($0.share)) \($0.description)" }.joined(separator: "; ")
-    }
-
     // MARK: Text
 
     func text() -> String {
@@ -64,7 +59,10 @@ extension Report {
             out += "    applied in \(m.applied) of \(m.conversations) (\(Report.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
             out += "; \(statusLine(m))\n"
             out += "    \(headline(m))\n"
-            if !m.failing.isEmpty { out += "    why false: " + m.failing.map { "\(Report.percent($0.share)) \($0.description)" }.joined(separator: "; ") + "\n" }
+            if !m.failing.isEmpty {
+                out += "    false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"), because of:\n"
+                for f in m.failing { out += "      \(Report.percent(f.share).leftPadded(6))  \(f.description)\n" }
+            }
         }
         let periods = Set(metrics.flatMap { $0.trend.map(\.period) })
         if !periods.isEmpty {

@@ -114,7 +114,7 @@ struct ReportHTML {
 
     /// One row per metric: a bar for the rate, a whisker for the interval.
     private func rateChart(_ metrics: [Report.MetricReport]) -> String {
-        let labelWidth = 300.0, barWidth = 560.0, row = 30.0, width = labelWidth + barWidth + 120
+        let labelWidth = 300.0, barWidth = 540.0, row = 30.0, width = labelWidth + barWidth + 160
         let height = row * Double(metrics.count) + 30
         var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(width)) \(ReportHTML.n(height))\" width=\"100%\" role=\"img\" aria-label=\"True rate per boolean metric\">"
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
@@ -185,8 +185,10 @@ struct ReportHTML {
             svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(y(tick) + 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(Int(tick * 100))%</text>"
         }
         let line = points.enumerated().map { "\(ReportHTML.n(x($0.offset))),\(ReportHTML.n(y($0.element.rate!)))" }.joined(separator: " ")
-        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(ReportHTML.palette[0])\" stroke-width=\"2\"/>"
-        for (i, p) in points.enumerated() {
+        // Dots only while they can be told apart; a year of days is a line.
+        let dots = points.count <= 40
+        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(ReportHTML.palette[0])\" stroke-width=\"\(dots ? 2 : 1.25)\" stroke-linejoin=\"round\"/>"
+        for (i, p) in points.enumerated() where dots {
             svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(p.rate!)))\" r=\"3\" fill=\"\(ReportHTML.palette[0])\"><title>\(p.period): \(Report.percent(p.rate!)) (\(p.trueCount) of \(p.okCount))</title></circle>"
         }
         if let first = points.first, let last = points.last {

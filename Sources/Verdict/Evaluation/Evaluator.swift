@@ -374,6 +374,13 @@ public final class Evaluator {
     /// evaluating every prefix in turn), keeps running hit counts, and decides the prefix
     /// from them.
     private func trigger(node root: Int32, leaves: [Int], in program: ProgramView) throws(LocatedMatchLimit) -> Int? {
+        let node = program.nodes[Int(root)]
+        if node.kind == .leaf && node.atLeast < 0 {
+            // The common `applies_when`, one leaf without `count`: the trigger is its first hit.
+            let id = Int(node.leaf)
+            for k in 0..<eventCount where try hit(id, at: k) { return k }
+            return nil
+        }
         for id in leaves { prefixCounts[id] = 0 }
         for k in 0..<eventCount {
             for id in leaves where try hit(id, at: k) { prefixCounts[id] += 1 }

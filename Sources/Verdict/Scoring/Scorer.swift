@@ -26,7 +26,11 @@ public struct Scorer {
 
     /// Scores every conversation of `inputs` into `sink`.
     public func run<Sink: ResultSink>(inputs: [String], into sink: inout Sink) -> Summary {
-        let reader = InputReader(inputs: inputs)
+        run(source: InputReader(inputs: inputs), into: &sink)
+    }
+
+    /// Scores every conversation `source` yields into `sink` (an importer, say).
+    public func run<Sink: ResultSink>(source reader: some RecordSource, into sink: inout Sink) -> Summary {
         let pool = EvaluatorPool(rules: rules)
         var summary = Summary()
         // Ids go to a finder that spills to disk past a budget, so memory stays flat however

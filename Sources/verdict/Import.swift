@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+extension ImportFormat: ExpressibleByArgument {}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Convert transcripts from another format into Verdict's (SPEC §1), as JSON Lines.",
+        discussion: "Formats: sgd (Schema-Guided Dialogue files), openai (chat-completions messages or responses items), polyai (a Conversations API export), rasa (a Rasa 3.x SQLite tracker store). A record that cannot be converted gets an error line with its source, like 'verdict score' writes; the rest is converted. Exit status: 0; 3 when some records could not be converted; 2 on usage errors; 1 when the output cannot be written."
+    )
+
+    @Argument(help: "The input format.")
+    var format: ImportFormat
+
+    @Argument(help: ArgumentHelp("Files or folders in that format.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var importOptions: ImportFlags
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("name at least one file or folder to import") }
+    }
+
+    func run() throws {
+        let records = ImportedRecords(format: format, inputs: inputs, options: importOptions.options)
+        var converted = 0, failed = 0
+        do {
+            let out = try output.map(ByteOutput.file) ?? .standardOutput
+            while let record = records.next() {
+                switch record.payload {
+                case let .json(bytes):
+                    out.write(bytes + [0x0A])
+                    converted += 1
+                case let .unreadable(message):
+                    var w = JSONWriter()
+                    w.object { o in
+                        o.add("source", record.source)
+                        o.add("error", message)
+                    }
+                    out.write(w.bytes + [0x0A])
+                    failed += 1
+                }
+            }
+            try out.flush()
+        } catch {
+            printError("verdict: \(error)")
+            throw ExitCode(1)
+        }
+        if failed > 0 {
+            printError("verdict: \(failed) of \(converted + failed) records could not be converted; each has an error line")
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// `--from` and `--split-sessions`, for the commands that read conversations.
+struct ImportFlags: ParsableArguments {
+    @Flag(help: "rasa: one conversation per session (split at action_session_start), not per sender.")
+    var splitSessions = false
+
+    var options: ImportOptions { ImportOptions(splitSessions: splitSessions) }
+}
+
+struct FromOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Read the inputs in this format (sgd, openai, polyai, rasa) instead of Verdict's.", valueName: "format"))
+    var from: ImportFormat?
+
+    @OptionGroup var importOptions: ImportFlags
+
+    /// Where the conversations come from.
+    func source(_ inputs: [String]) -> any RecordSource {
+        if let from { return ImportedRecords(format: from, inputs: inputs, options: importOptions.options) }
+        return InputReader(inputs: inputs)
+    }
+}
