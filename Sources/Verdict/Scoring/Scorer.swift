@@ -36,53 +36,71 @@ public struct Scorer {
         // Ids go to a finder that spills to disk past a budget, so memory stays flat however
         // many conversations there are.
         let ids = DuplicateFinder()
-        let window = jobs == 1 ? 1 : jobs * 4
-        while true {
-            var batches: [[RawRecord]] = []
-            while batches.count < window {
-                var batch: [RawRecord] = []
-                batch.reserveCapacity(batchSize)
-                while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-                if batch.isEmpty { break }
-                batches.append(batch)
-            }
-            if batches.isEmpty { break }
-            let results = ResultSlots<Sink.Rendered>(count: batches.count)
-            let work = batches
-            let render = sink.renderer
-            let process: @Sendable (Int) -> Void = { i in
-                let scored = Scorer.score(work[i], pool: pool)
-                results.set(i, scored.map { Processed(id: $0.record.id, rendered: render($0)) })
-            }
-            if jobs == 1 || work.count == 1 {
-                for i in work.indices { process(i) }
-            } else {
-                // At most `jobs` workers, each taking the next batch until none is left.
-                let queue = WorkQueue(count: work.count)
-                DispatchQueue.concurrentPerform(iterations: min(jobs, work.count)) { _ in
-                    while let i = queue.next() { process(i) }
+        let render = sink.renderer
+        func write(_ batch: [Processed<Sink.Rendered>]) {
+            for item in batch {
+                if let id = item.id {
+                    summary.scored += 1
+                    ids.add(id)
+                } else {
+                    summary.unreadable += 1
                 }
+                sink.write(item.rendered)
             }
-            for batch in results.all() {
-                for item in batch {
-                    if let id = item.id {
-                        summary.scored += 1
-                        ids.add(id)
-                    } else {
-                        summary.unreadable += 1
+        }
+        func readBatch() -> [RawRecord] {
+            var batch: [RawRecord] = []
+            batch.reserveCapacity(batchSize)
+            while batch.count < batchSize, let record = reader.next() { batch.append(record) }
+            return batch
+        }
+        if jobs == 1 {
+            let evaluator = Evaluator(rules: rules)
+            while case let batch = readBatch(), !batch.isEmpty {
+                write(batch.map { raw in
+                    let scored = Scorer.score(raw, with: evaluator)
+                    return Processed(id: scored.record.id, rendered: render(scored))
+                })
+            }
+        } else {
+            // `jobs` workers score batches while this thread reads the next ones and writes
+            // finished ones in input order; at most `capacity` batches are in flight.
+            let pipeline = Pipeline<Sink.Rendered>()
+            let workers = DispatchGroup()
+            for _ in 0..<jobs {
+                DispatchQueue.global().async(group: workers) {
+                    let evaluator = pool.take()
+                    defer { pool.give(evaluator) }
+                    while let (sequence, batch) = pipeline.nextJob() {
+                        pipeline.finish(sequence, batch.map { raw in
+                            let scored = Scorer.score(raw, with: evaluator)
+                            return Processed(id: scored.record.id, rendered: render(scored))
+                        })
                     }
-                    sink.write(item.rendered)
                 }
             }
+            let capacity = jobs * 4
+            var submitted = 0, written = 0
+            var exhausted = false
+            while true {
+                while !exhausted && submitted - written < capacity {
+                    let batch = readBatch()
+                    if batch.isEmpty {
+                        exhausted = true
+                    } else {
+                        pipeline.submit(submitted, batch)
+                        submitted += 1
+                    }
+                }
+                if written == submitted { break }
+                write(pipeline.result(written))
+                written += 1
+            }
+            pipeline.close()
+            workers.wait()
         }
         summary.duplicateIDs = ids.duplicates()
         return summary
-    }
-
-    static func score(_ batch: [RawRecord], pool: EvaluatorPool) -> [ScoredConversation] {
-        let evaluator = pool.take()
-        defer { pool.give(evaluator) }
-        return batch.map { score($0, with: evaluator) }
     }
 
     /// Parses, checks and scores one record.
@@ -108,23 +126,6 @@ public struct Scorer {
                                           annotations: annotations)
             }
         }
-    }
-}
-
-/// Hands out the indices 0..<count, each once, to whichever thread asks next.
-final class WorkQueue: @unchecked Sendable {
-    private let count: Int
-    private var position = 0
-    private let lock = NSLock()
-
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard position < count else { return nil }
-        position += 1
-        return position - 1
     }
 }
 
@@ -163,22 +164,56 @@ extension ScoreRecord {
     }
 }
 
-/// One slot per batch, each written by exactly one thread before `all()` reads them.
-final class ResultSlots<Rendered: Sendable>: @unchecked Sendable {
-    private var slots: [[Processed<Rendered>]]
-    private let lock = NSLock()
+/// Batches handed from the reading thread to the workers, and their results handed back,
+/// by sequence number, so that the reader can write them in input order.
+final class Pipeline<Rendered: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [(Int, [RawRecord])] = []
+    private var head = 0
+    private var done: [Int: [Processed<Rendered>]] = [:]
+    private var closed = false
 
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func set(_ i: Int, _ value: [Processed<Rendered>]) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
+    func submit(_ sequence: Int, _ batch: [RawRecord]) {
+        condition.lock()
+        jobs.append((sequence, batch))
+        condition.broadcast()
+        condition.unlock()
     }
 
-    func all() -> [[Processed<Rendered>]] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
+    /// The next batch to score; nil once the pipeline is closed and drained.
+    func nextJob() -> (Int, [RawRecord])? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count && !closed { condition.wait() }
+        guard head < jobs.count else { return nil }
+        let job = jobs[head]
+        head += 1
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return job
+    }
+
+    func finish(_ sequence: Int, _ result: [Processed<Rendered>]) {
+        condition.lock()
+        done[sequence] = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for batch `sequence` and takes its result.
+    func result(_ sequence: Int) -> [Processed<Rendered>] {
+        condition.lock()
+        defer { condition.unlock() }
+        while done[sequence] == nil { condition.wait() }
+        return done.removeValue(forKey: sequence)!
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
