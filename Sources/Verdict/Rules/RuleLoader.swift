@@ -41,7 +41,8 @@ public enum RuleLoader {
 
 /// Keys the rule format knows, for validation and "did you mean".
 enum RuleKeys {
-    static let top = ["version", "flows", "metrics"]
+    static let top = ["version", "flows", "metrics", "lint"]
+    static let lint = ["disable", "synonyms"]
     static let flow = ["enter_when"]
     static let metric = ["name", "type", "definition", "applies_when", "scope", "active_from", "when", "labels", "otherwise"]
     static let label = ["label", "when"]
@@ -74,6 +75,7 @@ final class RuleBuilder {
     private var nextLeafID = 0
     private var patterns: [String: Pattern] = [:]
     private var file = ""
+    private var lint = LintSettings()
 
     /// Where conditions are being read, for messages and for what is allowed there.
     private enum Place {
@@ -102,7 +104,9 @@ final class RuleBuilder {
             var seen = Set<String>()
             throw RuleErrors(errors: sorted.map(\.element).filter { seen.insert($0.description).inserted })
         }
-        return RuleSet(flows: flows, metrics: metrics, files: files, leafCount: nextLeafID)
+        var set = RuleSet(flows: flows, metrics: metrics, files: files, leafCount: nextLeafID)
+        set.lint = lint
+        return set
     }
 
     func add(yaml text: String, file: String) {
@@ -137,7 +141,53 @@ final class RuleBuilder {
                 }
             case "flows": readFlows(value)
             case "metrics": readMetrics(value)
+            case "lint": readLint(value)
             default: fail(key, Suggestion.unknownKey(k, expected: RuleKeys.top))
+            }
+        }
+    }
+
+    // MARK: Lint settings
+
+    /// `lint: {disable: [check-id, ...], synonyms: [[word, word, ...], ...]}`.
+    private func readLint(_ node: Node) {
+        guard let mapping = pairs(node) else {
+            fail(node, "'lint' must be a mapping with 'disable' and 'synonyms'")
+            return
+        }
+        for (key, value) in mapping {
+            guard let k = keyName(key) else { continue }
+            if isNull(value) { continue }
+            switch k {
+            case "disable":
+                guard let items = value.sequence else {
+                    fail(value, "'lint.disable' must be a list of check ids")
+                    continue
+                }
+                for item in items {
+                    guard let id = string(item, what: "a check id") else { continue }
+                    if LintCheckID(rawValue: id) == nil {
+                        let ids = LintCheckID.allCases.map(\.rawValue)
+                        let hint = Suggestion.closest(to: id, in: ids).map { " (did you mean '\($0)'?)" } ?? "; checks: " + ids.joined(separator: ", ")
+                        fail(item, "unknown lint check '\(id)'\(hint)")
+                    } else if !lint.disabled.contains(id) {
+                        lint.disabled.append(id)
+                    }
+                }
+            case "synonyms":
+                guard let groups = value.sequence else {
+                    fail(value, "'lint.synonyms' must be a list of word lists, such as [[refund, reimbursement]]")
+                    continue
+                }
+                for group in groups {
+                    guard let words = group.sequence, words.count >= 2 else {
+                        fail(group, "a synonym group must list at least two words")
+                        continue
+                    }
+                    lint.synonyms.append(words.compactMap { string($0, what: "a word")?.lowercased() })
+                }
+            default:
+                fail(key, Suggestion.unknownKey(k, expected: RuleKeys.lint))
             }
         }
     }

@@ -69,6 +69,8 @@ public struct RuleSet: Sendable {
     public var files: [String]
     /// Number of distinct leaves; leaf ids run from 0 to this.
     public var leafCount: Int
+    /// The `lint:` sections of every file, merged.
+    public var lint = LintSettings()
 
     public init(flows: [FlowDefinition] = [], metrics: [Metric] = [], files: [String] = [], leafCount: Int = 0) {
         self.flows = flows
@@ -79,6 +81,18 @@ public struct RuleSet: Sendable {
 
     public func metric(named name: String) -> Metric? {
         metrics.first { $0.name.isExactly(name) }
+    }
+}
+
+/// What the `lint:` section of a rule file says: checks turned off, and synonym groups
+/// added to the built-in ones.
+public struct LintSettings: Sendable {
+    public var disabled: [String] = []
+    public var synonyms: [[String]] = []
+
+    public init(disabled: [String] = [], synonyms: [[String]] = []) {
+        self.disabled = disabled
+        self.synonyms = synonyms
     }
 }
 

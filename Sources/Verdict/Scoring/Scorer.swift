@@ -187,9 +187,14 @@ final class Pipeline<Rendered: Sendable>: @unchecked Sendable {
         while head == jobs.count && !closed { condition.wait() }
         guard head < jobs.count else { return nil }
         let job = jobs[head]
+        // Let go of the batch now: the queue must not keep what the workers have taken.
+        jobs[head].1 = []
         head += 1
         if head == jobs.count {
             jobs.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 64 && head * 2 >= jobs.count {
+            jobs.removeFirst(head)
             head = 0
         }
         return job

@@ -1,0 +1,68 @@
+/// Names a condition relies on must exist: a flow must be declared or occur in a transcript;
+/// with `--fixtures`, a function, step, intent, logged metric or state key must occur in
+/// some transcript. A near miss gets a "did you mean".
+enum References: LintCheck {
+    static let id = LintCheckID.references
+    static let summary = "functions, flows, steps, intents and logged metrics named in conditions exist (declared, or seen in --fixtures)"
+    static let examples: [LintExample] = {
+        var known = KnownNames()
+        known.functions = ["create_booking", "verify_caller"]
+        known.intents = ["book_room"]
+        known.flows = ["Authentication"]
+        return [
+            LintExample(warns: true, """
+                metrics:
+                  - {name: "Booking: made", type: boolean, definition: d, when: {function: create_bookin}}
+                """, known: known),
+            LintExample(warns: true, """
+                metrics:
+                  - {name: "Booking: asked", type: boolean, definition: d, when: {flow: Bookings}}
+                flows:
+                  Booking: {enter_when: {intent: book_room}}
+                """, known: known),
+            LintExample(warns: false, """
+                flows:
+                  Booking: {enter_when: {intent: book_room}}
+                metrics:
+                  - {name: "Booking: made", type: boolean, definition: d, applies_when: {flow: Booking}, when: {function: create_booking}}
+                  - {name: "Auth: asked", type: boolean, definition: d, when: {flow: Authentication, in_flow: Authentication}}
+                """, known: known),
+        ]
+    }()
+
+    static func check(_ rules: RuleSet, known: KnownNames?, settings: LintSettings) -> [LintWarning] {
+        var warnings: [LintWarning] = []
+        let declaredFlows = Set(rules.flows.map(\.name))
+        let flows = declaredFlows.union(known?.flows ?? [])
+        func unknown(_ what: String, _ name: String, in candidates: Set<String>, metric: Metric) {
+            let hint = Suggestion.closest(to: name, in: candidates.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            let seen = known == nil ? "declared nowhere" : "declared nowhere and in no transcript of --fixtures"
+            warnings.append(LintWarning(location: metric.location, message: "metric '\(metric.name)' names \(what) '\(name)', \(seen)\(hint)", check: id))
+        }
+        for metric in rules.metrics {
+            var reported = Set<String>()
+            for leaf in metric.conditions.flatMap(\.leaves) {
+                func check(_ what: String, _ name: String, _ candidates: Set<String>, needsFixtures: Bool) {
+                    if needsFixtures && known == nil { return }
+                    // Without --fixtures, a flow may still come from explicit flow events: only
+                    // near misses of declared flows are reported then.
+                    if known == nil && Suggestion.closest(to: name, in: candidates.sorted()) == nil { return }
+                    guard !candidates.contains(name), reported.insert(what + name).inserted else { return }
+                    unknown(what, name, in: candidates, metric: metric)
+                }
+                if let f = leaf.inFlow { check("flow", f, flows, needsFixtures: false) }
+                switch leaf.kind {
+                case let .flow(name, step):
+                    check("flow", name, flows, needsFixtures: false)
+                    if let step { check("step", step, known?.steps ?? [], needsFixtures: true) }
+                case let .function(name, _, _, _): check("function", name, known?.functions ?? [], needsFixtures: true)
+                case let .intent(name): check("intent", name, known?.intents ?? [], needsFixtures: true)
+                case let .metric(name, _): check("logged metric", name, known?.metrics ?? [], needsFixtures: true)
+                case let .state(key, _): check("state key", key, known?.stateKeys ?? [], needsFixtures: true)
+                default: break
+                }
+            }
+        }
+        return warnings
+    }
+}

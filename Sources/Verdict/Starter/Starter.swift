@@ -1,0 +1,110 @@
+import Foundation
+
+/// `verdict init`: a starter project — two metrics (one boolean, one categorical) on a derived
+/// flow, and four annotated conversations — that passes `verdict test` and lints clean.
+public enum Starter {
+    /// Relative path → contents.
+    public static let files: [(path: String, contents: String)] = [
+        ("rules/refunds.yaml", #"""
+        # A starter rule file: edit the patterns and definitions, then run `verdict test`.
+        version: 1
+        flows:
+          Refund:
+            enter_when:
+              any:
+                - intent: refund
+                - function: lookup_order
+
+        metrics:
+          - name: "Refund: issued"
+            type: boolean
+            definition: >-
+              True when the agent called issue_refund, the call did not fail, and the agent then
+              told the caller the refund was processed. False when no refund was issued, the call
+              failed, or the caller was never told. Applies once the Refund flow starts.
+            applies_when: {flow: Refund}
+            when:
+              all:
+                - {function: issue_refund, failed: false}
+                - sequence:
+                    - {function: issue_refund}
+                    - {agent: '\brefund\b.*\b(processed|issued|on its way)\b|\b(processed|issued) (a|your|the) refund\b'}
+
+          - name: "Refund: caller reaction"
+            type: categorical
+            definition: >-
+              How the caller reacted once the Refund flow started. complained: the caller called
+              the service useless or ridiculous, or asked for a manager. thanked: the caller said
+              thanks or thank you. neutral: neither.
+            applies_when: {flow: Refund}
+            labels:
+              - {label: complained, when: {user: '\b(useless|ridiculous|manager)\b'}}
+              - {label: thanked, when: {user: '\bthank(s| you)\b'}}
+            otherwise: neutral
+
+        """#),
+        ("fixtures/refund-issued.json", #"""
+        {"id": "R-1", "expect": {"Refund: issued": true, "Refund: caller reaction": "thanked"}, "events": [
+          {"type": "agent", "text": "Hi, you're through to support. How can I help?"},
+          {"type": "user", "text": "I was charged for an order I returned.", "intents": ["refund"]},
+          {"type": "function", "name": "lookup_order", "args": {"order": "A-17"}, "result": {"returned": true}},
+          {"type": "function", "name": "issue_refund", "args": {"order": "A-17", "amount": 42.5}, "result": {"status": "ok"}},
+          {"type": "agent", "text": "I've processed your refund of 42.50; it will show in 3 days."},
+          {"type": "user", "text": "Great, thank you!"}
+        ]}
+
+        """#),
+        ("fixtures/refund-failed.json", #"""
+        {"id": "R-2", "expect": {"Refund: issued": false, "Refund: caller reaction": "complained"}, "events": [
+          {"type": "user", "text": "I want my money back for order B-3.", "intents": ["refund"]},
+          {"type": "function", "name": "issue_refund", "args": {"order": "B-3"}, "error": "payment provider timeout"},
+          {"type": "agent", "text": "Sorry, I couldn't process that right now."},
+          {"type": "user", "text": "This is ridiculous. Get me a manager."}
+        ]}
+
+        """#),
+        ("fixtures/refund-not-told.json", #"""
+        {"id": "R-3", "expect": {"Refund: issued": false, "Refund: caller reaction": "neutral"}, "events": [
+          {"type": "user", "text": "Where is my refund for C-9?", "intents": ["refund"]},
+          {"type": "function", "name": "lookup_order", "args": {"order": "C-9"}, "result": {"returned": true}},
+          {"type": "function", "name": "issue_refund", "args": {"order": "C-9"}, "result": {"status": "ok"}},
+          {"type": "agent", "text": "Is there anything else I can help with?"},
+          {"type": "user", "text": "No."}
+        ]}
+
+        """#),
+        ("fixtures/no-refund.json", #"""
+        {"id": "R-4", "expect": {"Refund: issued": "not_applicable", "Refund: caller reaction": "not_applicable"}, "events": [
+          {"type": "user", "text": "What are your opening hours?", "intents": ["hours"]},
+          {"type": "agent", "text": "We're open nine to five, Monday to Friday."},
+          {"type": "user", "text": "Thanks!"}
+        ]}
+
+        """#),
+    ]
+
+    /// Writes the starter files under `directory`; refuses to overwrite any file.
+    public static func write(to directory: String) throws -> [String] {
+        let fm = FileManager.default
+        let base = URL(fileURLWithPath: directory)
+        let existing = files.map(\.path).filter { fm.fileExists(atPath: base.appendingPathComponent($0).path) }
+        guard existing.isEmpty else { throw StarterError(message: "\(directory) already has " + existing.joined(separator: ", ") + "; nothing was written") }
+        var written: [String] = []
+        for (path, contents) in files {
+            let url = base.appendingPathComponent(path)
+            do {
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(contents.utf8).write(to: url)
+            } catch {
+                throw StarterError(message: "cannot write \(url.path): \(error.localizedDescription)")
+            }
+            written.append(path)
+        }
+        return written
+    }
+}
+
+public struct StarterError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

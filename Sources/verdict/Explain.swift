@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+extension ExplainFormat: ExpressibleByArgument {}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Replay one conversation and show why each metric got its value.",
+        discussion: "Prints the timeline (index, turn, seconds, current flow; flow entries, derived ones marked), then per metric the trigger and the applies_when hits that made it, the window, and the condition tree with each node's hits and truth. Colour on a terminal (not with NO_COLOR), plain when piped. Exit status: 0; 3 when the conversation cannot be read; 2 on rule or usage errors."
+    )
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: ArgumentHelp("The conversation to explain, when the file holds several.", valueName: "id"))
+    var id: String?
+
+    @Option(help: ArgumentHelp("Explain only this metric; repeat for more.", valueName: "name"))
+    var metric: [String] = []
+
+    @Option(help: "Output format.")
+    var format: ExplainFormat = .text
+
+    @OptionGroup var from: FromOption
+
+    @Argument(help: ArgumentHelp("A conversation file (.json or .jsonl), or - for standard input.", valueName: "conversation"))
+    var conversation: String
+
+    func run() throws {
+        let ruleSet = try rules.load()
+        for name in metric where ruleSet.metric(named: name) == nil {
+            throw ValidationError("no metric named '\(name)' in the rules")
+        }
+        let source = from.source([conversation])
+        var found: Conversation?
+        var count = 0
+        while let raw = source.next() {
+            switch raw.payload {
+            case let .unreadable(message):
+                printError("verdict: \(raw.source): \(message)")
+                throw ExitCode(3)
+            case let .json(bytes):
+                switch bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) {
+                case let .failure(problem):
+                    if id == nil || problem.id == id {
+                        printError("verdict: \(raw.source): \(problem.message)")
+                        throw ExitCode(3)
+                    }
+                case let .success((c, _)):
+                    count += 1
+                    if let id, c.id != id { continue }
+                    if found == nil { found = c }
+                }
+            }
+        }
+        guard let found else {
+            throw ValidationError(id.map { "no conversation with id '\($0)' in \(conversation)" } ?? "\(conversation) holds no conversation")
+        }
+        if id == nil && count > 1 {
+            throw ValidationError("\(conversation) holds \(count) conversations; choose one with --id")
+        }
+        let color = format == .text && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        try write(Explanation.build(found, rules: ruleSet, only: metric).rendered(format, color: color), to: nil)
+    }
+}

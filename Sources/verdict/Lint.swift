@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+extension LintFormat: ExpressibleByArgument {}
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check rules against the metrics guide: naming, definitions, references, dead labels.",
+        discussion: "Rule errors are reported as by every command (exit 2). Warnings print as 'file:line:column: warning: message [check-id]'. A 'lint:' section in a rule file turns checks off ('disable: [check-id]') and adds synonym groups ('synonyms: [[refund, reimbursement]]'). Exit status: 0, also with warnings; 1 with --strict and warnings; 2 on rule or usage errors."
+    )
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: ArgumentHelp("Transcripts whose functions, flows, intents and logged metrics the references check may rely on.", valueName: "dir"))
+    var fixtures: [String] = []
+
+    @Option(help: "Output format.")
+    var format: LintFormat = .text
+
+    @Flag(help: "Exit 1 when there are warnings.")
+    var strict = false
+
+    @Flag(help: "List every check with its description, and exit.")
+    var list = false
+
+    func run() throws {
+        if list {
+            for (id, summary) in Linter.descriptions { print("\(id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))  \(summary)") }
+            return
+        }
+        let ruleSet = try rules.load()
+        var known: KnownNames?
+        if !fixtures.isEmpty {
+            var names = KnownNames()
+            let reader = InputReader(inputs: fixtures)
+            while let raw = reader.next() {
+                guard case let .json(bytes) = raw.payload,
+                      case let .success((conversation, _)) = bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) else { continue }
+                names.add(conversation)
+            }
+            known = names
+        }
+        let warnings = Linter.run(ruleSet, known: known)
+        try write(Linter.render(warnings, format: format), to: nil)
+        if strict && !warnings.isEmpty { throw ExitCode(1) }
+    }
+}
