@@ -11,6 +11,15 @@ public final class Evaluator {
     /// Every metric's conditions, compiled into one table.
     private let program: ProgramView
     private let metricRoots: [MetricRoots]
+    /// What evaluation reads of each metric, kept apart so that the metric is not copied.
+    private struct MetricInfo {
+        var activeFrom: Timestamp?
+        var scope: MetricScope
+        /// nil for a boolean metric.
+        var labels: [String]?
+        var otherwise: String?
+    }
+    private let metricInfo: [MetricInfo]
     private let triggerLeafIDs: [[Int]]
     /// Each leaf by id, read in place when a (leaf, event) pair is first matched.
     private let leafTable: UnsafeMutablePointer<Leaf>
@@ -119,6 +128,13 @@ public final class Evaluator {
             }
         }
         triggerLeafIDs = triggerLeaves.map { $0.map(\.id) }
+        metricInfo = rules.metrics.map { metric in
+            switch metric.body {
+            case .boolean: return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope)
+            case let .categorical(labels, otherwise):
+                return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, labels: labels.map(\.label), otherwise: otherwise)
+            }
+        }
         let nodes = UnsafeMutablePointer<Program.Node>.allocate(capacity: max(1, compiled.nodes.count))
         nodes.initialize(from: compiled.nodes, count: compiled.nodes.count)
         let children = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, compiled.children.count))
@@ -199,7 +215,9 @@ public final class Evaluator {
             eventKindsCapacity = max(eventCount, eventKindsCapacity * 2)
             eventKinds = .allocate(capacity: eventKindsCapacity)
         }
-        for (i, e) in conversation.events.enumerated() { eventKinds[i] = 1 << UInt16(e.kind.rawValue) }
+        conversation.events.withUnsafeBufferPointer { events in
+            for i in events.indices { eventKinds[i] = 1 << UInt16(events[i].kind.rawValue) }
+        }
         if !textPatterns.isEmpty { loadTexts(conversation.events) }
         let last = eventCount - 1
         replay = nil
@@ -228,17 +246,17 @@ public final class Evaluator {
         prefilterUsable = .allocate(capacity: max(1, events.count))
         foundLiterals = .allocate(capacity: max(1, events.count * words))
         var total = 0
-        for e in events { total += e.text?.utf8.count ?? 0 }
+        for i in events.indices { total += events[i].text?.utf8.count ?? 0 }
         if textCapacity < total {
             textBytes.deallocate()
             textCapacity = max(total, textCapacity * 2)
             textBytes = .allocate(capacity: textCapacity)
         }
         var offset = 0
-        for (i, e) in events.enumerated() {
+        for i in events.indices {
             textStart[i] = offset
             prefilterUsable[i] = false
-            guard var text = e.text else { continue }
+            guard var text = events[i].text else { continue }
             text.withUTF8 { utf8 in
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
                 (textBytes + offset).update(from: base, count: utf8.count)
@@ -277,7 +295,7 @@ public final class Evaluator {
 
     /// `flowFailure`: why the flow state this metric reads could not be computed, if so.
     func evaluate(metricAt m: Int, flowFailure: String? = nil) -> MetricResult {
-        let metric = rules.metrics[m]
+        let metric = metricInfo[m]
         if let from = metric.activeFrom, let started = conversation.startedAt, from > started {
             return MetricResult(status: .inactive)
         }
@@ -298,8 +316,8 @@ public final class Evaluator {
             let lower = metric.scope == .conversation ? 0 : k
             let upper = eventCount - 1
             var evidence: [Int] = []
-            switch metric.body {
-            case .boolean:
+            switch metric.labels {
+            case nil:
                 let root = program.nodes[Int(roots.body[0])]
                 if root.kind == .all {
                     // The same walk as `holds` on the `all`, keeping which items failed.
@@ -316,13 +334,13 @@ public final class Evaluator {
                 }
                 let holds = try self.holds(node: roots.body[0], from: lower, to: upper, into: &evidence, in: program)
                 return MetricResult(status: .ok, value: .bool(holds), triggeredAt: k, evidence: evidence)
-            case let .categorical(labels, otherwise):
+            case let labels?:
                 for (j, root) in roots.body.enumerated() {
                     if try holds(node: root, from: lower, to: upper, into: &evidence, in: program) {
-                        return MetricResult(status: .ok, value: .label(labels[j].label), triggeredAt: k, evidence: evidence)
+                        return MetricResult(status: .ok, value: .label(labels[j]), triggeredAt: k, evidence: evidence)
                     }
                 }
-                if let otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
+                if let otherwise = metric.otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
                 return MetricResult(status: .unmatched, triggeredAt: k)
             }
         } catch {

@@ -92,7 +92,8 @@ public struct JSONLinesSink: ResultSink {
                 w.string(started.text)
             }
             w.raw(",\"metrics\":{")
-            for (i, m) in result.metrics.enumerated() {
+            for i in result.metrics.indices {
+                let m = result.metrics[i]
                 w.raw(keys.prefixes[i])
                 switch m.status {
                 case .ok: w.raw("\"ok\",\"value\":")
