@@ -24,7 +24,7 @@ final class DuplicateFinder {
     /// Set when a spill file cannot be written; duplicates are then looked for in memory only.
     private var spillFailed = false
 
-    init(budget: Int = 32_768) {
+    init(budget: Int = 8_192) {
         self.budget = budget
         pending.reserveCapacity(min(budget, 1024))
     }
@@ -153,7 +153,7 @@ private final class SpillFile {
         if buffer.count - position >= needed { return true }
         buffer.removeSubrange(0..<position)
         position = 0
-        var chunk = [UInt8](repeating: 0, count: max(16_384, needed))
+        var chunk = [UInt8](repeating: 0, count: max(4_096, needed))
         while buffer.count < needed {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if n <= 0 { return false }
