@@ -104,9 +104,13 @@ def main():
 
     b = results["sizes"][base]
     big = results["sizes"][sizes[-1]]
+    for s in sizes:
+        x = results["sizes"][s]
+        x["score_over_floor"] = round(x["score"]["seconds"] / x["floor"]["seconds"], 2)
     results["ratios"] = {
         "verdict_over_python": round(b["score"]["conv_per_s"] / results["python"]["conv_per_s"], 1),
         "score_over_floor": round(b["score"]["seconds"] / b["floor"]["seconds"], 2),
+        "score_over_floor_by_size": {s: results["sizes"][s]["score_over_floor"] for s in sizes},
         "jobs2_over_jobs1": results["jobs"]["speedup"],
         "rss_growth": round(big["score"]["peak_rss_mb"] / b["score"]["peak_rss_mb"] - 1, 3),
     }
@@ -129,6 +133,7 @@ def main():
     print(f"{base:<8}{'python':<8}{p['seconds']:>10.2f}{p['conv_per_s']:>10}{'':>8}{p['peak_rss_mb']:>9.1f}")
     print(f"{jobs_size:<8}{'jobs 1':<8}{results['jobs']['jobs1_seconds']:>10.3f}")
     print(f"start-up (one conversation): {results['startup_ms']} ms")
+    print("score / floor by size: " + ", ".join(f"{s} {results['sizes'][s]['score_over_floor']}x" for s in sizes))
     print(f"Verdict / Python {r['verdict_over_python']}x (target >= 30) | score / floor {r['score_over_floor']}x (<= 2.5) | "
           f"jobs 2 / jobs 1 {r['jobs2_over_jobs1']}x (>= 1.7) | RSS {sizes[-1]} vs {base} {r['rss_growth']:+.1%} (<= 10%)")
     print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets"].items()))

@@ -29,8 +29,11 @@ public struct FlowReplay: Sendable {
         let n = conversation.events.count
         entriesAt = Array(repeating: [], count: n)
         currentFlow = Array(repeating: nil, count: n)
-        for (i, e) in conversation.events.enumerated() where e.kind == .flow {
-            entriesAt[i].append(FlowEntry(index: i, flow: e.name!, step: e.step, derived: false))
+        // Events are read in place: copying one would retain each of its fields.
+        conversation.events.withUnsafeBufferPointer { events in
+            for i in events.indices where events[i].kind == .flow {
+                entriesAt[i].append(FlowEntry(index: i, flow: events[i].name!, step: events[i].step, derived: false))
+            }
         }
         for (f, flow) in rules.flows.enumerated() {
             do {
@@ -44,18 +47,18 @@ public struct FlowReplay: Sendable {
             }
         }
         var current: String?
-        var seenFlows = Set<String>()
-        var seenFunctions = Set<String>()
-        for i in 0..<n {
-            for entry in entriesAt[i] {
-                entries.append(entry)
-                current = entry.flow
-                if seenFlows.insert(entry.flow).inserted { flowsEntered.append(entry.flow) }
-            }
-            currentFlow[i] = current
-            let e = conversation.events[i]
-            if e.kind == .function, let name = e.name, seenFunctions.insert(name).inserted {
-                functionsCalled.append(name)
+        // A conversation enters few flows and calls few functions: a list beats a set here.
+        conversation.events.withUnsafeBufferPointer { events in
+            for i in 0..<n {
+                for entry in entriesAt[i] {
+                    entries.append(entry)
+                    current = entry.flow
+                    if !flowsEntered.contains(where: { $0.isExactly(entry.flow) }) { flowsEntered.append(entry.flow) }
+                }
+                currentFlow[i] = current
+                if events[i].kind == .function, let name = events[i].name, !functionsCalled.contains(where: { $0.isExactly(name) }) {
+                    functionsCalled.append(name)
+                }
             }
         }
     }
