@@ -52,7 +52,8 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if failed > 0 {
-            printError("verdict: \(failed) of \(converted + failed) records could not be converted; each has an error line")
+            let total = converted + failed
+            printError("verdict: \(failed) of \(total) \(total == 1 ? "record" : "records") could not be converted; each has an error line")
             throw ExitCode(3)
         }
     }

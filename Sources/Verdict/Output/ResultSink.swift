@@ -43,6 +43,13 @@ public struct JSONLinesSink: ResultSink {
     /// once per run instead of once per conversation.
     public struct MetricKeys: Sendable {
         let prefixes: [[UInt8]]
+        /// Whole results that are the same every time, prefix included: `not_applicable` and
+        /// `inactive` (no value, trigger or evidence).
+        let notApplicable: [[UInt8]]
+        let inactive: [[UInt8]]
+        /// The start of an `ok` boolean result up to its `triggered_at` value.
+        let okTrue: [[UInt8]]
+        let okFalse: [[UInt8]]
 
         public init(_ names: [String]) {
             prefixes = names.enumerated().map { i, name in
@@ -52,6 +59,10 @@ public struct JSONLinesSink: ResultSink {
                 w.raw(":{\"status\":")
                 return w.bytes
             }
+            notApplicable = prefixes.map { $0 + Array(#""not_applicable","value":null,"triggered_at":null,"evidence":[]}"#.utf8) }
+            inactive = prefixes.map { $0 + Array(#""inactive","value":null,"triggered_at":null,"evidence":[]}"#.utf8) }
+            okTrue = prefixes.map { $0 + Array(#""ok","value":true,"triggered_at":"#.utf8) }
+            okFalse = prefixes.map { $0 + Array(#""ok","value":false,"triggered_at":"#.utf8) }
         }
     }
 
@@ -94,19 +105,33 @@ public struct JSONLinesSink: ResultSink {
             w.raw(",\"metrics\":{")
             for i in result.metrics.indices {
                 let m = result.metrics[i]
-                w.raw(keys.prefixes[i])
-                switch m.status {
-                case .ok: w.raw("\"ok\",\"value\":")
-                default:
-                    w.string(m.status.rawValue)
-                    w.raw(",\"value\":")
+                if m.error == nil && m.failedItems == nil && m.value == nil && m.triggeredAt == nil && m.evidence.isEmpty {
+                    if m.status == .notApplicable {
+                        w.raw(keys.notApplicable[i])
+                        continue
+                    }
+                    if m.status == .inactive {
+                        w.raw(keys.inactive[i])
+                        continue
+                    }
                 }
-                switch m.value {
-                case nil: w.raw("null")
-                case let .bool(b)?: w.bool(b)
-                case let .label(l)?: w.string(l)
+                if m.status == .ok, case let .bool(b)? = m.value {
+                    w.raw(b ? keys.okTrue[i] : keys.okFalse[i])
+                } else {
+                    w.raw(keys.prefixes[i])
+                    switch m.status {
+                    case .ok: w.raw("\"ok\",\"value\":")
+                    default:
+                        w.string(m.status.rawValue)
+                        w.raw(",\"value\":")
+                    }
+                    switch m.value {
+                    case nil: w.raw("null")
+                    case let .bool(b)?: w.bool(b)
+                    case let .label(l)?: w.string(l)
+                    }
+                    w.raw(",\"triggered_at\":")
                 }
-                w.raw(",\"triggered_at\":")
                 if let t = m.triggeredAt { w.int(t) } else { w.raw("null") }
                 w.raw(",\"evidence\":")
                 w.intArray(m.evidence)
