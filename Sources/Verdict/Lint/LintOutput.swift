@@ -36,7 +36,6 @@ extension Linter {
                                     tool.add("driver") { w in
                                         w.object { driver in
                                             driver.add("name", "verdict")
-                                            driver.add("informationUri", "https://github.com/verdict/verdict")
                                             driver.add("rules") { w in
                                                 w.array(descriptions) { w, check in
                                                     w.object { rule in
