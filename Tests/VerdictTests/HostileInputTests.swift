@@ -165,8 +165,12 @@ struct HostileTranscriptTests {
         var arguments = ["score", "--rules", "rules.yaml", "in"]
         var executable = CLI.binary
         if geteuid() == 0 {
+            // The build folder may sit where that user cannot reach: run a copy from the test folder.
             chmod(dir.path, 0o755)
-            arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path] + arguments
+            let copy = dir.appendingPathComponent("verdict")
+            try FileManager.default.copyItem(at: CLI.binary, to: copy)
+            chmod(copy.path, 0o755)
+            arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path] + arguments
             executable = URL(fileURLWithPath: "/usr/bin/setpriv")
         }
         let run = try CLI.run(arguments, in: dir, executable: executable)
