@@ -55,6 +55,14 @@ public final class Evaluator {
     /// The kind bit of each event of the conversation.
     private var eventKinds: UnsafeMutablePointer<UInt16>
     private var eventKindsCapacity = 0
+    /// The distinct kind masks of the leaves, and each leaf's position among them.
+    private let masks: [UInt16]
+    private let leafMask: UnsafeMutablePointer<Int32>
+    /// Per mask, the events it admits, in order: candidates[m * eventCount ..< + candidateCount[m]].
+    /// A leaf walks only these, not every event of its window.
+    private var candidates: UnsafeMutablePointer<Int32>
+    private var candidatesCapacity = 0
+    private let candidateCount: UnsafeMutablePointer<Int>
     /// Hits of each leaf in events 0...k while `trigger` walks k upwards, indexed by leaf id.
     private let prefixCounts: UnsafeMutablePointer<Int>
     private var eventCount = 0
@@ -77,6 +85,20 @@ public final class Evaluator {
             leafKinds[leaf.id] = Evaluator.kindMask(leaf.kind)
             table[leaf.id] = leaf
         }
+        var distinct: [UInt16] = []
+        leafMask = .allocate(capacity: count)
+        leafMask.initialize(repeating: 0, count: count)
+        for id in 0..<count {
+            let mask = leafKinds[id]
+            if let known = distinct.firstIndex(of: mask) { leafMask[id] = Int32(known) } else {
+                leafMask[id] = Int32(distinct.count)
+                distinct.append(mask)
+            }
+        }
+        masks = distinct
+        candidates = .allocate(capacity: 1)
+        candidateCount = .allocate(capacity: max(1, distinct.count))
+        candidateCount.initialize(repeating: 0, count: max(1, distinct.count))
         leafTable = .allocate(capacity: count)
         for id in 0..<count {
             (leafTable + id).initialize(to: table[id] ?? Leaf(kind: .handoff(nil), id: id))
@@ -149,6 +171,9 @@ public final class Evaluator {
         UnsafeMutablePointer(mutating: program.children).deallocate()
         leafKinds.deallocate()
         leafTextPattern.deallocate()
+        leafMask.deallocate()
+        candidates.deallocate()
+        candidateCount.deallocate()
         textBytes.deallocate()
         foundLiterals.deallocate()
         textStart.deallocate()
@@ -219,6 +244,12 @@ public final class Evaluator {
             for i in events.indices { eventKinds[i] = 1 << UInt16(events[i].kind.rawValue) }
         }
         if !textPatterns.isEmpty { loadTexts(conversation.events) }
+        if candidatesCapacity < masks.count * eventCount {
+            candidates.deallocate()
+            candidatesCapacity = max(masks.count * eventCount, candidatesCapacity * 2)
+            candidates = .allocate(capacity: candidatesCapacity)
+        }
+        for m in masks.indices { collectCandidates(m) }
         let last = eventCount - 1
         replay = nil
         replay = FlowReplay(conversation: conversation, rules: rules) { (f) throws(LocatedMatchLimit) -> [Int] in
@@ -234,6 +265,18 @@ public final class Evaluator {
         if let entries = replay?.entriesAt {
             for i in entries.indices where !entries[i].isEmpty { eventKinds[i] |= Evaluator.flowEntryBit }
         }
+        for m in masks.indices where masks[m] & Evaluator.flowEntryBit != 0 { collectCandidates(m) }
+    }
+
+    /// Lists the events that mask `m` admits.
+    private func collectCandidates(_ m: Int) {
+        let mask = masks[m], list = candidates + m * eventCount
+        var n = 0
+        for i in 0..<eventCount where eventKinds[i] & mask != 0 {
+            list[n] = Int32(i)
+            n += 1
+        }
+        candidateCount[m] = n
     }
 
     /// Copies the events' texts into the arena and notes which literals each one holds.
@@ -396,7 +439,9 @@ public final class Evaluator {
         if node.kind == .leaf && node.atLeast < 0 {
             // The common `applies_when`, one leaf without `count`: the trigger is its first hit.
             let id = Int(node.leaf)
-            for k in 0..<eventCount where try hit(id, at: k) { return k }
+            let m = Int(leafMask[id])
+            let list = candidates + m * eventCount
+            for c in 0..<candidateCount[m] where try hit(id, at: Int(list[c])) { return Int(list[c]) }
             return nil
         }
         for id in leaves { prefixCounts[id] = 0 }
@@ -538,9 +583,15 @@ public final class Evaluator {
     private func appendHits(_ id: Int, from lower: Int, to upper: Int, into out: inout [Int]) throws(LocatedMatchLimit) -> Int {
         guard lower <= upper else { return 0 }
         var n = 0
-        let kinds = leafKinds[id], eventKinds = self.eventKinds
         let row = memo + id * eventCount
-        for i in lower...upper where kinds & eventKinds[i] != 0 {
+        let m = Int(leafMask[id])
+        let list = candidates + m * eventCount, count = candidateCount[m]
+        var c = 0
+        while c < count && Int(list[c]) < lower { c += 1 }
+        while c < count {
+            let i = Int(list[c])
+            if i > upper { break }
+            c += 1
             switch row[i] {
             case 1:
                 out.append(i)
