@@ -2,7 +2,7 @@
 # Runs one libFuzzer target for a number of seconds:
 #   scripts/fuzz.sh conversation|rules|score SECONDS [extra libFuzzer options]
 # The target is built with libFuzzer and AddressSanitizer instrumentation. Its corpus starts
-# from the bundled fixtures and rules and from the conformance cases (../shared/conformance or
+# from the bundled fixtures and rules and from the conformance cases (Tests/Conformance or
 # $VERDICT_CONFORMANCE) and grows in fuzz/corpus/TARGET; a crash, leak or hang is written to
 # fuzz/findings/TARGET and makes the script exit non-zero.
 set -euo pipefail
@@ -37,7 +37,7 @@ swiftc -sanitize=fuzzer,address "$bin_dir/lib$product.a" $(pkg-config --libs lib
 corpus=fuzz/corpus/$target
 findings=fuzz/findings/$target
 mkdir -p "$corpus" "$findings"
-conformance=${VERDICT_CONFORMANCE:-../shared/conformance}
+conformance=${VERDICT_CONFORMANCE:-Tests/Conformance}
 seed() {  # seed FILE: copy one seed into the corpus under a content-derived name
   local name
   name=$(sha1sum "$1" | cut -c1-16)

@@ -24,6 +24,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var from: FromOption
 
+    @OptionGroup var limits: InputLimits
+
     @Argument(help: ArgumentHelp("A conversation file (.json or .jsonl), or - for standard input.", valueName: "conversation"))
     var conversation: String
 
@@ -32,7 +34,7 @@ struct ExplainCommand: ParsableCommand {
         for name in metric where ruleSet.metric(named: name) == nil {
             throw ValidationError("no metric named '\(name)' in the rules")
         }
-        let source = from.source([conversation])
+        let source = from.source([conversation], options: limits.options(output: nil))
         var found: Conversation?
         var count = 0
         while let raw = source.next() {

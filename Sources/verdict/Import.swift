@@ -22,15 +22,19 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var importOptions: ImportFlags
 
+    @OptionGroup var limits: InputLimits
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one file or folder to import") }
     }
 
     func run() throws {
-        let records = ImportedRecords(format: format, inputs: inputs, options: importOptions.options)
+        try refuseOverwriting(output, inputs: inputs)
+        let records = ImportedRecords(format: format, inputs: inputs, options: importOptions.options,
+                                      input: limits.options(output: output))
         var converted = 0, failed = 0
+        let out = try openOutput(output)
         do {
-            let out = try output.map(ByteOutput.file) ?? .standardOutput
             while let record = records.next() {
                 switch record.payload {
                 case let .json(bytes):
@@ -46,7 +50,7 @@ struct ImportCommand: ParsableCommand {
                     failed += 1
                 }
             }
-            try out.flush()
+            try out.commit()
         } catch {
             printError("verdict: \(error)")
             throw ExitCode(1)
@@ -74,8 +78,8 @@ struct FromOption: ParsableArguments {
     @OptionGroup var importOptions: ImportFlags
 
     /// Where the conversations come from.
-    func source(_ inputs: [String]) -> any RecordSource {
-        if let from { return ImportedRecords(format: from, inputs: inputs, options: importOptions.options) }
-        return InputReader(inputs: inputs)
+    func source(_ inputs: [String], options: InputOptions) -> any RecordSource {
+        if let from { return ImportedRecords(format: from, inputs: inputs, options: importOptions.options, input: options) }
+        return InputReader(inputs: inputs, options: options)
     }
 }

@@ -27,7 +27,7 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         if list {
-            for (id, summary) in Linter.descriptions { print("\(id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))  \(summary)") }
+            try write(Linter.descriptions.map { id, summary in "\(id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))  \(summary)\n" }.joined(), to: nil)
             return
         }
         let ruleSet = try rules.load()

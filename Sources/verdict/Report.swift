@@ -27,14 +27,17 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input.", valueName: "results"))
     var results: [String] = []
 
+    @OptionGroup var limits: InputLimits
+
     func validate() throws {
         if results.isEmpty { throw ValidationError("name at least one result file, or - for standard input") }
     }
 
     func run() throws {
+        try refuseOverwriting(output, inputs: results, rules: rulePaths)
         let rules = rulePaths.isEmpty ? nil : try loadRules(rulePaths)
         let builder = ReportBuilder(rules: rules, period: by)
-        let lines = ResultLines(inputs: results)
+        let lines = ResultLines(inputs: results, options: limits.options(output: output))
         var problems = 0
         while let next = lines.next() {
             switch next {
@@ -46,17 +49,5 @@ struct ReportCommand: ParsableCommand {
         }
         try write(builder.finish().rendered(format), to: output)
         if problems > 0 { throw ExitCode(3) }
-    }
-}
-
-/// Writes `text` to `path` or standard output; a failure is reported and exits 1.
-func write(_ text: String, to path: String?) throws {
-    do {
-        let out = try path.map(ByteOutput.file) ?? .standardOutput
-        out.write(Array(text.utf8))
-        try out.flush()
-    } catch {
-        printError("verdict: \(error)")
-        throw ExitCode(1)
     }
 }

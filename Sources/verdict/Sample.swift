@@ -30,6 +30,8 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score'.", valueName: "results"))
     var results: [String] = []
 
+    @OptionGroup var limits: InputLimits
+
     func validate() throws {
         if results.isEmpty { throw ValidationError("name at least one result file") }
         if value != nil && status != nil { throw ValidationError("give --value or --status, not both") }
@@ -41,17 +43,19 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let outcome: ResultSample.Outcome? = value.map { .value($0) } ?? status.map { .status($0) }
-        let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed)
+        let options = limits.options(output: nil)
+        let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed, options: options)
         for problem in sample.problems { printError("verdict: \(problem)") }
+        if let unknown = sample.unknownMetric {
+            printError("verdict: \(unknown)")
+            throw ExitCode(2)
+        }
         var missing: [String] = []
         if conversations.isEmpty {
             try write(sample.ids.map { $0 + "\n" }.joined(), to: nil)
         } else {
-            missing = sample.transcripts(from: conversations, to: .standardOutput)
-            do { try ByteOutput.standardOutput.flush() } catch {
-                printError("verdict: \(error)")
-                throw ExitCode(1)
-            }
+            missing = sample.transcripts(from: conversations, to: .standardOutput, options: options)
+            try commit(.standardOutput)
             for id in missing { printError("verdict: conversation '\(id)' is not in the given transcripts") }
         }
         if sample.matching == 0 { printError("verdict: no conversation has that outcome for '\(metric)'") }

@@ -22,6 +22,8 @@ struct Score: ParsableCommand {
 
     @OptionGroup var from: FromOption
 
+    @OptionGroup var limits: InputLimits
+
     @Argument(help: ArgumentHelp("Conversation files or folders (.json, .jsonl), or - for standard input.", valueName: "input"))
     var inputs: [String] = []
 
@@ -32,11 +34,14 @@ struct Score: ParsableCommand {
     }
 
     func run() throws {
+        try refuseOverwriting(output, inputs: inputs, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
         let summary: Scorer.Summary
+        let source = from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output))
+        let out = try openOutput(output)
         do {
-            let out = try output.map(ByteOutput.file) ?? .standardOutput
-            summary = try jobs.scorer(for: ruleSet).score(source: from.source(inputs.isEmpty ? ["-"] : inputs), format: format, to: out)
+            summary = try jobs.scorer(for: ruleSet).score(source: source, format: format, to: out)
+            try out.commit()
         } catch {
             printError("verdict: \(error)")
             throw ExitCode(1)

@@ -17,6 +17,8 @@ struct Test: ParsableCommand {
 
     @OptionGroup var from: FromOption
 
+    @OptionGroup var limits: InputLimits
+
     @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
     var fixtures: [String]
 
@@ -25,17 +27,27 @@ struct Test: ParsableCommand {
     }
 
     func run() throws {
+        try refuseOverwriting(junit, inputs: fixtures, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
         let check: FixtureCheck
+        let junitOutput = try junit.map(openOutput)
         do {
-            check = try jobs.scorer(for: ruleSet).runToEnd(source: from.source(fixtures), sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
-            if let junit { try Data(check.junit().utf8).write(to: URL(fileURLWithPath: junit)) }
+            check = try jobs.scorer(for: ruleSet).runToEnd(source: from.source(fixtures, options: limits.options(output: junit)),
+                                                           sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
+            if let junitOutput {
+                junitOutput.write(check.junit())
+                try junitOutput.commit()
+            }
         } catch {
             printError("verdict: \(error)")
             throw ExitCode(1)
         }
         for source in check.withoutExpectations {
             printError("warning: \(source): no \"expect\"; nothing was checked")
+        }
+        if check.cases.isEmpty {
+            printError("verdict: no fixture was checked: \(fixtures.joined(separator: ", ")) holds no conversation with \"expect\" or \"todo\"")
+            throw ExitCode(1)
         }
         if check.failed > 0 { throw ExitCode(1) }
     }

@@ -13,6 +13,7 @@ struct VerdictCommand: ParsableCommand {
 
     /// Usage errors exit 2, as every other error Verdict reports before doing any work.
     static func main() {
+        StandardStreams.probe()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -31,8 +32,11 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or folder; repeat for more (default: ./rules).", valueName: "path"))
     var paths: [String] = []
 
+    /// The paths rules are read from.
+    var effectivePaths: [String] { paths.isEmpty ? ["rules"] : paths }
+
     /// Loads the rules, or prints every rule error and exits 2.
-    func load() throws -> RuleSet { try loadRules(paths.isEmpty ? ["rules"] : paths) }
+    func load() throws -> RuleSet { try loadRules(effectivePaths) }
 }
 
 /// Loads rules, or prints every rule error and exits 2.
@@ -50,15 +54,67 @@ struct JobOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("Pattern steps one metric may spend on one conversation beyond the cheap first tier of each match; past it the metric is 'error' there.", valueName: "steps"))
+    var matchBudget: UInt64 = MatchScratch.defaultBudget
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func scorer(for rules: RuleSet) -> Scorer {
-        Scorer(rules: rules, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        Scorer(rules: rules, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+               limits: EvaluationLimits(matchBudget: matchBudget))
     }
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escape(text) + "\n").utf8))
+}
+
+/// `--max-line-bytes`, for the commands that read JSON Lines.
+struct InputLimits: ParsableArguments {
+    @Option(help: ArgumentHelp("A longer input line is an error line of its own; reading goes on after it.", valueName: "n"))
+    var maxLineBytes: Int = InputOptions.defaultMaxLineBytes
+
+    func validate() throws {
+        if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
+    }
+
+    /// How to read inputs in a run that writes `output` (nil: standard output): never the
+    /// run's own output, lines no longer than the limit, and a note for each file passed over.
+    func options(output: String?) -> InputOptions {
+        InputOptions(skip: OutputSafety.ownOutputs(output), maxLineBytes: maxLineBytes) { printError("verdict: \($0)") }
+    }
+}
+
+/// Refuses (exit 2) an output that is one of the run's inputs or rule files.
+func refuseOverwriting(_ output: String?, inputs: [String], rules: [String] = []) throws {
+    guard let output else { return }
+    if let conflict = OutputSafety.conflict(output: output, inputs: inputs, rules: rules) {
+        printError("verdict: \(conflict)")
+        throw ExitCode(2)
+    }
+}
+
+/// Opens `path` for writing (atomically: it appears when committed), or standard output.
+func openOutput(_ path: String?) throws -> ByteOutput {
+    do { return try path.map(ByteOutput.file) ?? .standardOutput } catch {
+        printError("verdict: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Commits an output: flushed, and a file renamed into place. A failure is reported and exits 1.
+func commit(_ output: ByteOutput) throws {
+    do { try output.commit() } catch {
+        printError("verdict: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Writes `text` to `path` (atomically) or standard output; a failure is reported and exits 1.
+func write(_ text: String, to path: String?) throws {
+    let out = try openOutput(path)
+    out.write(Array(text.utf8))
+    try commit(out)
 }

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 @testable import Verdict
 
-/// Runs every case under `../shared/conformance` (or `$VERDICT_CONFORMANCE`) as its README says:
+/// Runs every case under `Tests/Conformance` (or `$VERDICT_CONFORMANCE`) as its README says:
 /// `verdict score --rules RULES INPUT` inside the case folder, compared line by line on id,
 /// each metric's status, value and triggered_at, logged, and where error lines stand.
 enum Conformance {
     static let folder: URL = {
         if let path = ProcessInfo.processInfo.environment["VERDICT_CONFORMANCE"] { return URL(fileURLWithPath: path) }
-        return Support.root.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+        return Support.root.appendingPathComponent("Tests/Conformance")
     }()
 
     static let cases: [String] = {

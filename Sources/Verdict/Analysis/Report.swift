@@ -298,7 +298,7 @@ public final class ReportBuilder {
             var items: [Condition] = []
             if let rule, case let .boolean(.all(parts)) = rule.body { items = parts }
             let failing = t.failing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
-                Report.FailingItem(item: $0.key, description: $0.key < items.count ? items[$0.key].summary : "item \($0.key + 1) of the 'all'",
+                Report.FailingItem(item: $0.key, description: items.indices.contains($0.key) ? items[$0.key].summary : "item \($0.key + 1) of the 'all'",
                                    count: $0.value, share: share($0.value, t.falseCount))
             }
             let trend = t.periods.keys.sorted().map { key -> Report.TrendPoint in

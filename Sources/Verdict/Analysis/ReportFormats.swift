@@ -9,7 +9,7 @@ extension Report {
     /// The report in `format`, as the bytes to write.
     public func rendered(_ format: ReportFormat) -> String {
         switch format {
-        case .text: return text()
+        case .text: return TerminalText.escape(text())
         case .markdown: return markdown()
         case .json: return json()
         case .html: return ReportHTML(report: self).page()
@@ -113,7 +113,7 @@ extension Report {
     // MARK: Markdown
 
     func markdown() -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { Markdown.escape(s) }
         var out = "## Verdict report\n\n\(conversations) conversation\(conversations == 1 ? "" : "s")"
         out += unreadable > 0 ? ", \(unreadable) unreadable.\n" : ".\n"
         out += "\n| Metric | Type | Applied | Result |\n|---|---|---:|---|\n"
@@ -125,7 +125,7 @@ extension Report {
             out += "\n### Why it fails\n\n"
             for m in failing {
                 out += "- **\(cell(m.name))** is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"):\n"
-                for f in m.failing { out += "  - \(Report.percent(f.share)) `\(f.description.replacingOccurrences(of: "`", with: "'"))` (\(f.count))\n" }
+                for f in m.failing { out += "  - \(Report.percent(f.share)) \(Markdown.code(f.description)) (\(f.count))\n" }
             }
         }
         let trended = metrics.filter { !$0.trend.isEmpty && $0.type != "unknown" }
@@ -195,7 +195,14 @@ extension Report {
                             o.add("true", m.trueCount)
                             o.add("false", m.falseCount)
                             o.add("rate", number: number(m.rate))
-                            o.add("interval", number: m.interval.map { "[\(Report.decimal($0.low)),\(Report.decimal($0.high))]" })
+                            o.add("interval") { w in
+                                let bounds = m.interval.map { [Report.decimal($0.low), Report.decimal($0.high)] }
+                                if let bounds, bounds.allSatisfy(JSONWriter.isNumberLiteral) {
+                                    w.raw(Array("[\(bounds[0]),\(bounds[1])]".utf8))
+                                } else {
+                                    w.raw("null")
+                                }
+                            }
                             o.add("why_false") { w in
                                 w.array(m.failing) { w, f in
                                     w.object { o in

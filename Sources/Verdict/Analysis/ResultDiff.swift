@@ -40,9 +40,13 @@ public struct ResultDiff: Sendable {
     /// Compares OLD and NEW; `only` restricts the comparison to those metric names.
     public static func compare(old: [String], new: [String], only: [String] = []) -> ResultDiff {
         var problems: [String] = []
-        // OLD is held by id (first occurrence); NEW is streamed.
-        var oldByID: [String: [String: String]] = [:]
-        var oldOrder: [String] = []
+        // OLD is held by id and occurrence; NEW is streamed. An id written more than once is
+        // compared occurrence by occurrence (the second in OLD with the second in NEW), so a
+        // change in a later occurrence is never hidden behind the first. Such occurrences are
+        // named `ID (occurrence K)`.
+        var oldByID: [OccurrenceKey: [String: String]] = [:]
+        var oldOrder: [OccurrenceKey] = []
+        var oldCount: [ExactKey: Int] = [:], newCount: [ExactKey: Int] = [:]
         var oldMetrics: [String] = [], oldMetricSet = Set<String>()
         let wanted = Set(only)
         func outcomes(_ line: ResultLine) -> [String: String] {
@@ -60,14 +64,14 @@ public struct ResultDiff: Sendable {
                 for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && oldMetricSet.insert(name).inserted {
                     oldMetrics.append(name)
                 }
-                if oldByID[id] == nil {
-                    oldByID[id] = outcomes(line)
-                    oldOrder.append(id)
-                }
+                oldCount[ExactKey(id), default: 0] += 1
+                let key = OccurrenceKey(id: ExactKey(id), occurrence: oldCount[ExactKey(id)]!)
+                oldByID[key] = outcomes(line)
+                oldOrder.append(key)
             }
         }
         var newMetrics: [String] = [], newMetricSet = Set<String>()
-        var seen = Set<String>()
+        var seen = Set<OccurrenceKey>()
         var onlyNew: [String] = []
         var changes: [Change] = []
         var counts: [String: [String: Int]] = [:]
@@ -81,9 +85,12 @@ public struct ResultDiff: Sendable {
                 for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && newMetricSet.insert(name).inserted {
                     newMetrics.append(name)
                 }
-                guard seen.insert(id).inserted else { continue }
-                guard let before = oldByID[id] else {
-                    onlyNew.append(id)
+                newCount[ExactKey(id), default: 0] += 1
+                let key = OccurrenceKey(id: ExactKey(id), occurrence: newCount[ExactKey(id)]!)
+                seen.insert(key)
+                let display = key.display
+                guard let before = oldByID[key] else {
+                    onlyNew.append(display)
                     continue
                 }
                 let after = outcomes(line)
@@ -93,7 +100,7 @@ public struct ResultDiff: Sendable {
                     let metric = name == "*" ? "(conversation)" : name
                     compared[metric, default: 0] += 1
                     if b != a {
-                        changes.append(Change(id: id, metric: metric, before: b, after: a))
+                        changes.append(Change(id: display, metric: metric, before: b, after: a))
                         counts[metric, default: [:]]["\(b)\u{1}\(a)", default: 0] += 1
                     }
                 }
@@ -113,15 +120,22 @@ public struct ResultDiff: Sendable {
             }
             return MetricChanges(metric: metric, compared: compared[metric] ?? 0, transitions: transitions)
         }
-        return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }, onlyNew: onlyNew,
+        return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }.map(\.display), onlyNew: onlyNew,
                           metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains($0) },
                           metricsOnlyNew: newMetrics.filter { !oldMetricSet.contains($0) }, problems: problems)
+    }
+
+    /// An id and which of its occurrences (from 1) a result line is.
+    struct OccurrenceKey: Hashable {
+        var id: ExactKey
+        var occurrence: Int
+        var display: String { occurrence == 1 ? id.string : "\(id.string) (occurrence \(occurrence))" }
     }
 
     /// The diff in `format` (text, markdown or json).
     public func rendered(_ format: DiffFormat) -> String {
         switch format {
-        case .text: return text()
+        case .text: return TerminalText.escape(text())
         case .markdown: return markdown()
         case .json: return json()
         }
@@ -146,21 +160,21 @@ public struct ResultDiff: Sendable {
     }
 
     private func markdown() -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { Markdown.escape(s) }
         if isEmpty { return "No changes.\n" }
         var out = "| Metric | Before | After | Conversations |\n|---|---|---|---:|\n"
         for m in metrics where m.changed > 0 {
             for t in m.transitions { out += "| \(cell(m.metric)) | \(cell(t.before)) | \(cell(t.after)) | \(t.count) |\n" }
         }
-        if !metricsOnlyOld.isEmpty { out += "\nMetrics only in OLD: " + metricsOnlyOld.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
-        if !metricsOnlyNew.isEmpty { out += "\nMetrics only in NEW: " + metricsOnlyNew.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+        if !metricsOnlyOld.isEmpty { out += "\nMetrics only in OLD: " + metricsOnlyOld.map(Markdown.code).joined(separator: ", ") + "\n" }
+        if !metricsOnlyNew.isEmpty { out += "\nMetrics only in NEW: " + metricsOnlyNew.map(Markdown.code).joined(separator: ", ") + "\n" }
         if !changes.isEmpty {
             out += "\n<details><summary>\(changes.count) change\(changes.count == 1 ? "" : "s")</summary>\n\n| Conversation | Metric | Before | After |\n|---|---|---|---|\n"
             for c in changes { out += "| \(cell(c.id)) | \(cell(c.metric)) | \(cell(c.before)) | \(cell(c.after)) |\n" }
             out += "\n</details>\n"
         }
-        if !onlyOld.isEmpty { out += "\nOnly in OLD: " + onlyOld.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
-        if !onlyNew.isEmpty { out += "\nOnly in NEW: " + onlyNew.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+        if !onlyOld.isEmpty { out += "\nOnly in OLD: " + onlyOld.map(Markdown.code).joined(separator: ", ") + "\n" }
+        if !onlyNew.isEmpty { out += "\nOnly in NEW: " + onlyNew.map(Markdown.code).joined(separator: ", ") + "\n" }
         return out
     }
 

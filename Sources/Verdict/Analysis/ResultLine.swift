@@ -55,8 +55,18 @@ public struct ResultLine: Sendable {
             }
             var outcome = Outcome(status: status, value: fields["value"], failedItems: nil)
             if outcome.value == .null { outcome.value = nil }
-            if case let .array(items)? = fields["failed_items"] {
-                outcome.failedItems = items.compactMap { if case let .number(d, _) = $0 { return Int(exactly: d) } else { return nil } }
+            if let list = fields["failed_items"], list != .null {
+                guard case let .array(items) = list else {
+                    return .failure(ResultLineError(source: source, message: "metric '\(name)': `failed_items` must be an array of item positions"))
+                }
+                var positions: [Int] = []
+                for item in items {
+                    guard case let .number(d, _) = item, let n = Int(exactly: d), n >= 0, n < 1 << 31 else {
+                        return .failure(ResultLineError(source: source, message: "metric '\(name)': `failed_items` must hold item positions (whole numbers from 0)"))
+                    }
+                    positions.append(n)
+                }
+                outcome.failedItems = positions
             }
             line.metrics.append((name, outcome))
         }
@@ -82,7 +92,7 @@ public struct ResultLineError: Error, Sendable, CustomStringConvertible {
 public struct ResultLines {
     private let reader: InputReader
 
-    public init(inputs: [String]) { reader = InputReader(inputs: inputs) }
+    public init(inputs: [String], options: InputOptions = InputOptions()) { reader = InputReader(inputs: inputs, options: options) }
 
     /// The next line, or its error; nil at the end.
     public func next() -> Result<ResultLine, ResultLineError>? {

@@ -6,6 +6,8 @@ public struct ResultSample: Sendable {
     /// How many conversations had the outcome.
     public var matching: Int
     public var problems: [String]
+    /// Set when results were read but none has the metric: what to tell the user.
+    public var unknownMetric: String?
 
     /// What to sample: a metric's value (when `ok`) or its status.
     public enum Outcome: Sendable {
@@ -14,19 +16,26 @@ public struct ResultSample: Sendable {
     }
 
     /// Reservoir sampling (Algorithm R) over the matching results, driven by a seeded SplitMix64.
-    public static func draw(results: [String], metric: String, outcome: Outcome?, size: Int, seed: UInt64) -> ResultSample {
+    public static func draw(results: [String], metric: String, outcome: Outcome?, size: Int, seed: UInt64,
+                            options: InputOptions = InputOptions()) -> ResultSample {
         var rng = SplitMix64(state: seed)
         var reservoir: [(position: Int, id: String)] = []
         var matching = 0
         var problems: [String] = []
         var position = 0
-        let lines = ResultLines(inputs: results)
+        var names: Set<String> = []
+        var seen = false
+        let lines = ResultLines(inputs: results, options: options)
         while let next = lines.next() {
             switch next {
             case let .failure(e): problems.append(e.description)
             case let .success(line):
                 position += 1
-                guard let id = line.id, let found = line.metrics.first(where: { $0.name == metric })?.outcome else { continue }
+                guard let id = line.id, let found = line.metrics.first(where: { $0.name.isExactly(metric) })?.outcome else {
+                    if !seen { for m in line.metrics { names.insert(m.name) } }
+                    continue
+                }
+                seen = true
                 switch outcome {
                 case let .value(v)?: guard found.status == "ok", found.display == v else { continue }
                 case let .status(s)?: guard found.status == s else { continue }
@@ -41,14 +50,19 @@ public struct ResultSample: Sendable {
                 }
             }
         }
-        return ResultSample(ids: reservoir.sorted { $0.position < $1.position }.map(\.id), matching: matching, problems: problems)
+        var sample = ResultSample(ids: reservoir.sorted { $0.position < $1.position }.map(\.id), matching: matching, problems: problems)
+        if !seen && !names.isEmpty {
+            let hint = Suggestion.closest(to: metric, in: names.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            sample.unknownMetric = "no metric named '\(metric)' in the results\(hint)"
+        }
+        return sample
     }
 
     /// Writes the transcripts of the sampled conversations from `inputs` as JSON Lines, in
     /// input order, each id once; returns the ids not found.
-    public func transcripts(from inputs: [String], to output: ByteOutput) -> [String] {
+    public func transcripts(from inputs: [String], to output: ByteOutput, options: InputOptions = InputOptions()) -> [String] {
         var wanted = Set(ids)
-        let reader = InputReader(inputs: inputs)
+        let reader = InputReader(inputs: inputs, options: options)
         while !wanted.isEmpty, let raw = reader.next() {
             guard case let .json(bytes) = raw.payload,
                   let value = try? bytes.withUnsafeBufferPointer({ try JSONParser.parse($0) }),

@@ -1,3 +1,14 @@
+/// The bounds on pattern matching: steps per match, and steps per metric and conversation.
+public struct EvaluationLimits: Sendable {
+    public var matchLimit: UInt32
+    public var matchBudget: UInt64
+
+    public init(matchLimit: UInt32 = MatchScratch.defaultMatchLimit, matchBudget: UInt64 = MatchScratch.defaultBudget) {
+        self.matchLimit = matchLimit
+        self.matchBudget = matchBudget
+    }
+}
+
 /// Scores conversations against a rule set (SPEC §4, §5). One evaluator per thread: it owns the
 /// PCRE2 scratch space and per-conversation caches it reuses from one conversation to the next.
 public final class Evaluator {
@@ -67,9 +78,9 @@ public final class Evaluator {
     private let prefixCounts: UnsafeMutablePointer<Int>
     private var eventCount = 0
 
-    public init(rules: RuleSet, matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
+    public init(rules: RuleSet, limits: EvaluationLimits = EvaluationLimits()) {
         self.rules = rules
-        scratch = MatchScratch(matchLimit: matchLimit)
+        scratch = MatchScratch(matchLimit: limits.matchLimit, budget: limits.matchBudget)
         metricUsesFlows = rules.metrics.map { m in m.conditions.contains { $0.leaves.contains(where: \.usesFlows) } }
         triggerLeaves = rules.metrics.map { $0.appliesWhen?.leaves ?? [] }
         let count = max(1, rules.leafCount)
@@ -251,6 +262,7 @@ public final class Evaluator {
         }
         for m in masks.indices { collectCandidates(m) }
         let last = eventCount - 1
+        scratch.resetBudget()
         replay = nil
         replay = FlowReplay(conversation: conversation, rules: rules) { (f) throws(LocatedMatchLimit) -> [Int] in
             var hits: [Int] = []
@@ -343,6 +355,7 @@ public final class Evaluator {
             return MetricResult(status: .inactive)
         }
         if let flowFailure { return MetricResult(status: .error, error: flowFailure) }
+        scratch.resetBudget()
         let roots = metricRoots[m]
         var triggeredAt: Int?
         do {
@@ -445,11 +458,52 @@ public final class Evaluator {
             return nil
         }
         for id in leaves { prefixCounts[id] = 0 }
+        sequences.removeAll(keepingCapacity: true)
+        collectSequences(root, in: program)
         for k in 0..<eventCount {
             for id in leaves where try hit(id, at: k) { prefixCounts[id] += 1 }
+            for s in sequences.indices { try advance(&sequences[s], to: k, in: program) }
             if try prefixHolds(root, through: k, in: program) { return k }
         }
         return nil
+    }
+
+    /// What the trigger search knows of one `sequence` in `applies_when` after events 0...k.
+    /// A sequence holds on a prefix once some chain ends in it, and then on every longer one,
+    /// so it is followed incrementally: `latestStart[j]` is the latest first hit of a chain of
+    /// steps 0...j seen so far (the latest start gives a chain ending at a given event its
+    /// shortest turn span). One step per event: linear in the events, not quadratic.
+    struct SequenceProgress {
+        var node: Int32
+        var latestStart: [Int]
+        var holds = false
+    }
+    private var sequences: [SequenceProgress] = []
+
+    private func collectSequences(_ index: Int32, in program: ProgramView) {
+        let node = program.nodes[Int(index)]
+        switch node.kind {
+        case .leaf: return
+        case .sequence:
+            sequences.append(SequenceProgress(node: index, latestStart: [Int](repeating: -1, count: Int(node.count))))
+        case .all, .any, .not:
+            for c in 0..<Int(node.count) { collectSequences(program.children[Int(node.first) + c], in: program) }
+        }
+    }
+
+    private func advance(_ progress: inout SequenceProgress, to k: Int, in program: ProgramView) throws(LocatedMatchLimit) {
+        if progress.holds { return }
+        let node = program.nodes[Int(progress.node)]
+        let steps = Int(node.count), children = program.children + Int(node.first)
+        // Last step first, so that each step extends chains that ended before event k.
+        for j in stride(from: steps - 1, through: 0, by: -1) where try hit(Int(children[j]), at: k) {
+            let start = j == 0 ? k : progress.latestStart[j - 1]
+            guard start >= 0 else { continue }
+            if j == steps - 1, node.within < 0 || conversation.turns[k] - conversation.turns[start] <= Int(node.within) {
+                progress.holds = true
+            }
+            progress.latestStart[j] = max(progress.latestStart[j], start)
+        }
     }
 
     private func prefixHolds(_ index: Int32, through k: Int, in program: ProgramView) throws(LocatedMatchLimit) -> Bool {
@@ -467,10 +521,7 @@ public final class Evaluator {
         case .not:
             return try !prefixHolds(children[0], through: k, in: program)
         case .sequence:
-            for c in 0..<Int(node.count) where prefixCounts[Int(children[c])] == 0 { return false }
-            var lists: [[Int]] = []
-            for c in 0..<Int(node.count) { lists.append(try hits(Int(children[c]), from: 0, to: k)) }
-            return Evaluator.firstChain(lists, turns: conversation.turns, within: node.within < 0 ? nil : Int(node.within)) != nil
+            return sequences.first { $0.node == index }?.holds ?? false
         }
     }
 
@@ -539,16 +590,23 @@ public final class Evaluator {
 
     /// The first chain h1 < h2 < ... (hk from lists[k]) whose turn span is within the bound.
     /// For a given h1, taking the earliest later hit at each step ends the chain as early as
-    /// possible, so trying each h1 in order finds a chain whenever one exists.
+    /// possible, so trying each h1 in order finds a chain whenever one exists. Those greedy
+    /// chains only move forward as h1 does, so each list is walked once: linear in the hits.
     static func firstChain(_ lists: [[Int]], turns: [Int], within: Int?) -> [Int]? {
         guard let first = lists.first else { return nil }
+        var cursors = [Int](repeating: 0, count: lists.count)
+        var chain = [Int](repeating: 0, count: lists.count)
         for start in first {
-            var chain = [start]
+            chain[0] = start
             var previous = start
-            for list in lists.dropFirst() {
-                guard let next = list.first(where: { $0 > previous }) else { return nil }
-                chain.append(next)
-                previous = next
+            for k in 1..<lists.count {
+                let list = lists[k]
+                var c = cursors[k]
+                while c < list.count && list[c] <= previous { c += 1 }
+                cursors[k] = c
+                guard c < list.count else { return nil }
+                previous = list[c]
+                chain[k] = previous
             }
             if let within, turns[previous] - turns[start] > within { continue }
             return chain

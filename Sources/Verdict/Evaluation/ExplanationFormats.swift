@@ -5,11 +5,14 @@ public enum ExplainFormat: String, CaseIterable, Sendable {
 
 extension Explanation {
     public func rendered(_ format: ExplainFormat, color: Bool = false) -> String {
-        format == .json ? json() : text(color: color)
+        format == .json ? json() : TerminalText.escapeKeepingColours(text(color: color))
     }
 
     private func text(color: Bool) -> String {
-        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        // Colours are written with a mark that becomes ESC once the transcript's own text has
+        // been escaped (TerminalText), so that only Verdict's escape sequences reach a terminal.
+        let esc = String(TerminalText.colourMark)
+        func paint(_ s: String, _ code: String) -> String { color ? "\(esc)[\(code)m\(s)\(esc)[0m" : s }
         func mark(_ holds: Bool) -> String { holds ? paint("✓", "32") : paint("✗", "31") }
         func list(_ hits: [Int]) -> String { hits.isEmpty ? "no hits" : "hits " + hits.map(String.init).joined(separator: ", ") }
         var out = paint("Conversation \(id)", "1") + "\n\nTimeline (index, turn, seconds, current flow)\n"

@@ -70,12 +70,16 @@ public final class ImportedRecords: RecordSource {
     private var queue: [RawRecord] = []
     private var head = 0
     private var lines: LineReader?
+    private var rasa: RasaReader?
     private var linesSource = ""
     private let options: ImportOptions
+    private let input: InputOptions
 
-    public init(format: ImportFormat, inputs: [String], options: ImportOptions = ImportOptions()) {
+    public init(format: ImportFormat, inputs: [String], options: ImportOptions = ImportOptions(),
+                input: InputOptions = InputOptions()) {
         self.format = format
         self.options = options
+        self.input = input
         let extensions: Set<String> = format == .rasa ? ["db", "sqlite", "sqlite3"] : ["json", "jsonl"]
         for input in inputs {
             switch FileWalker.entries(input, extensions: extensions) {
@@ -100,9 +104,17 @@ public final class ImportedRecords: RecordSource {
             }
             queue.removeAll(keepingCapacity: true)
             head = 0
+            if let reader = rasa {
+                if let record = reader.next() { return record }
+                rasa = nil
+                continue
+            }
             if let reader = lines {
                 if let (number, line) = reader.nextLine() {
-                    return convertLine(line, source: "\(linesSource):\(number)", number: number)
+                    switch line {
+                    case let .text(bytes): return convertLine(bytes, source: "\(linesSource):\(number)", number: number)
+                    case .tooLong: return RawRecord(source: "\(linesSource):\(number)", payload: .unreadable(input.tooLongMessage))
+                    }
                 }
                 let failure = reader.failure
                 lines = nil
@@ -120,8 +132,9 @@ public final class ImportedRecords: RecordSource {
     }
 
     private func open(_ path: String) {
+        if input.skips(path) { return }
         if format == .rasa {
-            queue = RasaImporter.read(path: path, splitSessions: options.splitSessions)
+            rasa = RasaReader(path: path, splitSessions: options.splitSessions)
             return
         }
         if path.hasSuffix(".json") {
@@ -139,7 +152,7 @@ public final class ImportedRecords: RecordSource {
             queue = [RawRecord(source: path, payload: .unreadable("cannot read: " + String(cString: strerror(errno)).lowercased()))]
             return
         }
-        lines = LineReader(file: file, closeWhenDone: true)
+        lines = LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes)
         linesSource = path
     }
 

@@ -3,6 +3,10 @@ import Foundation
 /// Expands a path given on the command line into the files to read: the file itself, or a
 /// folder's files with the wanted extensions, recursively, in byte-wise order of their whole
 /// relative paths. Folders that cannot be listed, and symlink loops, are reported in place.
+///
+/// A walk reads regular files only (a FIFO or device inside a folder would block or never
+/// end) and passes over hidden files and folders (`.git/`, `.old/`, editor lock files such as
+/// `.#a.yaml`), as git and ripgrep do. A path named explicitly is always read.
 public enum FileWalker {
     public struct Problem: Error, Sendable {
         public let path: String
@@ -54,7 +58,7 @@ public enum FileWalker {
 
     private static func collect(base: String, relative: String, names: [String], extensions: Set<String>,
                                 visited: inout Set<[UInt64]>, into found: inout [(relative: [UInt8], entry: Entry)]) {
-        for name in names {
+        for name in names where !name.hasPrefix(".") {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let full = base + "/" + rel
             var st = stat()
@@ -78,7 +82,7 @@ public enum FileWalker {
                 }
                 collect(base: base, relative: rel, names: children, extensions: extensions, visited: &visited, into: &found)
                 visited.remove(key)
-            } else if extensions.contains((name as NSString).pathExtension) {
+            } else if (st.st_mode & S_IFMT) == S_IFREG, extensions.contains((name as NSString).pathExtension) {
                 found.append((Array(rel.utf8), .file(full)))
             }
         }

@@ -17,6 +17,36 @@ public struct RawRecord: Sendable {
     }
 }
 
+/// How inputs are read: which files to pass over, and how long a line may be.
+public struct InputOptions: Sendable {
+    /// Files never read as input, whatever path names them: the run's own output file and
+    /// standard output when it is a file. Each one met is passed over with a `notice`.
+    public var skip: Set<FileIdentity>
+    /// A JSON Lines line longer than this is an error line of its own; reading goes on after it.
+    public var maxLineBytes: Int
+    /// Told about each file passed over.
+    public var notice: @Sendable (String) -> Void
+
+    public init(skip: Set<FileIdentity> = [], maxLineBytes: Int = InputOptions.defaultMaxLineBytes,
+                notice: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.skip = skip
+        self.maxLineBytes = maxLineBytes
+        self.notice = notice
+    }
+
+    public static let defaultMaxLineBytes = LineReader.defaultMaxLineBytes
+
+    /// Whether `path` is to be passed over; tells `notice` when it is.
+    func skips(_ path: String) -> Bool {
+        guard !skip.isEmpty, let identity = FileIdentity(path: path), skip.contains(identity) else { return false }
+        notice("skipping '\(path)': it is this run's output")
+        return true
+    }
+
+    /// The error text of a line over the limit.
+    var tooLongMessage: String { "line longer than \(maxLineBytes) bytes (see --max-line-bytes); skipped" }
+}
+
 /// Reads inputs (SPEC §1) one record at a time, in input order: files, folders walked in
 /// byte-wise path order, and `-` for standard input. JSON Lines is streamed in chunks, so
 /// memory does not grow with the number of conversations.
@@ -32,9 +62,11 @@ public final class InputReader {
     private var queueHead = 0
     private var lines: LineReader?
     private var linesSource = ""
+    private let options: InputOptions
 
-    public init(inputs: [String]) {
+    public init(inputs: [String], options: InputOptions = InputOptions()) {
         pending = inputs.reversed().map { .argument($0) }
+        self.options = options
     }
 
     public func next() -> RawRecord? {
@@ -48,7 +80,10 @@ public final class InputReader {
             }
             if let reader = lines {
                 if let (number, line) = reader.nextLine() {
-                    return RawRecord(source: "\(linesSource):\(number)", payload: .json(line))
+                    switch line {
+                    case let .text(bytes): return RawRecord(source: "\(linesSource):\(number)", payload: .json(bytes))
+                    case .tooLong: return RawRecord(source: "\(linesSource):\(number)", payload: .unreadable(options.tooLongMessage))
+                    }
                 }
                 let failure = reader.failure
                 lines = nil
@@ -69,12 +104,12 @@ public final class InputReader {
 
     private func open(_ input: String) {
         if input == "-" {
-            guard let input = fdopen(0, "rb") else {
-                let reason = String(cString: strerror(errno)).lowercased()
+            guard !StandardStreams.state.inputClosed, let input = fdopen(0, "rb") else {
+                let reason = StandardStreams.state.inputClosed ? "bad file descriptor" : String(cString: strerror(errno)).lowercased()
                 queue.append(RawRecord(source: "-", payload: .unreadable("cannot read standard input: \(reason)")))
                 return
             }
-            lines = LineReader(file: input, closeWhenDone: false)
+            lines = LineReader(file: input, closeWhenDone: false, maxLineBytes: options.maxLineBytes)
             linesSource = "-"
             return
         }
@@ -92,6 +127,7 @@ public final class InputReader {
     }
 
     private func openFile(_ path: String) {
+        if options.skips(path) { return }
         if path.hasSuffix(".json") {
             readJSONFile(path)
             return
@@ -100,7 +136,7 @@ public final class InputReader {
             queue.append(RawRecord(source: path, payload: .unreadable("cannot read: \(String(cString: strerror(errno)).lowercased())")))
             return
         }
-        lines = LineReader(file: file, closeWhenDone: true)
+        lines = LineReader(file: file, closeWhenDone: true, maxLineBytes: options.maxLineBytes)
         linesSource = path
     }
 

@@ -2,8 +2,19 @@ import Foundation
 
 /// Reads a file line by line in large chunks, finding line ends with `memchr`. Lines that hold
 /// only white space are skipped but counted; a byte-order mark before the first line and a
-/// carriage return before a line feed are dropped.
+/// carriage return before a line feed are dropped. A line longer than `maxLineBytes` is not
+/// kept: it is reported as too long and skipped to its end, so memory stays bounded whatever
+/// the input (`/dev/zero` included).
 final class LineReader {
+    /// The longest line read by default: 256 MiB.
+    static let defaultMaxLineBytes = 256 << 20
+
+    enum Line {
+        case text([UInt8])
+        /// A line over the limit; its bytes were dropped.
+        case tooLong
+    }
+
     private let file: UnsafeMutablePointer<FILE>
     private let closeWhenDone: Bool
     private var buffer: [UInt8]
@@ -12,20 +23,26 @@ final class LineReader {
     private var eof = false
     private var lineNumber = 0
     private(set) var failure: String?
+    private let maxLineBytes: Int
+    /// Set while the rest of an over-long line is being skipped.
+    private var skipping = false
 
-    init(file: UnsafeMutablePointer<FILE>, closeWhenDone: Bool, chunkSize: Int = 1 << 20) {
+    init(file: UnsafeMutablePointer<FILE>, closeWhenDone: Bool, maxLineBytes: Int = LineReader.defaultMaxLineBytes,
+         chunkSize: Int = 1 << 20) {
         self.file = file
         self.closeWhenDone = closeWhenDone
-        buffer = [UInt8](repeating: 0, count: chunkSize)
+        self.maxLineBytes = max(1, maxLineBytes)
+        buffer = [UInt8](repeating: 0, count: min(chunkSize, max(4096, maxLineBytes + 1)))
     }
 
     deinit { if closeWhenDone { fclose(file) } }
 
     /// The next line that is not blank, with its number from 1; nil at the end.
-    func nextLine() -> (Int, [UInt8])? {
+    func nextLine() -> (Int, Line)? {
         while true {
             guard let (lo, hi) = nextRawLine() else { return nil }
             lineNumber += 1
+            if lo < 0 { return (lineNumber, .tooLong) }
             var a = lo, b = hi
             if lineNumber == 1, b - a >= 3, buffer[a] == 0xEF, buffer[a + 1] == 0xBB, buffer[a + 2] == 0xBF { a += 3 }
             if b > a, buffer[b - 1] == 0x0D { b -= 1 }
@@ -35,11 +52,12 @@ final class LineReader {
                 break
             }
             if blank { continue }
-            return (lineNumber, Array(buffer[a..<b]))
+            return (lineNumber, .text(Array(buffer[a..<b])))
         }
     }
 
-    /// Bounds of the next line in `buffer` (without its line feed), refilling as needed.
+    /// Bounds of the next line in `buffer` (without its line feed), refilling as needed;
+    /// (-1, -1) for a line over the limit, once its end has been read past.
     private func nextRawLine() -> (Int, Int)? {
         var searchFrom = start
         while true {
@@ -51,14 +69,29 @@ final class LineReader {
                 if let nl = found {
                     let line = (start, nl)
                     start = nl + 1
+                    if skipping || line.1 - line.0 > maxLineBytes {
+                        skipping = false
+                        return (-1, -1)
+                    }
                     return line
                 }
             }
             if eof {
+                if skipping {
+                    skipping = false
+                    start = end
+                    return (-1, -1)
+                }
                 guard start < end else { return nil }
                 let line = (start, end)
                 start = end
-                return line
+                return line.1 - line.0 > maxLineBytes ? (-1, -1) : line
+            }
+            if skipping || end - start > maxLineBytes {
+                // Over the limit: drop what is buffered and read on to the line's end.
+                skipping = true
+                start = 0
+                end = 0
             }
             // Move the partial line to the front, grow if it fills the buffer, and read more.
             let partial = end - start
@@ -69,7 +102,7 @@ final class LineReader {
                 start = 0
                 end = partial
             }
-            if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            if end == buffer.count { buffer += [UInt8](repeating: 0, count: min(buffer.count, maxLineBytes + 1)) }
             searchFrom = end
             let n = buffer.withUnsafeMutableBufferPointer { p in
                 fread(p.baseAddress! + end, 1, p.count - end, file)

@@ -14,3 +14,15 @@ extension String {
         return a.elementsEqual(b)
     }
 }
+
+/// A string as a dictionary key compared by its bytes, as `isExactly` does (Swift's own
+/// `String` hashing treats canonically equivalent strings as one key).
+struct ExactKey: Hashable {
+    let string: String
+    init(_ string: String) { self.string = string }
+    static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.isExactly(b.string) }
+    func hash(into hasher: inout Hasher) {
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}

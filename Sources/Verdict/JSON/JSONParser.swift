@@ -23,8 +23,30 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Reads Python's `NaN`, `Infinity` and `-Infinity` as null (for stores written by
+    /// Python's `json`, which writes them); off everywhere else.
+    private var nonFiniteAsNull = false
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Parses one value like `parse`, but takes `NaN`, `Infinity` and `-Infinity` as null.
+    static func parseReadingNonFiniteAsNull(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        var copy = text
+        let result: Result<JSONValue, JSONSyntaxError> = copy.withUTF8 { buffer in
+            var parser = JSONParser(buffer)
+            parser.nonFiniteAsNull = true
+            do throws(JSONSyntaxError) {
+                parser.skipWhitespace()
+                let value = try parser.parseValue()
+                parser.skipWhitespace()
+                if parser.position < buffer.count {
+                    throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
+                }
+                return .success(value)
+            } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
 
     /// Parses exactly one JSON value, surrounded by optional whitespace.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
@@ -104,6 +126,12 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "N") where nonFiniteAsNull: try expectWord("NaN"); return .null
+        case UInt8(ascii: "I") where nonFiniteAsNull: try expectWord("Infinity"); return .null
+        case UInt8(ascii: "-") where nonFiniteAsNull && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+            position += 1
+            try expectWord("Infinity")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw failure("expected a value but found \(describeByte())")
         }
@@ -129,6 +157,7 @@ public struct JSONParser {
         try enter()
         position += 1
         var object = JSONObject()
+        var index: [ExactKey: Int] = [:]
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1; depth -= 1
@@ -147,10 +176,24 @@ public struct JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            if let i = object.pairs.firstIndex(where: { $0.key.isExactly(key) }) {
-                object.replaceValue(at: i, with: value)
+            // Last duplicate wins. Small objects are searched; past 8 keys an index by exact
+            // bytes keeps an object of many keys linear.
+            if object.count < 8 {
+                if let i = object.pairs.firstIndex(where: { $0.key.isExactly(key) }) {
+                    object.replaceValue(at: i, with: value)
+                } else {
+                    object.appendUnchecked(key, value)
+                }
             } else {
-                object.appendUnchecked(key, value)
+                if index.isEmpty {
+                    for (i, pair) in object.pairs.enumerated() { index[ExactKey(pair.key)] = i }
+                }
+                if let i = index[ExactKey(key)] {
+                    object.replaceValue(at: i, with: value)
+                } else {
+                    index[ExactKey(key)] = object.count
+                    object.appendUnchecked(key, value)
+                }
             }
             skipWhitespace()
             guard position < bytes.count else { throw failure("expected ',' or '}' but found end of input") }

@@ -65,6 +65,30 @@ public struct JSONWriter {
         bytes.append(contentsOf: b)
     }
 
+    /// Whether `text` is a JSON number (RFC 8259 §6).
+    static func isNumberLiteral(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        func digits() -> Int {
+            let n = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+            bytes = bytes.dropFirst(n)
+            return n
+        }
+        let leading = bytes.first
+        let whole = digits()
+        guard whole > 0, !(whole > 1 && leading == UInt8(ascii: "0")) else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
+    }
+
     public mutating func bool(_ b: Bool) {
         if b { raw("true") } else { raw("false") }
     }
@@ -156,10 +180,11 @@ public struct JSONMembers {
         writer.stringArray(strings)
     }
 
-    /// A number as written by `text` (already valid JSON), or null.
+    /// A number as written by `text`, or null when there is none or when `text` is no JSON
+    /// number (an infinite or NaN value formatted as `inf` or `nan`): the output stays JSON.
     public mutating func add(_ key: StaticString, number text: String?) {
         self.key(key)
-        if let text { writer.bytes.append(contentsOf: text.utf8) } else { writer.raw("null") }
+        if let text, JSONWriter.isNumberLiteral(text) { writer.bytes.append(contentsOf: text.utf8) } else { writer.raw("null") }
     }
 
     /// Any value, written by `body`.

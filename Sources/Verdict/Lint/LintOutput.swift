@@ -9,7 +9,7 @@ extension Linter {
     public static func render(_ warnings: [LintWarning], format: LintFormat) -> String {
         switch format {
         case .text:
-            return warnings.map { $0.description + "\n" }.joined()
+            return warnings.map { TerminalText.escape($0.description, keepLineBreaks: false) + "\n" }.joined()
         case .json:
             var w = JSONWriter()
             w.array(warnings) { w, warning in
@@ -61,7 +61,7 @@ extension Linter {
                                                 w.object { l in
                                                     l.add("physicalLocation") { w in
                                                         w.object { p in
-                                                            p.add("artifactLocation") { w in w.object { $0.add("uri", location.file) } }
+                                                            p.add("artifactLocation") { w in w.object { $0.add("uri", Linter.uriReference(location.file)) } }
                                                             p.add("region") { w in
                                                                 w.object { r in
                                                                     r.add("startLine", location.line)
@@ -83,5 +83,24 @@ extension Linter {
             w.raw("\n")
             return String(decoding: w.bytes, as: UTF8.self)
         }
+    }
+}
+
+extension Linter {
+    /// A file path as a URI reference (RFC 3986), as SARIF's `uri` wants: unreserved
+    /// characters and `/` as they are, every other byte of the UTF-8 percent-encoded.
+    static func uriReference(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += (byte < 16 ? "%0" : "%") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
     }
 }

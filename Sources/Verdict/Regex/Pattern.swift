@@ -60,12 +60,31 @@ public final class Pattern: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `count` bytes of valid UTF-8 at `bytes`.
+    ///
+    /// A match first runs with a small step limit; one that needs more is run again with ten
+    /// times the limit, up to the per-match limit, and every step allowed beyond the first
+    /// tier is charged to the scratch's budget (see `MatchScratch`). The ordinary match costs
+    /// one call and nothing from the budget; the pathological ones cannot add up unbounded.
     @inline(__always)
     func matches(_ bytes: UnsafePointer<UInt8>, count: Int, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
-        let rc = pcre2_match_8(code, bytes, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
-        if rc >= 0 { return true }
-        if rc == PCRE2_ERROR_NOMATCH { return false }
-        throw MatchLimitError(code: rc, message: Pattern.message(for: rc), pattern: source)
+        var limit = scratch.firstTier
+        while true {
+            scratch.setLimit(limit)
+            let rc = pcre2_match_8(code, bytes, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+            if rc >= 0 { return true }
+            if rc == PCRE2_ERROR_NOMATCH { return false }
+            if rc == PCRE2_ERROR_MATCHLIMIT && limit < scratch.matchLimit {
+                let next = min(scratch.matchLimit, limit &* 10)
+                guard scratch.remaining >= UInt64(next) else {
+                    scratch.remaining = 0
+                    throw MatchLimitError(code: rc, message: "pattern budget of \(scratch.budget) steps used up", pattern: source)
+                }
+                scratch.remaining -= UInt64(next)
+                limit = next
+                continue
+            }
+            throw MatchLimitError(code: rc, message: Pattern.message(for: rc), pattern: source)
+        }
     }
 
     /// PCRE2 wants a non-null pointer even for empty text.
@@ -84,25 +103,51 @@ public final class Pattern: @unchecked Sendable {
 
 /// What one thread needs to run matches: PCRE2 match data, a match context carrying the
 /// limits, and a JIT stack. Owns all three and frees them. Not shareable between threads.
+///
+/// Two limits keep a hostile pattern or text from running long: `matchLimit` bounds one match
+/// (PCRE2's match limit), and `budget` bounds the steps all matches of one metric on one
+/// conversation may take beyond a small first tier (`resetBudget()` starts a new one), so
+/// that thousands of events each just under the match limit cannot add up.
 public final class MatchScratch {
     /// Backtracking steps one match may take before it is abandoned.
     public static let defaultMatchLimit: UInt32 = 1_000_000
+    /// Steps beyond the first tier all of one metric's matches on one conversation may take.
+    public static let defaultBudget: UInt64 = 100_000_000
     /// Memory (KiB) the interpreter may use for backtracking.
     public static let defaultHeapLimitKiB: UInt32 = 64 * 1024
 
     fileprivate let matchData: OpaquePointer
     fileprivate let context: OpaquePointer
     private let jitStack: OpaquePointer?
+    let matchLimit: UInt32
+    let firstTier: UInt32
+    public let budget: UInt64
+    var remaining: UInt64
+    private var currentLimit: UInt32 = 0
 
-    public init(matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
+    public init(matchLimit: UInt32 = MatchScratch.defaultMatchLimit, budget: UInt64 = MatchScratch.defaultBudget) {
+        self.matchLimit = max(1, matchLimit)
+        firstTier = min(self.matchLimit, 10_000)
+        self.budget = budget
+        remaining = budget
         // One ovector pair is enough: Verdict only asks whether a pattern matches.
         matchData = pcre2_match_data_create_8(1, nil)!
         context = pcre2_match_context_create_8(nil)!
-        pcre2_set_match_limit_8(context, matchLimit)
-        pcre2_set_depth_limit_8(context, matchLimit)
+        pcre2_set_depth_limit_8(context, self.matchLimit)
         pcre2_set_heap_limit_8(context, MatchScratch.defaultHeapLimitKiB)
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 4 * 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    /// Starts a new budget: the next metric, or the next conversation.
+    public func resetBudget() { remaining = budget }
+
+    @inline(__always)
+    fileprivate func setLimit(_ limit: UInt32) {
+        if limit != currentLimit {
+            pcre2_set_match_limit_8(context, limit)
+            currentLimit = limit
+        }
     }
 
     deinit {

@@ -10,10 +10,14 @@ public struct Scorer {
     /// Conversations per batch: 256, fewer when there are many metrics, so that the rendered
     /// output held in flight stays near 256 × 64 metric results whatever the rule set.
     public var batchSize: Int
+    /// Bounds on pattern matching, per match and per metric and conversation.
+    public var limits: EvaluationLimits
 
-    public init(rules: RuleSet, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(rules: RuleSet, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+                limits: EvaluationLimits = EvaluationLimits()) {
         self.rules = rules
         self.jobs = max(1, jobs)
+        self.limits = limits
         batchSize = max(1, min(256, 256 * 64 / max(1, rules.metrics.count)))
     }
 
@@ -31,7 +35,7 @@ public struct Scorer {
 
     /// Scores every conversation `source` yields into `sink` (an importer, say).
     public func run<Sink: ResultSink>(source reader: some RecordSource, into sink: inout Sink) -> Summary {
-        let pool = EvaluatorPool(rules: rules)
+        let pool = EvaluatorPool(rules: rules, limits: limits)
         var summary = Summary()
         // Ids go to a finder that spills to disk past a budget, so memory stays flat however
         // many conversations there are.
@@ -55,7 +59,7 @@ public struct Scorer {
             return batch
         }
         if jobs == 1 {
-            let evaluator = Evaluator(rules: rules)
+            let evaluator = Evaluator(rules: rules, limits: limits)
             while case let batch = readBatch(), !batch.isEmpty {
                 write(batch.map { raw in
                     let scored = Scorer.score(raw, with: evaluator)
@@ -132,15 +136,19 @@ public struct Scorer {
 /// Evaluators waiting for work; each thread takes one for a batch and gives it back.
 final class EvaluatorPool: @unchecked Sendable {
     private let rules: RuleSet
+    private let limits: EvaluationLimits
     private var idle: [Evaluator] = []
     private let lock = NSLock()
 
-    init(rules: RuleSet) { self.rules = rules }
+    init(rules: RuleSet, limits: EvaluationLimits) {
+        self.rules = rules
+        self.limits = limits
+    }
 
     func take() -> Evaluator {
         lock.lock()
         defer { lock.unlock() }
-        return idle.popLast() ?? Evaluator(rules: rules)
+        return idle.popLast() ?? Evaluator(rules: rules, limits: limits)
     }
 
     func give(_ evaluator: Evaluator) {

@@ -70,6 +70,9 @@ public struct FixtureCheck: ResultSink {
             wanted = s
             let isStatus = MetricResult.Status(rawValue: s).map { $0 == actual.status } ?? false
             if isStatus || (actual.status == .ok && actual.value == .label(s)) { return nil }
+            if actual.status == .ok, case let .bool(b)? = actual.value, s == (b ? "true" : "false") {
+                return "expected the string \"\(s)\", got the boolean \(s); write \(s) without quotes"
+            }
         default:
             return "expected value for '\(name)' must be true, false, a label or a status name"
         }
@@ -94,7 +97,7 @@ public struct FixtureCheck: ResultSink {
         if let id = testCase.id { line += " id '\(id)'" }
         if let metric = testCase.metric { line += " metric '\(metric)'" }
         line += ": " + (testCase.failure ?? "now holds; move it from todo to expect") + "\n"
-        report.write(line)
+        report.write(TerminalText.escape(line))
     }
 
     public mutating func finish() throws {
@@ -113,10 +116,16 @@ public struct FixtureCheck: ResultSink {
                 case "<": out += "&lt;"
                 case ">": out += "&gt;"
                 case "\"": out += "&quot;"
-                case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+                case "\t": out += "&#9;"
+                case "\n": out += "&#10;"
+                case "\r": out += "&#13;"
                 default:
-                    // XML 1.0 has no place for other control characters.
-                    if scalar.value < 0x20 { out += "?" } else { out.unicodeScalars.append(scalar) }
+                    // XML 1.0 has no place for other control characters, nor for U+FFFE and U+FFFF.
+                    if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                        out += "\u{FFFD}"
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
                 }
             }
             return out
