@@ -4,10 +4,18 @@ import Testing
 
 @Suite("Explain", .serialized)
 struct ExplainTests {
+    /// The bundled fixtures; a missing folder gives an empty list, which `fixturesFound` fails.
     static let fixtures: [String] = {
         (try? FileManager.default.contentsOfDirectory(atPath: Support.root.appendingPathComponent("fixtures").path))?
             .filter { $0.hasSuffix(".json") }.sorted() ?? []
     }()
+
+    @Test("the bundled fixtures are found, so the agreement test below runs on each")
+    func fixturesFound() throws {
+        let listed = try FileManager.default.contentsOfDirectory(atPath: Support.root.appendingPathComponent("fixtures").path)
+        #expect(Self.fixtures.count >= 20)
+        #expect(Self.fixtures.count == listed.filter { $0.hasSuffix(".json") }.count)
+    }
 
     /// On every bundled fixture, the explanation agrees with `score`: the same trigger, the
     /// trigger's applies_when holds at it, the tree of a boolean metric holds exactly when its

@@ -166,15 +166,15 @@ public struct ResultDiff: Sendable {
         for m in metrics where m.changed > 0 {
             for t in m.transitions { out += "| \(cell(m.metric)) | \(cell(t.before)) | \(cell(t.after)) | \(t.count) |\n" }
         }
-        if !metricsOnlyOld.isEmpty { out += "\nMetrics only in OLD: " + metricsOnlyOld.map(Markdown.code).joined(separator: ", ") + "\n" }
-        if !metricsOnlyNew.isEmpty { out += "\nMetrics only in NEW: " + metricsOnlyNew.map(Markdown.code).joined(separator: ", ") + "\n" }
+        if !metricsOnlyOld.isEmpty { out += "\nMetrics only in OLD: " + metricsOnlyOld.map(Markdown.escape).joined(separator: ", ") + "\n" }
+        if !metricsOnlyNew.isEmpty { out += "\nMetrics only in NEW: " + metricsOnlyNew.map(Markdown.escape).joined(separator: ", ") + "\n" }
         if !changes.isEmpty {
             out += "\n<details><summary>\(changes.count) change\(changes.count == 1 ? "" : "s")</summary>\n\n| Conversation | Metric | Before | After |\n|---|---|---|---|\n"
             for c in changes { out += "| \(cell(c.id)) | \(cell(c.metric)) | \(cell(c.before)) | \(cell(c.after)) |\n" }
             out += "\n</details>\n"
         }
-        if !onlyOld.isEmpty { out += "\nOnly in OLD: " + onlyOld.map(Markdown.code).joined(separator: ", ") + "\n" }
-        if !onlyNew.isEmpty { out += "\nOnly in NEW: " + onlyNew.map(Markdown.code).joined(separator: ", ") + "\n" }
+        if !onlyOld.isEmpty { out += "\nOnly in OLD: " + onlyOld.map(Markdown.escape).joined(separator: ", ") + "\n" }
+        if !onlyNew.isEmpty { out += "\nOnly in NEW: " + onlyNew.map(Markdown.escape).joined(separator: ", ") + "\n" }
         return out
     }
 

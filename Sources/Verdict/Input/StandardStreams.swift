@@ -26,8 +26,16 @@ public enum StandardStreams {
         return State(inputClosed: inputClosed, outputClosed: outputClosed, outputFile: file)
     }()
 
-    /// Probes the standard streams; call before any file is opened.
-    public static func probe() { _ = state }
+    /// Probes the standard streams; call first thing, before any file is opened or thread
+    /// started. Also unblocks SIGINT, SIGTERM and SIGHUP, which a parent may leave blocked in
+    /// the mask a process inherits: a run must stay stoppable, and clean up when stopped.
+    public static func probe() {
+        _ = state
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
 
     private static func reserve(_ fd: Int32, _ mode: Int32) {
         let opened = open("/dev/null", mode)

@@ -1,0 +1,134 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import Verdict
+
+/// The Rasa importer against hostile stores and the session rules of Rasa's own markers
+/// (issue 11): each test is named after what it guards.
+@Suite("Rasa importer", .serialized)
+struct RasaImportTests {
+    /// A tracker store in a fresh folder, built by `sql`; returns the folder and the store's path.
+    static func store(_ sql: String) throws -> (URL, String) {
+        let dir = try CLI.folder([:])
+        let path = dir.appendingPathComponent("tracker.db").path
+        var db: OpaquePointer?
+        #expect(sqlite3_open(path, &db) == SQLITE_OK)
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(db, sql, nil, nil, &message)
+        let error = message.map { String(cString: $0) }
+        sqlite3_free(message)
+        sqlite3_close(db)
+        #expect(rc == SQLITE_OK, "\(error ?? "")")
+        return (dir, path)
+    }
+
+    static let schema = "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT);\n"
+
+    /// Converted records as (source without the folder, JSON or "! error").
+    static func convert(_ path: String, split: Bool) -> [(String, String)] {
+        let records = ImportedRecords(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path + "/"
+        var out: [(String, String)] = []
+        while let r = records.next() {
+            let source = r.source.replacingOccurrences(of: folder, with: "")
+            switch r.payload {
+            case let .json(bytes): out.append((source, String(decoding: bytes, as: UTF8.self)))
+            case let .unreadable(m): out.append((source, "! " + m))
+            }
+        }
+        return out
+    }
+
+    static func events(_ json: String) throws -> [[String: Any]] {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return try #require(object["events"] as? [[String: Any]])
+    }
+
+    @Test("sessions are split as Rasa's markers split them: empty sessions kept, events before the first session start left out")
+    func sessionsLikeRasa() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('s', 'user', 1.0, '{"text": "before", "parse_data": {"intent": {"name": "greet"}}}'),
+          ('s', 'action', 2.0, '{"name": "action_session_start"}'),
+          ('s', 'action', 3.0, '{"name": "action_listen"}'),
+          ('s', 'action', 4.0, '{"name": "action_session_start"}'),
+          ('s', 'user', 5.0, '{"text": "third", "parse_data": {"intent": {"name": "greet"}}}'),
+          ('t', 'user', 6.0, '{"text": "no session start at all"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sessions = Self.convert(path, split: true)
+        #expect(sessions.map(\.0) == ["tracker.db:s#1", "tracker.db:s#2", "tracker.db:t#1"])
+        #expect(try Self.events(sessions[0].1).isEmpty)
+        #expect(try Self.events(sessions[1].1).map { $0["text"] as? String } == ["third"])
+        #expect(try Self.events(sessions[2].1).count == 1)
+        // Without --split-sessions a sender is one conversation with everything.
+        let whole = Self.convert(path, split: false)
+        #expect(whole.map(\.0) == ["tracker.db:s", "tracker.db:t"])
+        #expect(try Self.events(whole[0].1).count == 2)
+    }
+
+    @Test("end-to-end actions are left out, retrieval intents keep their full name, NaN slots become null")
+    func fidelity() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('s', 'action', 1.0, '{"name": "action_session_start"}'),
+          ('s', 'action', 2.0, '{"name": null, "action_text": "free text bot turn"}'),
+          ('s', 'user', 3.0, '{"text": "q", "parse_data": {"intent": {"name": "faq"}, "response_selector": {"faq": {"response": {"intent_response_key": "faq/ask_x"}}}}}'),
+          ('s', 'slot', 4.0, '{"name": "score", "value": NaN}'),
+          ('s', 'slot', 5.0, '{"name": "big", "value": -Infinity}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sessions = Self.convert(path, split: true)
+        #expect(sessions.count == 1)
+        #expect(sessions[0].1 == #"{"id":"s#1","started_at":"1970-01-01T00:00:01.000Z","metadata":{"source":"rasa","sender_id":"s"},"events":[{"type":"user","text":"q","intents":["faq","faq/ask_x"],"at":2},{"type":"state","key":"score","value":null,"at":3},{"type":"state","key":"big","value":null,"at":4}]}"#)
+    }
+
+    @Test("a timestamp of infinity or outside years 1 to 9999 is an error line for that sender; the others convert", arguments: ["9e999", "-9e999", "1e300", "-1e17"])
+    func badTimestamps(timestamp: String) throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('a', 'user', 1.0, '{"text": "fine"}'),
+          ('b', 'user', 1.0, '{"text": "fine"}'),
+          ('b', 'user', \(timestamp), '{"text": "when?"}'),
+          ('c', 'user', 2.0, '{"text": "fine"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let records = Self.convert(path, split: false)
+        #expect(records.map(\.0) == ["tracker.db:a", "tracker.db:b", "tracker.db:c"])
+        #expect(records[1].1.hasPrefix("! event row 3: timestamp "))
+        #expect(records[1].1.hasSuffix(" is not a time (seconds since 1970, in years 1 to 9999)"))
+        #expect(!records[0].1.hasPrefix("!") && !records[2].1.hasPrefix("!"))
+    }
+
+    @Test("a store whose events is an endless recursive view is refused at once")
+    func recursiveViewRefused() throws {
+        let (dir, path) = try Self.store("""
+        CREATE VIEW events AS WITH RECURSIVE r(id, sender_id, type_name, timestamp, data) AS
+          (SELECT 1, 'x', 'user', 1.0, '{}' UNION ALL SELECT id + 1, 'x', 'user', 1.0, '{}' FROM r)
+          SELECT * FROM r;
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let records = Self.convert(path, split: false)
+        #expect(records.count == 1)
+        #expect(records[0].1 == "! not a Rasa tracker store (table `events` with sender_id, type_name, timestamp, data): `events` is a view, not a table")
+    }
+
+    @Test("a store is streamed one sender at a time, in sender order")
+    func streamedSenders() throws {
+        // 20,000 senders × 5 events; the reader holds one sender's conversation at a time.
+        let (dir, path) = try Self.store(Self.schema + """
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
+        INSERT INTO events (sender_id, type_name, timestamp, data)
+          SELECT printf('s%05d', i / 5), 'user', 1700000000 + i, '{"text": "hello"}' FROM n;
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = RasaReader(path: path, splitSessions: false)
+        var count = 0, first: String?
+        while let record = reader.next() {
+            if case .json = record.payload { count += 1 }
+            if first == nil { first = record.source }
+        }
+        #expect(count == 20_000)
+        #expect(first?.hasSuffix(":s00000") == true)
+    }
+}
