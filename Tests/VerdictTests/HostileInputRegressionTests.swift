@@ -115,6 +115,19 @@ struct HostileInputRegressionTests {
         #expect(lines[2].hasPrefix(#"{"id":"b","#))
     }
 
+    @Test("a .json file, read whole, larger than --max-line-bytes is one error line; the next input is scored")
+    func wholeJSONFileCap() throws {
+        let big = #"{"id":"big","events":[{"type":"agent","text":""# + String(repeating: "x", count: 5_000) + #""}]}"#
+        let dir = try CLI.folder(["rules.yaml": rules, "in/a.json": big, "in/b.jsonl": good + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["score", "--rules", "rules.yaml", "--max-line-bytes", "1000", "in"], in: dir)
+        #expect(run.status == 3)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0] == #"{"source":"in/a.json","id":null,"error":"a .json file is read whole, and this one has 5050 bytes, more than 1000 (see --max-line-bytes); skipped"}"#)
+        #expect(lines[1].hasPrefix(#"{"id":"a","#))
+    }
+
     @Test("endless bytes without a line feed: one error line, flat memory, no crash")
     func zerosOnStandardInput() throws {
         let dir = try CLI.folder(["rules.yaml": rules])

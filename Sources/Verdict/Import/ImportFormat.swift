@@ -138,6 +138,10 @@ public final class ImportedRecords: RecordSource {
             return
         }
         if path.hasSuffix(".json") {
+            if let problem = input.wholeFileProblem(path) {
+                queue = [RawRecord(source: path, payload: .unreadable(problem))]
+                return
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 queue = [RawRecord(source: path, payload: .unreadable("cannot read: no such file or permission denied"))]
                 return

@@ -43,6 +43,13 @@ public struct InputOptions: Sendable {
         return true
     }
 
+    /// Why a `.json` file, which is read whole, is too large to read; nil when it is not.
+    func wholeFileProblem(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > maxLineBytes else { return nil }
+        return "a .json file is read whole, and this one has \(st.st_size) bytes, more than \(maxLineBytes) (see --max-line-bytes); skipped"
+    }
+
     /// The error text of a line over the limit.
     var tooLongMessage: String { "line longer than \(maxLineBytes) bytes (see --max-line-bytes); skipped" }
 }
@@ -141,6 +148,10 @@ public final class InputReader {
     }
 
     private func readJSONFile(_ path: String) {
+        if let problem = options.wholeFileProblem(path) {
+            queue.append(RawRecord(source: path, payload: .unreadable(problem)))
+            return
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             queue.append(RawRecord(source: path, payload: .unreadable("cannot read: permission denied or not a regular file")))
             return
