@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Verdict", targets: ["Verdict"]),
-        .executable(name: "verdict", targets: ["verdict"]),
+        .executable(name: "verdict", targets: ["VerdictCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,13 +27,15 @@ let package = Package(
             name: "Verdict",
             dependencies: ["CPCRE2", "CSQLite", .product(name: "Yams", package: "Yams")]
         ),
+        // The command line; its folder and module are not named 'verdict', which would differ
+        // from the library's 'Verdict' only in case (one name on a case-insensitive disk).
         .executableTarget(
-            name: "verdict",
+            name: "VerdictCLI",
             dependencies: ["Verdict", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "VerdictTests",
-            dependencies: ["Verdict", "verdict", "CSQLite"]
+            dependencies: ["Verdict", "VerdictCLI", "CSQLite"]
         ),
     ],
     swiftLanguageModes: [.v6]

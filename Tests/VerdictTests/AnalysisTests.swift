@@ -65,6 +65,19 @@ struct AnalysisCommandTests {
         #expect(run.stdout.contains(#""only_new":[]"#))
     }
 
+    @Test("sample --conversations INPUT RESULTS, the README's order, prints the same transcripts as results first")
+    func sampleConversationsOrder() throws {
+        let base = ["sample", "--metric", "Booking: completed", "--value", "false", "--n", "2", "--seed", "7"]
+        let readmeOrder = try CLI.run(base + ["--conversations", "fixtures", Self.results])
+        let resultsFirst = try CLI.run(base + [Self.results, "--conversations", "fixtures"])
+        #expect(readmeOrder.status == 0, "\(readmeOrder.stderr)")
+        #expect(readmeOrder.stdout == resultsFirst.stdout)
+        let printed = readmeOrder.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)).objectValue?["id"]?.stringValue }
+        let sampled = try CLI.run(base + [Self.results]).stdout.split(separator: "\n").map(String.init)
+        #expect(printed.count == 2)
+        #expect(Set(printed) == Set(sampled))
+    }
+
     @Test("sample: the golden draw; the same seed gives the same sample, another seed may not")
     func sample() throws {
         let arguments = ["sample", "--metric", "Booking: completed", "--value", "false", "--n", "3", "--seed", "7", Self.results]

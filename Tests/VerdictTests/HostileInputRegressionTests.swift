@@ -4,14 +4,8 @@ import Testing
 
 /// Regression tests for issue 11, part 3: no input hangs, crashes or silently misleads. Each
 /// test is named after what it guards.
-private let rules = """
-metrics:
-  - name: Greeted
-    type: boolean
-    definition: The agent said hello.
-    when: {agent: hello}
-"""
-private let good = #"{"id":"a","events":[{"type":"agent","text":"Hello"}]}"#
+private let rules = Support.greetedRules
+private let good = Support.greeting
 
 private func user(_ text: String) -> Event {
     var e = Event(kind: .user)

@@ -9,14 +9,16 @@ struct LintTests {
     @Test("each check's examples", arguments: Linter.examples.indices)
     func example(index: Int) throws {
         let (id, example) = Linter.examples[index]
+        // A failure is reported where the example is written, as SwiftLint does.
+        let written = Testing.SourceLocation(fileID: example.fileID, filePath: example.filePath, line: example.line, column: 9)
         let rules = try RuleLoader.load(yaml: example.yaml, file: "example.yaml")
         let warnings = Linter.run(rules, known: example.known, only: id)
         if example.warns {
-            #expect(!warnings.isEmpty, "\(id.rawValue) example \(index) should warn")
+            #expect(!warnings.isEmpty, "\(id.rawValue) example should warn", sourceLocation: written)
         } else {
-            #expect(warnings == [], "\(id.rawValue) example \(index) should not warn")
+            #expect(warnings == [], "\(id.rawValue) example should not warn", sourceLocation: written)
         }
-        #expect(warnings.allSatisfy { $0.check == id })
+        #expect(warnings.allSatisfy { $0.check == id }, sourceLocation: written)
     }
 
     @Test("every check has examples that warn and examples that do not")
@@ -103,7 +105,7 @@ struct LintTests {
         guard case let .object(first)? = results.first, case let .array(locations)? = first["locations"],
               case let .object(location)? = locations.first, case let .object(physical)? = location["physicalLocation"],
               case let .object(region)? = physical["region"] else { Issue.record("no region"); return }
-        #expect(first["ruleId"] == .string(warnings[0].check.rawValue))
+        #expect(first["ruleId"] == .string(warnings[0].check?.rawValue ?? "none"))
         #expect(region["startLine"] == .number(Double(warnings[0].location.line)))
     }
 

@@ -4,14 +4,8 @@ import Testing
 
 /// Regression tests for issue 11, part 2: output never destroys input, a run never reads its
 /// own output, and every write error is reported. Each test is named after what it guards.
-private let rules = """
-metrics:
-  - name: Greeted
-    type: boolean
-    definition: The agent said hello.
-    when: {agent: hello}
-"""
-private let good = #"{"id":"a","events":[{"type":"agent","text":"Hello"}]}"#
+private let rules = Support.greetedRules
+private let good = Support.greeting
 
 private func contents(_ dir: URL, _ name: String) throws -> String {
     String(decoding: try Data(contentsOf: dir.appendingPathComponent(name)), as: UTF8.self)

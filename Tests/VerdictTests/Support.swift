@@ -7,6 +7,18 @@ enum Support {
     /// The package's root folder.
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// One boolean metric, "Greeted": the agent said hello.
+    static let greetedRules = """
+    metrics:
+      - name: Greeted
+        type: boolean
+        definition: The agent said hello.
+        when: {agent: hello}
+    """
+
+    /// A conversation "a" in which the agent says hello.
+    static let greeting = #"{"id":"a","events":[{"type":"agent","text":"Hello"}]}"#
+
     static func rules(_ yaml: String) throws -> RuleSet {
         try RuleLoader.load(yaml: yaml, file: "test.yaml")
     }

@@ -226,7 +226,7 @@ public final class ReportBuilder {
     /// "2026-03-12" for a day, ISO 8601 "2026-W11" for a week, both in UTC.
     static func periodKey(_ t: Timestamp, _ period: Report.Period) -> String {
         let days = Int(floor(Double(t.seconds) / 86_400))
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
         switch period {
         case .day:
             return String(format: "%04d-%02d-%02d", y, m, d)
@@ -234,34 +234,11 @@ public final class ReportBuilder {
             // ISO week: the week with the year's first Thursday is week 1; weeks start Monday.
             let weekday = ((days % 7) + 7 + 3) % 7  // Monday = 0 (1970-01-01 was a Thursday)
             let thursday = days - weekday + 3
-            let (ty, _, _) = civil(fromDays: thursday)
-            let jan1 = daysFromCivil(ty, 1, 1)
+            let (ty, _, _) = Timestamp.civil(fromDays: thursday)
+            let jan1 = Timestamp.daysFromCivil(ty, 1, 1)
             let week = (thursday - jan1) / 7 + 1
             return String(format: "%04d-W%02d", ty, week)
         }
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01.
-    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = m > 2 ? m - 3 : m + 9
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 
     public func finish() -> Report {

@@ -16,28 +16,13 @@ extension Report {
         }
     }
 
-    /// "71.4%": one decimal, rounded half away from zero, the same on every machine.
-    static func percent(_ x: Double) -> String {
-        let tenths = (x * 1000).rounded()
-        return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)%"
-    }
-
-    static func decimal(_ x: Double, places: Int = 4) -> String {
-        let scale = pow(10, Double(places))
-        let v = (x * scale).rounded() / scale
-        var s = String(format: "%.\(places)f", v)
-        while s.contains("."), s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s == "-0" ? "0" : s
-    }
-
     private func headline(_ m: MetricReport) -> String {
         switch m.type {
         case "boolean":
             guard let rate = m.rate, let ci = m.interval else { return "no ok results" }
-            return "true in \(m.trueCount) of \(m.trueCount + m.falseCount): \(Report.percent(rate)) (95% CI \(Report.percent(ci.low))–\(Report.percent(ci.high)))"
+            return "true in \(m.trueCount) of \(m.trueCount + m.falseCount): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
         case "categorical":
-            let shown = m.labels.map { "\($0.name) \($0.count) (\(Report.percent($0.share)))" }
+            let shown = m.labels.map { "\($0.name) \($0.count) (\(NumberText.percent($0.share)))" }
             return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
         default:
             return "no ok results"
@@ -56,12 +41,12 @@ extension Report {
         out += "\nMetrics\n"
         for m in metrics {
             out += "\n  \(m.name) (\(m.type))\n"
-            out += "    applied in \(m.applied) of \(m.conversations) (\(Report.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
+            out += "    applied in \(m.applied) of \(m.conversations) (\(NumberText.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
             out += "; \(statusLine(m))\n"
             out += "    \(headline(m))\n"
             if !m.failing.isEmpty {
                 out += "    false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"), because of:\n"
-                for f in m.failing { out += "      \(Report.percent(f.share).leftPadded(6))  \(f.description)\n" }
+                for f in m.failing { out += "      \(NumberText.percent(f.share).leftPadded(6))  \(f.description)\n" }
             }
         }
         let periods = Set(metrics.flatMap { $0.trend.map(\.period) })
@@ -78,9 +63,9 @@ extension Report {
         }
         if !flows.isEmpty {
             out += "\nFlows (funnel order)\n"
-            for f in flows { out += "  \(Report.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
+            for f in flows { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
             out += "\n  Most common paths\n"
-            for p in paths.prefix(10) { out += "  \(Report.percent(p.share).leftPadded(6))  \(p.name) (\(p.count))\n" }
+            for p in paths.prefix(10) { out += "  \(NumberText.percent(p.share).leftPadded(6))  \(p.name) (\(p.count))\n" }
             if !transitions.isEmpty {
                 out += "\n  Transitions\n"
                 for t in transitions.prefix(20) { out += "  \(String(t.count).leftPadded(6))  \(t.from) → \(t.to)\n" }
@@ -88,13 +73,13 @@ extension Report {
         }
         if !functions.isEmpty {
             out += "\nFunctions (conversations calling each)\n"
-            for f in functions { out += "  \(Report.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
+            for f in functions { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
         }
         if !logged.isEmpty {
             out += "\nLogged metrics\n"
             for l in logged {
                 out += "  \(l.name): in \(l.conversations) conversation\(l.conversations == 1 ? "" : "s")"
-                if let mean = l.mean { out += ", mean \(Report.decimal(mean, places: 2))" }
+                if let mean = l.mean { out += ", mean \(NumberText.decimal(mean, places: 2))" }
                 out += "; " + l.values.prefix(8).map { "\($0.name) \($0.count)" }.joined(separator: ", ") + "\n"
             }
         }
@@ -104,10 +89,10 @@ extension Report {
     private func trendCell(_ p: TrendPoint, _ m: MetricReport) -> String {
         if m.type == "boolean" {
             guard let rate = p.rate else { return "no ok results" }
-            return "\(Report.percent(rate).leftPadded(6))  (\(p.trueCount) of \(p.okCount))"
+            return "\(NumberText.percent(rate).leftPadded(6))  (\(p.trueCount) of \(p.okCount))"
         }
         guard let top = p.labels.max(by: { $0.count < $1.count }), top.count > 0 else { return "no ok results" }
-        return "\(top.name) \(Report.percent(top.share))  (" + p.labels.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ") + ")"
+        return "\(top.name) \(NumberText.percent(top.share))  (" + p.labels.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ") + ")"
     }
 
     // MARK: Markdown
@@ -125,7 +110,7 @@ extension Report {
             out += "\n### Why it fails\n\n"
             for m in failing {
                 out += "- **\(cell(m.name))** is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"):\n"
-                for f in m.failing { out += "  - \(Report.percent(f.share)) \(Markdown.code(f.description)) (\(f.count))\n" }
+                for f in m.failing { out += "  - \(NumberText.percent(f.share)) \(Markdown.code(f.description)) (\(f.count))\n" }
             }
         }
         let trended = metrics.filter { !$0.trend.isEmpty && $0.type != "unknown" }
@@ -137,9 +122,9 @@ extension Report {
                 for p in periods {
                     guard let point = m.trend.first(where: { $0.period == p }) else { row += " |"; continue }
                     if m.type == "boolean" {
-                        row += " \(point.rate.map { Report.percent($0) } ?? "–") |"
+                        row += " \(point.rate.map { NumberText.percent($0) } ?? "–") |"
                     } else if let top = point.labels.max(by: { $0.count < $1.count }), top.count > 0 {
-                        row += " \(cell(top.name)) \(Report.percent(top.share)) |"
+                        row += " \(cell(top.name)) \(NumberText.percent(top.share)) |"
                     } else {
                         row += " – |"
                     }
@@ -149,18 +134,18 @@ extension Report {
         }
         if !flows.isEmpty {
             out += "\n### Flows\n\n| Flow | Reached |\n|---|---:|\n"
-            for f in flows { out += "| \(cell(f.name)) | \(Report.percent(f.share)) (\(f.count)) |\n" }
+            for f in flows { out += "| \(cell(f.name)) | \(NumberText.percent(f.share)) (\(f.count)) |\n" }
             out += "\n| Path | Conversations |\n|---|---:|\n"
-            for p in paths.prefix(10) { out += "| \(cell(p.name)) | \(p.count) (\(Report.percent(p.share))) |\n" }
+            for p in paths.prefix(10) { out += "| \(cell(p.name)) | \(p.count) (\(NumberText.percent(p.share))) |\n" }
         }
         if !functions.isEmpty {
             out += "\n### Functions\n\n| Function | Conversations |\n|---|---:|\n"
-            for f in functions { out += "| \(cell(f.name)) | \(f.count) (\(Report.percent(f.share))) |\n" }
+            for f in functions { out += "| \(cell(f.name)) | \(f.count) (\(NumberText.percent(f.share))) |\n" }
         }
         if !logged.isEmpty {
             out += "\n### Logged metrics\n\n| Name | Conversations | Mean | Values |\n|---|---:|---:|---|\n"
             for l in logged {
-                out += "| \(cell(l.name)) | \(l.conversations) | \(l.mean.map { Report.decimal($0, places: 2) } ?? "") | "
+                out += "| \(cell(l.name)) | \(l.conversations) | \(l.mean.map { NumberText.decimal($0, places: 2) } ?? "") | "
                 out += cell(l.values.prefix(8).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")) + " |\n"
             }
         }
@@ -170,7 +155,7 @@ extension Report {
     // MARK: JSON
 
     func json() -> String {
-        func number(_ d: Double?) -> String? { d.map { Report.decimal($0) } }
+        func number(_ d: Double?) -> String? { d.map { NumberText.decimal($0) } }
         func share(_ w: inout JSONWriter, _ s: Share, key: StaticString) {
             w.object { o in
                 o.add(key, s.name)
@@ -196,7 +181,7 @@ extension Report {
                             o.add("false", m.falseCount)
                             o.add("rate", number: number(m.rate))
                             o.add("interval") { w in
-                                let bounds = m.interval.map { [Report.decimal($0.low), Report.decimal($0.high)] }
+                                let bounds = m.interval.map { [NumberText.decimal($0.low), NumberText.decimal($0.high)] }
                                 if let bounds, bounds.allSatisfy(JSONWriter.isNumberLiteral) {
                                     w.raw(Array("[\(bounds[0]),\(bounds[1])]".utf8))
                                 } else {
@@ -262,11 +247,5 @@ extension Report {
         }
         w.raw("\n")
         return String(decoding: w.bytes, as: UTF8.self)
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -6,22 +6,9 @@ struct ReportHTML {
     /// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { Markup.escape(s) }
 
-    static func n(_ x: Double) -> String { Report.decimal(x, places: 1) }
+    static func n(_ x: Double) -> String { NumberText.decimal(x, places: 1) }
 
     func page() -> String {
         let r = report
@@ -60,18 +47,18 @@ struct ReportHTML {
         if !r.flows.isEmpty {
             body += "<section><h2>Flow funnel</h2><p class=\"note\">Share of conversations reaching each flow, in the order flows are usually reached.</p>"
             body += funnelChart(r.flows)
-            body += table(["Most common paths", "Conversations"], r.paths.prefix(10).map { [$0.name, "\($0.count) (\(Report.percent($0.share)))"] })
+            body += table(["Most common paths", "Conversations"], r.paths.prefix(10).map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
             body += "</section>"
         }
         if !r.functions.isEmpty {
             body += "<section><h2>Functions</h2>"
-            body += table(["Function", "Conversations calling it"], r.functions.map { [$0.name, "\($0.count) (\(Report.percent($0.share)))"] })
+            body += table(["Function", "Conversations calling it"], r.functions.map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
             body += "</section>"
         }
         if !r.logged.isEmpty {
             body += "<section><h2>Logged metrics</h2>"
             body += table(["Name", "Conversations", "Mean", "Most common values"], r.logged.map {
-                [$0.name, "\($0.conversations)", $0.mean.map { Report.decimal($0, places: 2) } ?? "", $0.values.prefix(6).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")]
+                [$0.name, "\($0.conversations)", $0.mean.map { NumberText.decimal($0, places: 2) } ?? "", $0.values.prefix(6).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")]
             })
             body += "</section>"
         }
@@ -136,7 +123,7 @@ struct ReportHTML {
             for x in [x1, x2] {
                 svg += "<line x1=\"\(ReportHTML.n(x))\" y1=\"\(ReportHTML.n(cy - 5))\" x2=\"\(ReportHTML.n(x))\" y2=\"\(ReportHTML.n(cy + 5))\" stroke=\"#1f2328\" stroke-width=\"1.5\"/>"
             }
-            svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\">\(Report.percent(rate)) <tspan fill=\"#59636e\">n=\(m.trueCount + m.falseCount)</tspan></text>"
+            svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\">\(NumberText.percent(rate)) <tspan fill=\"#59636e\">n=\(m.trueCount + m.falseCount)</tspan></text>"
         }
         return svg + "</svg>"
     }
@@ -154,7 +141,7 @@ struct ReportHTML {
                 let colour = ReportHTML.palette[i % ReportHTML.palette.count]
                 svg += "<rect x=\"\(ReportHTML.n(x))\" y=\"0\" width=\"\(ReportHTML.n(w))\" height=\"24\" fill=\"\(colour)\"><title>\(ReportHTML.escape(label.name)): \(label.count)</title></rect>"
                 if w > 60 {
-                    svg += "<text x=\"\(ReportHTML.n(x + 6))\" y=\"16\" font-size=\"12\" fill=\"#fff\">\(Report.percent(label.share))</text>"
+                    svg += "<text x=\"\(ReportHTML.n(x + 6))\" y=\"16\" font-size=\"12\" fill=\"#fff\">\(NumberText.percent(label.share))</text>"
                 }
                 x += w
             }
@@ -189,7 +176,7 @@ struct ReportHTML {
         let dots = points.count <= 40
         svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(ReportHTML.palette[0])\" stroke-width=\"\(dots ? 2 : 1.25)\" stroke-linejoin=\"round\"/>"
         for (i, p) in points.enumerated() where dots {
-            svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(p.rate!)))\" r=\"3\" fill=\"\(ReportHTML.palette[0])\"><title>\(p.period): \(Report.percent(p.rate!)) (\(p.trueCount) of \(p.okCount))</title></circle>"
+            svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(p.rate!)))\" r=\"3\" fill=\"\(ReportHTML.palette[0])\"><title>\(p.period): \(NumberText.percent(p.rate!)) (\(p.trueCount) of \(p.okCount))</title></circle>"
         }
         if let first = points.first, let last = points.last {
             svg += "<text x=\"\(ReportHTML.n(left))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(first.period)</text>"
@@ -208,7 +195,7 @@ struct ReportHTML {
             svg += "<text x=\"0\" y=\"\(ReportHTML.n(y + 16))\" font-size=\"12\">\(ReportHTML.escape(clip(f.description, 80)))<title>\(ReportHTML.escape(f.description))</title></text>"
             svg += "<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 4))\" width=\"\(ReportHTML.n(barWidth))\" height=\"14\" rx=\"3\" fill=\"#f0f2f4\"/>"
             svg += "<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 4))\" width=\"\(ReportHTML.n(barWidth * f.share))\" height=\"14\" rx=\"3\" fill=\"\(ReportHTML.palette[5])\"/>"
-            svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 8))\" y=\"\(ReportHTML.n(y + 16))\" font-size=\"12\">\(Report.percent(f.share))</text>"
+            svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 8))\" y=\"\(ReportHTML.n(y + 16))\" font-size=\"12\">\(NumberText.percent(f.share))</text>"
         }
         return "<h3>\(ReportHTML.escape(m.name)) <span class=\"note\">false in \(m.falseCount)</span></h3>" + svg + "</svg>"
     }
@@ -221,7 +208,7 @@ struct ReportHTML {
             let y = Double(i) * row, w = max(2, plot * f.share), x = labelWidth + (plot - w) / 2
             svg += "<text x=\"\(ReportHTML.n(labelWidth - 10))\" y=\"\(ReportHTML.n(y + 21))\" font-size=\"13\" text-anchor=\"end\">\(ReportHTML.escape(clip(f.name, 28)))</text>"
             svg += "<rect x=\"\(ReportHTML.n(x))\" y=\"\(ReportHTML.n(y + 4))\" width=\"\(ReportHTML.n(w))\" height=\"24\" rx=\"4\" fill=\"\(ReportHTML.palette[2])\"><title>\(ReportHTML.escape(f.name)): \(f.count)</title></rect>"
-            svg += "<text x=\"\(ReportHTML.n(labelWidth + plot + 10))\" y=\"\(ReportHTML.n(y + 21))\" font-size=\"13\">\(Report.percent(f.share))</text>"
+            svg += "<text x=\"\(ReportHTML.n(labelWidth + plot + 10))\" y=\"\(ReportHTML.n(y + 21))\" font-size=\"13\">\(NumberText.percent(f.share))</text>"
         }
         return svg + "</svg>"
     }

@@ -17,26 +17,24 @@ extension Leaf {
     public var summary: String {
         var text: String
         switch kind {
-        case let .user(p): text = "user says '\(p.source)'"
-        case let .agent(p): text = "agent says '\(p.source)'"
-        case let .said(p): text = "someone says '\(p.source)'"
-        case let .intent(name): text = "intent \(name)"
+        case let .user(p), let .agent(p), let .said(p): text = "\(kind.noun) '\(p.source)'"
+        case let .intent(name): text = "\(kind.noun) \(name)"
         case let .function(name, args, result, failed):
-            text = "function \(name)"
+            text = "\(kind.noun) \(name)"
             if let args { text += " with args \(args.summary)" }
             if let result { text += " with result \(result.summary)" }
             if let failed { text += failed ? " failing" : " not failing" }
         case let .flow(name, step):
-            text = "flow \(name)"
+            text = "\(kind.noun) \(name)"
             if let step { text += " at step \(step)" }
         case let .metric(name, value):
-            text = "metric \(name)"
+            text = "\(kind.noun) \(name)"
             if let value { text += " with value \(value.summary)" }
         case let .state(key, value):
-            text = "state \(key)"
+            text = "\(kind.noun) \(key)"
             if let value { text += " with value \(value.summary)" }
         case let .handoff(pattern):
-            text = pattern.map { "handoff to '\($0.source)'" } ?? "handoff"
+            text = pattern.map { "\(kind.noun) to '\($0.source)'" } ?? kind.noun
         }
         if let inFlow { text += " in flow \(inFlow)" }
         if let t = turns { text += " in turns \(Leaf.range(t))" }

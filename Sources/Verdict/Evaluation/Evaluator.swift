@@ -1,13 +1,7 @@
-/// The bounds on pattern matching: steps per match, and steps per metric and conversation.
-public struct EvaluationLimits: Sendable {
-    public var matchLimit: UInt32
-    public var matchBudget: UInt64
-
-    public init(matchLimit: UInt32 = MatchScratch.defaultMatchLimit, matchBudget: UInt64 = MatchScratch.defaultBudget) {
-        self.matchLimit = matchLimit
-        self.matchBudget = matchBudget
-    }
-}
+// Longer than the house's 500 lines, on purpose: the evaluator's hot loops (leaf matching,
+// trigger search, condition walks) share raw per-conversation tables that are private to
+// this class, so that no copy-on-write or exclusivity check runs in them. Splitting it means
+// giving those tables an owning type of their own first.
 
 /// Scores conversations against a rule set (SPEC §4, §5). One evaluator per thread: it owns the
 /// PCRE2 scratch space and per-conversation caches it reuses from one conversation to the next.

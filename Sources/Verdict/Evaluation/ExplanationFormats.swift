@@ -17,7 +17,7 @@ extension Explanation {
         func list(_ hits: [Int]) -> String { hits.isEmpty ? "no hits" : "hits " + hits.map(String.init).joined(separator: ", ") }
         var out = paint("Conversation \(id)", "1") + "\n\nTimeline (index, turn, seconds, current flow)\n"
         for e in events {
-            let at = e.at.map { Report.decimal($0, places: 2) + "s" } ?? "-"
+            let at = e.at.map { NumberText.decimal($0, places: 2) + "s" } ?? "-"
             for entry in e.entries {
                 out += paint("        → enters \(entry.flow)\(entry.step.map { " at step \($0)" } ?? "")\(entry.derived ? " (derived from enter_when)" : "")", "36") + "\n"
             }
@@ -73,7 +73,7 @@ extension Explanation {
                     w.object { o in
                         o.add("index", e.index)
                         o.add("turn", e.turn)
-                        o.add("at", number: e.at.map { Report.decimal($0, places: 3) })
+                        o.add("at", number: e.at.map { NumberText.decimal($0, places: 3) })
                         o.add("type", e.kind)
                         o.add("text", e.text)
                         o.add("flow") { w in if let f = e.flow { w.string(f) } else { w.raw("null") } }

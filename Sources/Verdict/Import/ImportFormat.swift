@@ -12,14 +12,6 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case rasa
 }
 
-/// Where conversations come from: files and folders in Verdict's format, or another format
-/// converted on the fly. Each record is a conversation's JSON, or why it could not be had.
-public protocol RecordSource: AnyObject {
-    func next() -> RawRecord?
-}
-
-extension InputReader: RecordSource {}
-
 /// A conversation being assembled by an importer, written out as SPEC §1 JSON.
 struct TranscriptBuilder {
     var id: String

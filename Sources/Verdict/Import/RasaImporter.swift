@@ -240,7 +240,7 @@ final class RasaReader {
         let ms = Int(millis - Int64(whole) * 1000)
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let rest = whole - days * 86_400
-        let (y, m, d) = ReportBuilder.civil(fromDays: days)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60, ms)
     }
 }

@@ -13,13 +13,15 @@ public enum LintCheckID: String, CaseIterable, Sendable {
     case deadRules = "dead-rules"
 }
 
-/// One piece of advice, at a place in a rule file.
-public struct LintWarning: Sendable, Equatable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
-    public var check: LintCheckID
+/// One piece of advice, at a place in a rule file: a `Diagnostic` of severity warning, with
+/// the check that gave it.
+public typealias LintWarning = Diagnostic
 
-    public var description: String { "\(location): warning: \(message) [\(check.rawValue)]" }
+extension Diagnostic {
+    /// Lint's advice at `location`, from `check`.
+    public init(location: SourceLocation, message: String, check: LintCheckID) {
+        self.init(location: location, severity: .warning, message: message, check: check)
+    }
 }
 
 /// An example of a check: rules in YAML, and whether the check must warn on them.
@@ -28,11 +30,19 @@ public struct LintExample: Sendable {
     public var warns: Bool
     /// With `--fixtures`: the transcripts' names the references check may know.
     public var known: KnownNames?
+    /// Where the example is written, so that a failing example is reported there.
+    public var filePath: String
+    public var fileID: String
+    public var line: Int
 
-    public init(warns: Bool, _ yaml: String, known: KnownNames? = nil) {
+    public init(warns: Bool, _ yaml: String, known: KnownNames? = nil,
+                fileID: String = #fileID, filePath: String = #filePath, line: Int = #line) {
         self.yaml = yaml
         self.warns = warns
         self.known = known
+        self.fileID = fileID
+        self.filePath = filePath
+        self.line = line
     }
 }
 
@@ -46,6 +56,15 @@ public struct KnownNames: Sendable {
     public var stateKeys = Set<String>()
 
     public init() {}
+
+    /// The names in every conversation `source` yields; unreadable ones are passed over.
+    public init(gatheringFrom source: some RecordSource) {
+        while let raw = source.next() {
+            guard case let .json(bytes) = raw.payload,
+                  case let .success((conversation, _)) = bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) else { continue }
+            add(conversation)
+        }
+    }
 
     /// Adds the names a conversation uses.
     public mutating func add(_ conversation: Conversation) {
@@ -65,7 +84,7 @@ public struct KnownNames: Sendable {
 }
 
 /// A check of the metrics guide.
-protocol LintCheck {
+protocol LintCheck: Sendable {
     static var id: LintCheckID { get }
     static var summary: String { get }
     static var examples: [LintExample] { get }
@@ -77,6 +96,11 @@ public enum Linter {
         NamingCasing.self, NamingSynonyms.self, NamingPrefixes.self, NamingConcise.self,
         Definitions.self, References.self, DeadRules.self,
     ]
+
+    /// `verdict lint --list`: each check's id and description, one a line.
+    public static func listing() -> String {
+        descriptions.map { id, summary in "\(id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))  \(summary)\n" }.joined()
+    }
 
     /// Every check's id and description, in order.
     public static var descriptions: [(id: LintCheckID, summary: String)] { checks.map { ($0.id, $0.summary) } }
@@ -92,13 +116,7 @@ public enum Linter {
         for check in checks where !rules.lint.disabled.contains(check.id.rawValue) && (only == nil || only == check.id) {
             warnings += check.check(rules, known: known, settings: rules.lint)
         }
-        let fileOrder = Dictionary(rules.files.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var seen = Set<String>()
-        return warnings.enumerated().sorted { a, b in
-            let ka = (fileOrder[a.element.location.file] ?? -1, a.element.location.line, a.element.location.column, a.offset)
-            let kb = (fileOrder[b.element.location.file] ?? -1, b.element.location.line, b.element.location.column, b.offset)
-            return ka < kb
-        }.map(\.element).filter { seen.insert($0.description).inserted }
+        return Diagnostic.ordered(warnings, files: rules.files)
     }
 }
 

@@ -17,8 +17,8 @@ extension Linter {
                     o.add("file", warning.location.file)
                     o.add("line", warning.location.line)
                     o.add("column", warning.location.column)
-                    o.add("check", warning.check.rawValue)
-                    o.add("message", warning.message)
+                    o.add("check", warning.check?.rawValue ?? "")
+                    o.add("message", warning.text)
                 }
             }
             w.raw("\n")
@@ -52,10 +52,10 @@ extension Linter {
                             run.add("results") { w in
                                 w.array(warnings) { w, warning in
                                     w.object { result in
-                                        result.add("ruleId", warning.check.rawValue)
-                                        result.add("ruleIndex", LintCheckID.allCases.firstIndex(of: warning.check) ?? 0)
+                                        result.add("ruleId", warning.check?.rawValue ?? "")
+                                        result.add("ruleIndex", warning.check.flatMap { LintCheckID.allCases.firstIndex(of: $0) } ?? 0)
                                         result.add("level", "warning")
-                                        result.add("message") { w in w.object { $0.add("text", warning.message) } }
+                                        result.add("message") { w in w.object { $0.add("text", warning.text) } }
                                         result.add("locations") { w in
                                             w.array([warning.location]) { w, location in
                                                 w.object { l in

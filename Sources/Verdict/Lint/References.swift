@@ -35,9 +35,10 @@ enum References: LintCheck {
         let declaredFlows = Set(rules.flows.map(\.name))
         let flows = declaredFlows.union(known?.flows ?? [])
         func unknown(_ what: String, _ name: String, in candidates: Set<String>, metric: Metric) {
-            let hint = Suggestion.closest(to: name, in: candidates.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
             let seen = known == nil ? "declared nowhere" : "declared nowhere and in no transcript of --fixtures"
-            warnings.append(LintWarning(location: metric.location, message: "metric '\(metric.name)' names \(what) '\(name)', \(seen)\(hint)", check: id))
+            var warning = LintWarning(location: metric.location, message: "metric '\(metric.name)' names \(what) '\(name)', \(seen)", check: id)
+            warning.suggestion = Suggestion.didYouMean(name, in: candidates.sorted())
+            warnings.append(warning)
         }
         for metric in rules.metrics {
             var reported = Set<String>()

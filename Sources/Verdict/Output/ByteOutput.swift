@@ -80,7 +80,7 @@ public final class ByteOutput: @unchecked Sendable {
         guard fd >= 0 else {
             throw OutputError(message: "cannot write '\(path)': \(String(cString: strerror(errno)).lowercased())")
         }
-        let temporary = String(cString: template)
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         fchmod(fd, mode)
         TemporaryFiles.register(temporary)
         return ByteOutput(fd: fd, temporary: temporary, destination: path)

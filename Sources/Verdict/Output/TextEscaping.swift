@@ -62,3 +62,32 @@ public enum Markdown {
         "`" + TerminalText.escape(text, keepLineBreaks: false).replacingOccurrences(of: "`", with: "'") + "`"
     }
 }
+
+/// Text for HTML and XML, in element content and in quoted attributes: the five special
+/// characters as entities; tab and line breaks as character references (so attributes keep
+/// them); and what XML 1.0 cannot hold at all (other control characters, U+FFFE, U+FFFF) as
+/// U+FFFD.
+public enum Markup {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t": out += "&#9;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,18 +1,3 @@
-/// Where something was written in a rule file.
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-}
-
 /// A flow declared under `flows`, entered wherever its `enter_when` hits.
 public struct FlowDefinition: Sendable {
     public var name: String
@@ -96,16 +81,4 @@ public struct LintSettings: Sendable {
     }
 }
 
-/// A rule error, printed as `file:line:column: error: message`.
-public struct RuleError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
 
-    public var description: String { "\(location): error: \(message)" }
-}
-
-/// Every error found while loading rules, in file order.
-public struct RuleErrors: Error, Sendable, CustomStringConvertible {
-    public var errors: [RuleError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
-}

@@ -30,10 +30,14 @@ enum Suggestion {
         return rows[a.count][b.count]
     }
 
-    static func unknownKey(_ key: String, expected: [String]) -> String {
-        if let s = closest(to: key, in: expected) {
-            return "unknown key '\(key)' (did you mean '\(s)'?)"
-        }
-        return "unknown key '\(key)'; expected one of: " + expected.map { "'\($0)'" }.joined(separator: ", ")
+    /// "did you mean 'x'?" for the closest candidate, or nil.
+    static func didYouMean(_ word: String, in candidates: [String]) -> String? {
+        closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
+    }
+
+    /// The message and suggestion for an unknown key: the closest expected key, or the list.
+    static func unknownKey(_ key: String, expected: [String]) -> (message: String, suggestion: String?) {
+        if let hint = didYouMean(key, in: expected) { return ("unknown key '\(key)'", hint) }
+        return ("unknown key '\(key)'; expected one of: " + expected.map { "'\($0)'" }.joined(separator: ", "), nil)
     }
 }

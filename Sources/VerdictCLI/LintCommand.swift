@@ -27,23 +27,13 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         if list {
-            try write(Linter.descriptions.map { id, summary in "\(id.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))  \(summary)\n" }.joined(), to: nil)
+            try write(Linter.listing(), to: nil)
             return
         }
         let ruleSet = try rules.load()
-        var known: KnownNames?
-        if !fixtures.isEmpty {
-            var names = KnownNames()
-            let reader = InputReader(inputs: fixtures)
-            while let raw = reader.next() {
-                guard case let .json(bytes) = raw.payload,
-                      case let .success((conversation, _)) = bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) else { continue }
-                names.add(conversation)
-            }
-            known = names
-        }
+        let known = fixtures.isEmpty ? nil : KnownNames(gatheringFrom: InputReader(inputs: fixtures, options: InputLimits.options(output: nil, maxLineBytes: InputOptions.defaultMaxLineBytes)))
         let warnings = Linter.run(ruleSet, known: known)
         try write(Linter.render(warnings, format: format), to: nil)
-        if strict && !warnings.isEmpty { throw ExitCode(1) }
+        if strict && !warnings.isEmpty { throw ExitStatus.failed }
     }
 }

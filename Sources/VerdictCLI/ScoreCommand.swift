@@ -4,8 +4,9 @@ import Verdict
 
 extension OutputFormat: ExpressibleByArgument {}
 
-struct Score: ParsableCommand {
+struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "score",
         abstract: "Score conversations: one JSON line (or CSV row) per conversation, in input order.",
         discussion: "Exit status: 0 when every conversation was read; 3 when some could not be (each gets an error line, the rest is scored); 2 on rule or usage errors; 1 when the output cannot be written."
     )
@@ -44,7 +45,7 @@ struct Score: ParsableCommand {
             try out.commit()
         } catch {
             printError("verdict: \(error)")
-            throw ExitCode(1)
+            throw ExitStatus.failed
         }
         for id in summary.duplicateIDs {
             printError("warning: conversation id '\(id)' occurs more than once; every occurrence was scored")
@@ -52,7 +53,7 @@ struct Score: ParsableCommand {
         if summary.unreadable > 0 {
             let total = summary.scored + summary.unreadable
             printError("verdict: \(summary.unreadable) of \(total) \(total == 1 ? "conversation" : "conversations") could not be read; each has an error line")
-            throw ExitCode(3)
+            throw ExitStatus.unreadable
         }
     }
 }

@@ -32,7 +32,10 @@ struct SampleCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimits
 
-    func validate() throws {
+    mutating func validate() throws {
+        // `--conversations calls.jsonl results.jsonl`, the order the README shows: the option
+        // takes every path up to the next option, so the last one is the results file.
+        if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
         if results.isEmpty { throw ValidationError("name at least one result file") }
         if value != nil && status != nil { throw ValidationError("give --value or --status, not both") }
         if n < 1 { throw ValidationError("--n must be at least 1") }
@@ -48,7 +51,7 @@ struct SampleCommand: ParsableCommand {
         for problem in sample.problems { printError("verdict: \(problem)") }
         if let unknown = sample.unknownMetric {
             printError("verdict: \(unknown)")
-            throw ExitCode(2)
+            throw ExitStatus.usage
         }
         var missing: [String] = []
         if conversations.isEmpty {
@@ -59,6 +62,6 @@ struct SampleCommand: ParsableCommand {
             for id in missing { printError("verdict: conversation '\(id)' is not in the given transcripts") }
         }
         if sample.matching == 0 { printError("verdict: no conversation has that outcome for '\(metric)'") }
-        if !sample.problems.isEmpty || !missing.isEmpty { throw ExitCode(3) }
+        if !sample.problems.isEmpty || !missing.isEmpty { throw ExitStatus.unreadable }
     }
 }

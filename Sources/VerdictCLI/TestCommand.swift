@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Verdict
 
-struct Test: ParsableCommand {
+struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "test",
         abstract: "Check fixtures: conversations whose \"expect\" says the value or status each metric must get.",
         discussion: "Prints every mismatch, then 'N passed, M failed'. Exit status: 0 when all pass, 1 when any fails, 2 on rule or usage errors."
     )
@@ -40,15 +41,15 @@ struct Test: ParsableCommand {
             }
         } catch {
             printError("verdict: \(error)")
-            throw ExitCode(1)
+            throw ExitStatus.failed
         }
         for source in check.withoutExpectations {
             printError("warning: \(source): no \"expect\"; nothing was checked")
         }
         if check.cases.isEmpty {
             printError("verdict: no fixture was checked: \(fixtures.joined(separator: ", ")) holds no conversation with \"expect\" or \"todo\"")
-            throw ExitCode(1)
+            throw ExitStatus.failed
         }
-        if check.failed > 0 { throw ExitCode(1) }
+        if check.failed > 0 { throw ExitStatus.failed }
     }
 }

@@ -108,28 +108,7 @@ public struct FixtureCheck: ResultSink {
 
     /// JUnit XML with one test case per fixture and metric; todos are reported as skipped.
     public func junit() -> String {
-        func escape(_ s: String) -> String {
-            var out = ""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                case "\t": out += "&#9;"
-                case "\n": out += "&#10;"
-                case "\r": out += "&#13;"
-                default:
-                    // XML 1.0 has no place for other control characters, nor for U+FFFE and U+FFFF.
-                    if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                        out += "\u{FFFD}"
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out
-        }
+        let escape = Markup.escape
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         let counts = "tests=\"\(cases.count)\" failures=\"\(failed)\" skipped=\"\(todos)\""
         xml += "<testsuites \(counts)>\n"

@@ -8,7 +8,7 @@ struct VerdictCommand: ParsableCommand {
         commandName: "verdict",
         abstract: "Score voice and chat agent transcripts against custom metrics, offline and deterministically.",
         version: "0.1.0",
-        subcommands: [Score.self, Test.self, ReportCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
+        subcommands: [ScoreCommand.self, TestCommand.self, ReportCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
     )
 
     /// Usage errors exit 2, as every other error Verdict reports before doing any work.
@@ -20,7 +20,7 @@ struct VerdictCommand: ParsableCommand {
         } catch {
             if exitCode(for: error).rawValue == ExitCode.validationFailure.rawValue {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                Foundation.exit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)
         }
@@ -45,7 +45,7 @@ func loadRules(_ paths: [String]) throws -> RuleSet {
         return try RuleLoader.load(paths: paths)
     } catch {
         printError(error.description)
-        throw ExitCode(2)
+        throw ExitStatus.usage
     }
 }
 
@@ -82,7 +82,9 @@ struct InputLimits: ParsableArguments {
 
     /// How to read inputs in a run that writes `output` (nil: standard output): never the
     /// run's own output, lines no longer than the limit, and a note for each file passed over.
-    func options(output: String?) -> InputOptions {
+    func options(output: String?) -> InputOptions { InputLimits.options(output: output, maxLineBytes: maxLineBytes) }
+
+    static func options(output: String?, maxLineBytes: Int) -> InputOptions {
         InputOptions(skip: OutputSafety.ownOutputs(output), maxLineBytes: maxLineBytes) { printError("verdict: \($0)") }
     }
 }
@@ -92,7 +94,7 @@ func refuseOverwriting(_ output: String?, inputs: [String], rules: [String] = []
     guard let output else { return }
     if let conflict = OutputSafety.conflict(output: output, inputs: inputs, rules: rules) {
         printError("verdict: \(conflict)")
-        throw ExitCode(2)
+        throw ExitStatus.usage
     }
 }
 
@@ -100,7 +102,7 @@ func refuseOverwriting(_ output: String?, inputs: [String], rules: [String] = []
 func openOutput(_ path: String?) throws -> ByteOutput {
     do { return try path.map(ByteOutput.file) ?? .standardOutput } catch {
         printError("verdict: \(error)")
-        throw ExitCode(1)
+        throw ExitStatus.failed
     }
 }
 
@@ -108,7 +110,7 @@ func openOutput(_ path: String?) throws -> ByteOutput {
 func commit(_ output: ByteOutput) throws {
     do { try output.commit() } catch {
         printError("verdict: \(error)")
-        throw ExitCode(1)
+        throw ExitStatus.failed
     }
 }
 
@@ -117,4 +119,15 @@ func write(_ text: String, to path: String?) throws {
     let out = try openOutput(path)
     out.write(Array(text.utf8))
     try commit(out)
+}
+
+/// Verdict's exit statuses, named once.
+enum ExitStatus {
+    static let success = ExitCode(0)
+    /// A fixture failed, a diff found changes, `lint --strict` warned, or output could not be written.
+    static let failed = ExitCode(1)
+    /// A usage error or a rule error: nothing was read or written.
+    static let usage = ExitCode(2)
+    /// Some input could not be read or converted; everything else was.
+    static let unreadable = ExitCode(3)
 }

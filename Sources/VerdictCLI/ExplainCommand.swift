@@ -35,32 +35,14 @@ struct ExplainCommand: ParsableCommand {
             throw ValidationError("no metric named '\(name)' in the rules")
         }
         let source = from.source([conversation], options: limits.options(output: nil))
-        var found: Conversation?
-        var count = 0
-        while let raw = source.next() {
-            switch raw.payload {
-            case let .unreadable(message):
-                printError("verdict: \(raw.source): \(message)")
-                throw ExitCode(3)
-            case let .json(bytes):
-                switch bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) {
-                case let .failure(problem):
-                    if id == nil || problem.id == id {
-                        printError("verdict: \(raw.source): \(problem.message)")
-                        throw ExitCode(3)
-                    }
-                case let .success((c, _)):
-                    count += 1
-                    if let id, c.id != id { continue }
-                    if found == nil { found = c }
-                }
-            }
-        }
-        guard let found else {
-            throw ValidationError(id.map { "no conversation with id '\($0)' in \(conversation)" } ?? "\(conversation) holds no conversation")
-        }
-        if id == nil && count > 1 {
-            throw ValidationError("\(conversation) holds \(count) conversations; choose one with --id")
+        let found: Conversation
+        switch ConversationSelection.pick(from: source, id: id, name: conversation) {
+        case let .success(c): found = c
+        case let .failure(.unreadable(message)):
+            printError("verdict: \(message)")
+            throw ExitStatus.unreadable
+        case let .failure(.notChosen(reason)):
+            throw ValidationError(reason)
         }
         let color = format == .text && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         try write(Explanation.build(found, rules: ruleSet, only: metric).rendered(format, color: color), to: nil)

@@ -16,7 +16,7 @@ struct InitCommand: ParsableCommand {
         let written: [String]
         do { written = try Starter.write(to: directory) } catch {
             printError("verdict: \(error)")
-            throw ExitCode(1)
+            throw ExitStatus.failed
         }
         var out = "Created in \(directory): " + written.joined(separator: ", ") + "\n\nNext:\n"
         if directory != "." { out += "  cd \(directory)\n" }

@@ -53,12 +53,12 @@ struct ImportCommand: ParsableCommand {
             try out.commit()
         } catch {
             printError("verdict: \(error)")
-            throw ExitCode(1)
+            throw ExitStatus.failed
         }
         if failed > 0 {
             let total = converted + failed
             printError("verdict: \(failed) of \(total) \(total == 1 ? "record" : "records") could not be converted; each has an error line")
-            throw ExitCode(3)
+            throw ExitStatus.unreadable
         }
     }
 }

@@ -26,8 +26,8 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let diff = ResultDiff.compare(old: [old], new: [new], only: metric)
         for problem in diff.problems { printError("verdict: \(problem)") }
-        if !diff.problems.isEmpty { throw ExitCode(2) }
+        if !diff.problems.isEmpty { throw ExitStatus.usage }
         try write(diff.rendered(format), to: nil)
-        if !diff.isEmpty { throw ExitCode(1) }
+        if !diff.isEmpty { throw ExitStatus.failed }
     }
 }

@@ -48,6 +48,6 @@ struct ReportCommand: ParsableCommand {
             }
         }
         try write(builder.finish().rendered(format), to: output)
-        if problems > 0 { throw ExitCode(3) }
+        if problems > 0 { throw ExitStatus.unreadable }
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Numbers as people read them, the same on every machine: shared by reports, diffs and
+/// explanations.
+enum NumberText {
+    /// "71.4%": one decimal, rounded half away from zero, the same on every machine.
+    static func percent(_ x: Double) -> String {
+        let tenths = (x * 1000).rounded()
+        return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)%"
+    }
+
+    static func decimal(_ x: Double, places: Int = 4) -> String {
+        let scale = pow(10, Double(places))
+        let v = (x * scale).rounded() / scale
+        var s = String(format: "%.\(places)f", v)
+        while s.contains("."), s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
