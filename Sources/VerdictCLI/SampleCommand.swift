@@ -55,7 +55,7 @@ struct SampleCommand: ParsableCommand {
         }
         var missing: [String] = []
         if conversations.isEmpty {
-            try write(sample.ids.map { $0 + "\n" }.joined(), to: nil)
+            try write(sample.ids.map { TerminalText.escape($0, keepLineBreaks: false) + "\n" }.joined(), to: nil)
         } else {
             missing = sample.transcripts(from: conversations, to: .standardOutput, options: options)
             try commit(.standardOutput)

@@ -13,7 +13,7 @@ enum Conformance {
 
     static let cases: [String] = {
         var found: [String] = []
-        for group in ["cases", "generated"] {
+        for group in ["cases", "generated", "numeric"] {
             let dir = folder.appendingPathComponent(group)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             found += names.sorted().map { "\(group)/\($0)" }
@@ -97,6 +97,14 @@ struct BundledExampleTests {
                 for label in labels.map(\.label) + (otherwise.map { [$0] } ?? []) {
                     #expect(check.values.contains("\(metric.name)=\(label)"), "\(metric.name) never gets \(label)")
                 }
+            case .number:
+                #expect(check.values.contains { $0.hasPrefix("\(metric.name)=") }, "\(metric.name) never gets a value")
+                if case .number(.hits, _) = metric.body {} else {
+                    #expect(check.statuses.contains("\(metric.name):unmatched"), "\(metric.name) never lacks a value")
+                }
+                if metric.appliesWhen != nil {
+                    #expect(check.statuses.contains("\(metric.name):not_applicable"), "\(metric.name) always applies")
+                }
             }
         }
     }
@@ -124,6 +132,7 @@ struct Coverage: ResultSink {
         conversations += 1
         for (metric, r) in zip(rules.metrics, result.metrics) {
             statuses.insert(r.status.rawValue)
+            statuses.insert("\(metric.name):\(r.status.rawValue)")
             if let v = r.value { values.insert("\(metric.name)=\(v)") }
         }
     }

@@ -43,6 +43,10 @@ struct ExplainTests {
             case let .label(l)?:
                 let first = e.body.firstIndex(where: \.holds)
                 if let first { #expect(e.body[first].label.hasPrefix("label '\(l)':"), "\(fixture) \(e.name)") }
+            case let .number(d)?:
+                #expect(e.body.count == 1 && e.body[0].holds, "\(fixture) \(e.name)")
+                #expect(e.body[0].label.hasSuffix("= \(JSONNumber.text(d))") || e.body[0].label.contains("= \(JSONNumber.text(d)) "), "\(fixture) \(e.name)")
+                #expect(e.body[0].hits == r.evidence, "\(fixture) \(e.name)")
             case nil: Issue.record("ok without a value")
             }
         }

@@ -108,6 +108,20 @@ extension RandomCases {
         }
     }
 
+    /// A value expression (SPEC 1.1 §5.1) over leaves without `count`.
+    mutating func valueExpression() -> String {
+        switch Int.random(in: 0..<5, using: &rng) {
+        case 0: return "{hits: \(leaf(inSequence: true))}"
+        case 1: return "{turns_between: [\(leaf(inSequence: true)), \(leaf(inSequence: true))]}"
+        case 2: return "{seconds_between: [\(leaf(inSequence: true)), \(leaf(inSequence: true))]}"
+        case 3:
+            return pick(["{value_of: {metric: M}}", "{value_of: {state: s}, path: ok}", "{value_of: {state: s}}",
+                         "{value_of: {function: f}, path: args.n}", "{value_of: {function: f}, path: args.items.0.q}",
+                         "{value_of: {function: \(pick(["f", "g"])), result: {ok: false}}, path: result.code}"])
+        default: return "{duration: true}"
+        }
+    }
+
     mutating func ruleSet() -> String {
         var yaml = "flows:\n"
         for flow in ["H", "G"] where chance(0.6) {
@@ -119,7 +133,9 @@ extension RandomCases {
             if chance(0.6) { yaml += "    applies_when: \(richCondition())\n" }
             if chance(0.3) { yaml += "    scope: \(pick(["conversation", "after_trigger"]))\n" }
             if chance(0.15) { yaml += "    active_from: '\(pick(["2026-03-10", "2026-03-15T10:00:00Z"]))'\n" }
-            if chance(0.5) {
+            if chance(0.25) {
+                yaml += "    type: number\n    value: \(valueExpression())\n"
+            } else if chance(0.55) {
                 yaml += "    type: boolean\n    when: \(richCondition())\n"
             } else {
                 yaml += "    type: categorical\n    labels:\n"

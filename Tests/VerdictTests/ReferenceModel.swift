@@ -74,6 +74,9 @@ struct ReferenceModel {
                 }
                 if let otherwise { return Outcome(status: .ok, value: .label(otherwise), triggeredAt: k) }
                 return Outcome(status: .unmatched, triggeredAt: k)
+            case let .number(expression, _):
+                guard let v = try number(expression, lower, n - 1, w), v.isFinite else { return Outcome(status: .unmatched, triggeredAt: k) }
+                return Outcome(status: .ok, value: .number(v), triggeredAt: k)
             }
         } catch {
             return Outcome(status: .error)
@@ -112,6 +115,45 @@ struct ReferenceModel {
                 return false
             }
             return search(0, after: -1, first: nil)
+        }
+    }
+
+    /// SPEC 1.1 §5.1, read literally: nil when the expression has no value.
+    func number(_ e: ValueExpression, _ lo: Int, _ hi: Int, _ w: World) throws -> Double? {
+        switch e {
+        case let .hits(leaf):
+            return Double(try hits(leaf, lo, hi, w).count)
+        case let .turnsBetween(a, b), let .secondsBetween(a, b):
+            let ha = try hits(a, lo, hi, w), hb = try hits(b, lo, hi, w)
+            guard let h1 = ha.min() else { return nil }
+            guard let h2 = hb.filter({ $0 > h1 }).min() else { return nil }
+            if case .turnsBetween = e { return Double(w.c.turns[h2] - w.c.turns[h1]) }
+            guard let t1 = w.c.events[h1].at, let t2 = w.c.events[h2].at else { return nil }
+            return t2 - t1
+        case let .valueOf(leaf, path):
+            guard let last = try hits(leaf, lo, hi, w).max() else { return nil }
+            let event = w.c.events[last]
+            var cur: JSONValue?
+            var rest = path
+            if event.kind == .function {
+                cur = rest.removeFirst() == "args" ? event.args : event.result
+            } else {
+                cur = event.value
+            }
+            for seg in rest {
+                switch cur {
+                case let .object(o)?: cur = o.pairs.last(where: { $0.key == seg })?.value
+                case let .array(a)?: cur = Int(seg).flatMap { seg.allSatisfy(\.isASCII) && seg.allSatisfy(\.isNumber) && $0 < a.count ? a[$0] : nil }
+                default: cur = nil
+                }
+            }
+            if case let .number(d, _)? = cur { return d }
+            return nil
+        case .duration:
+            guard lo <= hi else { return nil }
+            let timed = (lo...hi).filter { w.c.events[$0].at != nil }
+            guard let first = timed.first, let last = timed.last else { return nil }
+            return w.c.events[last].at! - w.c.events[first].at!
         }
     }
 

@@ -9,7 +9,7 @@ struct RuleLoaderTests {
         ("metrics:\n  - name: m\n    type: boolean\n    when: {said: hi}\n",
          "test.yaml:2:5: error: metric 'm' needs a 'definition' that says what it measures"),
         ("metrics:\n  - name: m\n    type: numeric\n    definition: d\n    when: {said: a}\n",
-         "test.yaml:3:11: error: metric 'm': 'type' must be 'boolean' or 'categorical', not 'numeric'"),
+         "test.yaml:3:11: error: metric 'm': 'type' must be 'boolean', 'categorical' or 'number', not 'numeric'"),
         ("metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when: {says: a}\n",
          "test.yaml:5:12: error: metric 'm': unknown key 'says' (did you mean 'said'?)"),
         ("metrics:\n  - name: m\n    type: boolean\n    definiton: d\n    when: {said: a}\n",

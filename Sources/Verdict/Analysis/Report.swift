@@ -33,11 +33,32 @@ public struct Report: Sendable {
         public var okCount: Int
         /// Categorical: share of each label among ok results, in the metric's label order.
         public var labels: [Share]
+        /// Number: the median of the period's ok values (nil when none).
+        public var median: Double? = nil
+    }
+
+    /// A number metric's values among its ok results (SPEC 1.1).
+    public struct NumberSummary: Sendable {
+        public var n: Int
+        public var mean: Double
+        /// Nearest-rank median and 90th percentile.
+        public var median: Double
+        public var p90: Double
+        public var min: Double
+        public var max: Double
+        /// Ten equal-width bins from min to max: lower bound and count.
+        public var histogram: [(lower: Double, count: Int)]
+        /// False once there were more values than are kept exactly: median, p90 and the
+        /// histogram then come from a sketch within 1% of the true values; n, mean, min and
+        /// max are always exact.
+        public var exact: Bool
+        /// The metric's unit, when the rules give one.
+        public var unit: String?
     }
 
     public struct MetricReport: Sendable {
         public var name: String
-        /// "boolean", "categorical", or "unknown" when no result says.
+        /// "boolean", "categorical", "number", or "unknown" when no result says.
         public var type: String
         public var conversations: Int
         /// Results with status ok, unmatched or error: the metric applied.
@@ -54,6 +75,8 @@ public struct Report: Sendable {
         /// Boolean with a top-level `all`: the items that failed, most often first.
         public var failing: [FailingItem]
         public var trend: [TrendPoint]
+        /// Number: the distribution of the ok values (nil when there are none).
+        public var numbers: NumberSummary? = nil
     }
 
     public var conversations: Int
@@ -94,7 +117,8 @@ public struct Report: Sendable {
 public final class ReportBuilder {
     private final class MetricTally {
         let name: String
-        var booleans = 0, categoricals = 0
+        var booleans = 0, categoricals = 0, numbers = 0
+        var distribution = NumberDistribution(exactLimit: ReportBuilder.exactNumberLimit)
         var statuses: [String: Int] = [:]
         var trueCount = 0, falseCount = 0
         var labels: [String: Int] = [:]
@@ -106,6 +130,7 @@ public final class ReportBuilder {
     private struct PeriodTally {
         var conversations = 0, applied = 0, trueCount = 0, okCount = 0
         var labels: [String: Int] = [:]
+        var distribution: NumberDistribution?
     }
 
     private struct LoggedTally {
@@ -115,6 +140,10 @@ public final class ReportBuilder {
         var otherValues = 0
     }
 
+    /// Values of a number metric kept exactly for its quantiles; past it, a 1% sketch.
+    static let exactNumberLimit = 100_000
+    /// The same per trend period, whose medians need less precision.
+    static let exactPeriodNumberLimit = 1_000
     /// Distinct logged values remembered per name; further ones are counted as "other".
     static let loggedValueLimit = 1000
     /// Distinct flow paths remembered; further ones are counted as "other".
@@ -178,6 +207,13 @@ public final class ReportBuilder {
                     } else {
                         tally.falseCount += 1
                         for item in outcome.failedItems ?? [] { tally.failing[item, default: 0] += 1 }
+                    }
+                case let .number(d, _):
+                    tally.numbers += 1
+                    tally.distribution.add(d)
+                    if periodTally != nil {
+                        if periodTally!.distribution == nil { periodTally!.distribution = NumberDistribution(exactLimit: ReportBuilder.exactPeriodNumberLimit) }
+                        periodTally!.distribution!.add(d)
                     }
                 case let .string(label):
                     tally.categoricals += 1
@@ -252,8 +288,8 @@ public final class ReportBuilder {
             let t = tallies[name]!
             let rule = rules?.metric(named: name)
             let type: String
-            if let rule { type = rule.isBoolean ? "boolean" : "categorical" } else {
-                type = t.booleans > 0 ? "boolean" : t.categoricals > 0 ? "categorical" : "unknown"
+            if let rule { type = rule.typeName } else {
+                type = t.booleans > 0 ? "boolean" : t.categoricals > 0 ? "categorical" : t.numbers > 0 ? "number" : "unknown"
             }
             let total = t.statuses.values.reduce(0, +)
             let statuses = MetricResult.Status.allCases.map {
@@ -285,14 +321,23 @@ public final class ReportBuilder {
                     period: key, conversations: p.conversations, applied: p.applied,
                     rate: type == "boolean" && p.okCount > 0 ? share(p.trueCount, p.okCount) : nil,
                     trueCount: p.trueCount, okCount: p.okCount,
-                    labels: type == "categorical" ? allLabels.map { Report.Share(name: $0, count: p.labels[$0] ?? 0, share: share(p.labels[$0] ?? 0, okLabelCount)) } : [])
+                    labels: type == "categorical" ? allLabels.map { Report.Share(name: $0, count: p.labels[$0] ?? 0, share: share(p.labels[$0] ?? 0, okLabelCount)) } : [],
+                    median: type == "number" ? p.distribution?.percentile(50) : nil)
+            }
+            var numbers: Report.NumberSummary?
+            let d = t.distribution
+            if type == "number", let mean = d.mean, let median = d.percentile(50), let p90 = d.percentile(90) {
+                var unit: String?
+                if let rule, case let .number(_, u) = rule.body { unit = u }
+                numbers = Report.NumberSummary(n: d.count, mean: mean, median: median, p90: p90, min: d.min, max: d.max,
+                                               histogram: d.histogram(), exact: d.isExact, unit: unit)
             }
             metrics.append(Report.MetricReport(
                 name: name, type: type, conversations: total, applied: applied, statuses: statuses,
                 trueCount: t.trueCount, falseCount: t.falseCount,
                 rate: okBooleans > 0 ? share(t.trueCount, okBooleans) : nil,
                 interval: Report.wilson(t.trueCount, okBooleans), labels: type == "categorical" ? labels : [],
-                failing: failing, trend: trend))
+                failing: failing, trend: trend, numbers: numbers))
         }
         // Funnel order: by mean position of entry, then by reach, then by name.
         let flows = flowCounts.keys.sorted { a, b in

@@ -24,6 +24,12 @@ extension Report {
         case "categorical":
             let shown = m.labels.map { "\($0.name) \($0.count) (\(NumberText.percent($0.share)))" }
             return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
+        case "number":
+            guard let s = m.numbers else { return "no ok results" }
+            func n(_ x: Double) -> String { NumberText.decimal(x, places: 2) }
+            let unit = s.unit.map { " (\($0))" } ?? ""
+            return "n \(s.n) · mean \(n(s.mean)) · median \(n(s.median)) · p90 \(n(s.p90)) · min \(n(s.min)) · max \(n(s.max))\(unit)"
+                + (s.exact ? "" : " · median and p90 within 1%")
         default:
             return "no ok results"
         }
@@ -44,6 +50,15 @@ extension Report {
             out += "    applied in \(m.applied) of \(m.conversations) (\(NumberText.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
             out += "; \(statusLine(m))\n"
             out += "    \(headline(m))\n"
+            if let s = m.numbers, s.n > 1 {
+                let widest = s.histogram.map(\.count).max() ?? 1
+                for (i, bin) in s.histogram.enumerated() {
+                    let upper = i + 1 < s.histogram.count ? s.histogram[i + 1].lower : s.max
+                    let range = "\(NumberText.decimal(bin.lower, places: 2))–\(NumberText.decimal(upper, places: 2))"
+                    let bar = String(repeating: "█", count: bin.count == 0 ? 0 : Swift.max(1, bin.count * 30 / Swift.max(1, widest)))
+                    out += "      \(range.leftPadded(18))  \(bar) \(bin.count)\n"
+                }
+            }
             if !m.failing.isEmpty {
                 out += "    false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"), because of:\n"
                 for f in m.failing { out += "      \(NumberText.percent(f.share).leftPadded(6))  \(f.description)\n" }
@@ -51,7 +66,7 @@ extension Report {
         }
         let periods = Set(metrics.flatMap { $0.trend.map(\.period) })
         if !periods.isEmpty {
-            out += "\nTrends by \(period.rawValue) (true rate, or the most common label, among ok results)\n"
+            out += "\nTrends by \(period.rawValue) (true rate, the most common label, or the median, among ok results)\n"
             for m in metrics where m.type != "unknown" {
                 let points = m.trend.filter { $0.okCount > 0 }
                 if points.isEmpty { continue }
@@ -87,6 +102,10 @@ extension Report {
     }
 
     private func trendCell(_ p: TrendPoint, _ m: MetricReport) -> String {
+        if m.type == "number" {
+            guard let median = p.median else { return "no ok results" }
+            return "median \(NumberText.decimal(median, places: 2))  (n \(p.okCount))"
+        }
         if m.type == "boolean" {
             guard let rate = p.rate else { return "no ok results" }
             return "\(NumberText.percent(rate).leftPadded(6))  (\(p.trueCount) of \(p.okCount))"
@@ -121,7 +140,9 @@ extension Report {
                 var row = "| \(cell(m.name)) |"
                 for p in periods {
                     guard let point = m.trend.first(where: { $0.period == p }) else { row += " |"; continue }
-                    if m.type == "boolean" {
+                    if m.type == "number" {
+                        row += " \(point.median.map { NumberText.decimal($0, places: 2) } ?? "–") |"
+                    } else if m.type == "boolean" {
                         row += " \(point.rate.map { NumberText.percent($0) } ?? "–") |"
                     } else if let top = point.labels.max(by: { $0.count < $1.count }), top.count > 0 {
                         row += " \(cell(top.name)) \(NumberText.percent(top.share)) |"
@@ -202,6 +223,25 @@ extension Report {
                         if m.type == "categorical" {
                             o.add("labels") { w in w.array(m.labels) { share(&$0, $1, key: "label") } }
                         }
+                        if m.type == "number" {
+                            let s = m.numbers
+                            o.add("n", s?.n ?? 0)
+                            o.add("mean", number: number(s?.mean))
+                            o.add("median", number: number(s?.median))
+                            o.add("p90", number: number(s?.p90))
+                            o.add("min", number: number(s?.min))
+                            o.add("max", number: number(s?.max))
+                            o.add("exact", s?.exact ?? true)
+                            if let unit = s?.unit { o.add("unit", unit) }
+                            o.add("histogram") { w in
+                                w.array(s?.histogram ?? []) { w, bin in
+                                    w.object { o in
+                                        o.add("from", number: number(bin.lower))
+                                        o.add("count", bin.count)
+                                    }
+                                }
+                            }
+                        }
                         o.add("trend") { w in
                             w.array(m.trend) { w, p in
                                 w.object { o in
@@ -215,6 +255,10 @@ extension Report {
                                     }
                                     if m.type == "categorical" {
                                         o.add("labels") { w in w.array(p.labels) { share(&$0, $1, key: "label") } }
+                                    }
+                                    if m.type == "number" {
+                                        o.add("ok", p.okCount)
+                                        o.add("median", number: number(p.median))
                                     }
                                 }
                             }

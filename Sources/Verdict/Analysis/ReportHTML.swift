@@ -32,6 +32,17 @@ struct ReportHTML {
             body += "<section><h2>Categorical metrics</h2><p class=\"note\">Share of each label among conversations where the metric applied.</p>"
             body += labelChart(categoricals) + "</section>"
         }
+        let numbers = r.metrics.filter { $0.numbers != nil }
+        if !numbers.isEmpty {
+            body += "<section><h2>Number metrics</h2><p class=\"note\">Among conversations where the metric had a value: median and p90 by nearest rank; bars are ten equal-width bins from min to max.</p>"
+            body += table(["Metric", "n", "Mean", "Median", "p90", "Min", "Max"], numbers.map { m in
+                let s = m.numbers!
+                let unit = s.unit.map { " \($0)" } ?? ""
+                return [m.name, "\(s.n)", ReportHTML.n(s.mean) + unit, ReportHTML.n(s.median) + unit, ReportHTML.n(s.p90) + unit,
+                        ReportHTML.n(s.min) + unit, ReportHTML.n(s.max) + unit]
+            })
+            body += "<div class=\"grid\">" + numbers.map(histogramChart).joined() + "</div></section>"
+        }
         let trended = booleans.filter { $0.trend.filter { $0.rate != nil }.count >= 2 }
         if !trended.isEmpty {
             body += "<section><h2>Trends by \(r.period.rawValue)</h2><div class=\"grid\">"
@@ -182,6 +193,26 @@ struct ReportHTML {
             svg += "<text x=\"\(ReportHTML.n(left))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(first.period)</text>"
             svg += "<text x=\"\(ReportHTML.n(w - right))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(last.period)</text>"
         }
+        return "<figure><figcaption>\(ReportHTML.escape(m.name))</figcaption>" + svg + "</svg></figure>"
+    }
+
+    /// One number metric's histogram: a bar per bin, its count above it.
+    private func histogramChart(_ m: Report.MetricReport) -> String {
+        guard let s = m.numbers, !s.histogram.isEmpty else { return "" }
+        let w = 420.0, h = 150.0, bottom = 22.0, top = 16.0
+        let widest = Double(s.histogram.map(\.count).max() ?? 1)
+        let slot = w / Double(s.histogram.count)
+        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"Histogram of \(ReportHTML.escape(m.name))\">"
+        for (i, bin) in s.histogram.enumerated() {
+            let barHeight = widest > 0 ? (h - bottom - top) * Double(bin.count) / widest : 0
+            let x = Double(i) * slot + 2, y = h - bottom - barHeight
+            svg += "<rect x=\"\(ReportHTML.n(x))\" y=\"\(ReportHTML.n(y))\" width=\"\(ReportHTML.n(slot - 4))\" height=\"\(ReportHTML.n(barHeight))\" rx=\"2\" fill=\"\(ReportHTML.palette[0])\"><title>from \(ReportHTML.n(bin.lower)): \(bin.count)</title></rect>"
+            if bin.count > 0 {
+                svg += "<text x=\"\(ReportHTML.n(x + (slot - 4) / 2))\" y=\"\(ReportHTML.n(y - 3))\" font-size=\"10\" text-anchor=\"middle\">\(bin.count)</text>"
+            }
+        }
+        svg += "<text x=\"0\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(ReportHTML.n(s.min))</text>"
+        svg += "<text x=\"\(ReportHTML.n(w))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(ReportHTML.n(s.max))\(ReportHTML.escape(s.unit.map { " \($0)" } ?? ""))</text>"
         return "<figure><figcaption>\(ReportHTML.escape(m.name))</figcaption>" + svg + "</svg></figure>"
     }
 

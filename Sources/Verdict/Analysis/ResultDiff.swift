@@ -20,6 +20,16 @@ public struct ResultDiff: Sendable {
         /// Changed pairs only, most common first.
         public var transitions: [Transition]
         public var changed: Int { transitions.reduce(0) { $0 + $1.count } }
+        /// Number metrics: the mean over conversations with a value on both sides, before and after.
+        public var meanBefore: Double? = nil
+        public var meanAfter: Double? = nil
+
+        /// "mean 12.5 → 14 (+1.5)", or nil for a metric without numbers on both sides.
+        public var meanShift: String? {
+            guard let b = meanBefore, let a = meanAfter else { return nil }
+            let delta = a - b
+            return "mean \(NumberText.decimal(b, places: 2)) → \(NumberText.decimal(a, places: 2)) (\(delta >= 0 ? "+" : "")\(NumberText.decimal(delta, places: 2)))"
+        }
     }
 
     public var metrics: [MetricChanges]
@@ -55,6 +65,15 @@ public struct ResultDiff: Sendable {
             for (name, outcome) in line.metrics where wanted.isEmpty || wanted.contains(name) { out[name] = outcome.display }
             return out
         }
+        func numbers(_ line: ResultLine) -> [String: Double] {
+            var out: [String: Double] = [:]
+            for (name, outcome) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && outcome.status == "ok" {
+                if case let .number(d, _)? = outcome.value { out[name] = d }
+            }
+            return out
+        }
+        var oldNumbers: [OccurrenceKey: [String: Double]] = [:]
+        var sums: [String: (before: Double, after: Double, n: Int)] = [:]
         let oldLines = ResultLines(inputs: old)
         while let next = oldLines.next() {
             switch next {
@@ -68,6 +87,8 @@ public struct ResultDiff: Sendable {
                 let key = OccurrenceKey(id: ExactKey(id), occurrence: oldCount[ExactKey(id)]!)
                 oldByID[key] = outcomes(line)
                 oldOrder.append(key)
+                let values = numbers(line)
+                if !values.isEmpty { oldNumbers[key] = values }
             }
         }
         var newMetrics: [String] = [], newMetricSet = Set<String>()
@@ -94,6 +115,13 @@ public struct ResultDiff: Sendable {
                     continue
                 }
                 let after = outcomes(line)
+                if let oldValues = oldNumbers[key] {
+                    for (name, y) in numbers(line) {
+                        guard let x = oldValues[name] else { continue }
+                        let s = sums[name] ?? (0, 0, 0)
+                        sums[name] = (s.before + x, s.after + y, s.n + 1)
+                    }
+                }
                 let names = before["*"] != nil || after["*"] != nil ? ["*"] : line.metrics.map(\.name).filter { before[$0] != nil && after[$0] != nil }
                 for name in names {
                     let b = before[name] ?? "ok", a = after[name] ?? "ok"
@@ -118,7 +146,12 @@ public struct ResultDiff: Sendable {
                 if a.before != b.before { return a.before.utf8.lexicographicallyPrecedes(b.before.utf8) }
                 return a.after.utf8.lexicographicallyPrecedes(b.after.utf8)
             }
-            return MetricChanges(metric: metric, compared: compared[metric] ?? 0, transitions: transitions)
+            var changes = MetricChanges(metric: metric, compared: compared[metric] ?? 0, transitions: transitions)
+            if let s = sums[metric], s.n > 0 {
+                changes.meanBefore = s.before / Double(s.n)
+                changes.meanAfter = s.after / Double(s.n)
+            }
+            return changes
         }
         return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }.map(\.display), onlyNew: onlyNew,
                           metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains($0) },
@@ -145,7 +178,7 @@ public struct ResultDiff: Sendable {
         if isEmpty { return "No changes.\n" }
         var out = ""
         for m in metrics where m.changed > 0 {
-            out += "\(m.metric): \(m.changed) of \(m.compared) changed\n"
+            out += "\(m.metric): \(m.changed) of \(m.compared) changed" + (m.meanShift.map { "; \($0)" } ?? "") + "\n"
             for t in m.transitions { out += "  \(String(t.count).leftPadded(6))  \(t.before) → \(t.after)\n" }
         }
         if !metricsOnlyOld.isEmpty { out += "Metrics only in OLD: " + metricsOnlyOld.joined(separator: ", ") + "\n" }
@@ -166,6 +199,8 @@ public struct ResultDiff: Sendable {
         for m in metrics where m.changed > 0 {
             for t in m.transitions { out += "| \(cell(m.metric)) | \(cell(t.before)) | \(cell(t.after)) | \(t.count) |\n" }
         }
+        let shifts = metrics.filter { $0.changed > 0 }.compactMap { m in m.meanShift.map { "- \(Markdown.escape(m.metric)): \($0)" } }
+        if !shifts.isEmpty { out += "\n" + shifts.joined(separator: "\n") + "\n" }
         if !metricsOnlyOld.isEmpty { out += "\nMetrics only in OLD: " + metricsOnlyOld.map(Markdown.escape).joined(separator: ", ") + "\n" }
         if !metricsOnlyNew.isEmpty { out += "\nMetrics only in NEW: " + metricsOnlyNew.map(Markdown.escape).joined(separator: ", ") + "\n" }
         if !changes.isEmpty {
@@ -188,6 +223,10 @@ public struct ResultDiff: Sendable {
                         o.add("metric", m.metric)
                         o.add("compared", m.compared)
                         o.add("changed", m.changed)
+                        if let b = m.meanBefore, let a = m.meanAfter {
+                            o.add("mean_before", number: NumberText.decimal(b))
+                            o.add("mean_after", number: NumberText.decimal(a))
+                        }
                         o.add("transitions") { w in
                             w.array(m.transitions) { w, t in
                                 w.object { o in

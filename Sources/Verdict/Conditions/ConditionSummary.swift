@@ -83,3 +83,39 @@ extension Matcher.Operator {
         }
     }
 }
+
+extension ValueExpression {
+    /// "turns between user says '...' and agent says '...'", for explanations and reports.
+    public var summary: String {
+        switch self {
+        case let .hits(leaf): return "hits of \(leaf.summary)"
+        case let .turnsBetween(a, b): return "turns between \(a.summary) and \(b.summary)"
+        case let .secondsBetween(a, b): return "seconds between \(a.summary) and \(b.summary)"
+        case let .valueOf(leaf, path): return "value of \(leaf.summary)" + (path.isEmpty ? "" : " at \(path.joined(separator: "."))")
+        case .duration: return "duration"
+        }
+    }
+
+    /// Why such an expression can have no value, said plainly.
+    var missingReason: String {
+        switch self {
+        case .hits: return "no events in the window"
+        case .turnsBetween: return "no hit of the second leaf after the first hit of the first"
+        case .secondsBetween: return "no such pair of hits, or one of them without 'at'"
+        case .valueOf: return "no hit, or no number at that place"
+        case .duration: return "no event of the window has 'at'"
+        }
+    }
+}
+
+extension ValueExpression {
+    /// The unit such an expression usually has, for lint's advice.
+    var naturalUnit: String {
+        switch self {
+        case .hits: return "unit: times"
+        case .turnsBetween: return "unit: turns"
+        case .secondsBetween, .duration: return "unit: seconds"
+        case .valueOf: return "the logged value's unit"
+        }
+    }
+}

@@ -23,6 +23,8 @@ public final class Evaluator {
         /// nil for a boolean metric.
         var labels: [String]?
         var otherwise: String?
+        /// Set for a number metric.
+        var expression: ValueExpression?
     }
     private let metricInfo: [MetricInfo]
     private let triggerLeafIDs: [[Int]]
@@ -53,6 +55,8 @@ public final class Evaluator {
     // Per-conversation state. The hot tables are raw buffers owned by the evaluator: no
     // copy-on-write or exclusivity checks in the inner loops.
     private var conversation = Conversation(id: "", events: [])
+    /// The conversation last loaded, for the walks kept in other files.
+    var currentConversation: Conversation { conversation }
     private var replay: FlowReplay?
     /// leafCount × events: 0 not yet known, 1 hit, 2 no hit.
     private var memo: UnsafeMutablePointer<UInt8>
@@ -152,6 +156,7 @@ public final class Evaluator {
             switch metric.body {
             case let .boolean(when): return MetricRoots(applies: applies, body: [compiled.add(when)])
             case let .categorical(labels, _): return MetricRoots(applies: applies, body: labels.map { compiled.add($0.when) })
+            case .number: return MetricRoots(applies: applies, body: [])
             }
         }
         triggerLeafIDs = triggerLeaves.map { $0.map(\.id) }
@@ -160,6 +165,8 @@ public final class Evaluator {
             case .boolean: return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope)
             case let .categorical(labels, otherwise):
                 return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, labels: labels.map(\.label), otherwise: otherwise)
+            case let .number(expression, _):
+                return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, expression: expression)
             }
         }
         let nodes = UnsafeMutablePointer<Program.Node>.allocate(capacity: max(1, compiled.nodes.count))
@@ -364,6 +371,9 @@ public final class Evaluator {
             }
             triggeredAt = k
             let lower = metric.scope == .conversation ? 0 : k
+            if let expression = metric.expression {
+                return try number(expression, from: lower, to: eventCount - 1, triggeredAt: k)
+            }
             let upper = eventCount - 1
             var evidence: [Int] = []
             switch metric.labels {

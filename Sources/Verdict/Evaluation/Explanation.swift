@@ -76,6 +76,8 @@ public struct Explanation: Sendable {
                             n.label = "label '\(label.label)': " + n.label
                             out.body.append(n)
                         }
+                    case let .number(expression, unit):
+                        out.body = [try numberNode(expression, unit: unit, evaluator, from: lower, to: upper, turns: conversation.turns)]
                     }
                 }
             } catch {
@@ -109,6 +111,24 @@ public struct Explanation: Sendable {
             let label = within.map { "sequence within \($0) turns" } ?? "sequence"
             return Node(label: label, holds: chain != nil, hits: chain ?? [], children: children)
         }
+    }
+
+    /// A number metric's expression: its value (or why there is none) and the hits it chose,
+    /// over its leaves and the hits each has in the window.
+    static func numberNode(_ expression: ValueExpression, unit: String?, _ e: Evaluator, from lower: Int, to upper: Int,
+                           turns: [Int]) throws(LocatedMatchLimit) -> Node {
+        var children: [Node] = []
+        for leaf in expression.leaves { children.append(try node(.leaf(leaf), e, from: lower, to: upper, turns: turns)) }
+        let computed = try e.value(of: expression, from: lower, to: upper)
+        let unitText = unit.map { " \($0)" } ?? ""
+        let label: String
+        if let (value, _) = computed, value.isFinite {
+            label = "\(expression.summary) = \(JSONNumber.text(value))\(unitText)"
+        } else {
+            label = "\(expression.summary): no value (\(expression.missingReason))"
+        }
+        let holds = computed.map { $0.0.isFinite } ?? false
+        return Node(label: label, holds: holds, hits: holds ? computed!.1 : [], children: children)
     }
 
     static func kindName(_ e: Verdict.Event) -> String {

@@ -100,6 +100,7 @@ extension Explanation {
                             case nil: w.raw("null")
                             case let .bool(b)?: w.bool(b)
                             case let .label(l)?: w.string(l)
+                            case let .number(d)?: w.raw(Array(JSONNumber.text(d).utf8))
                             }
                         }
                         o.add("triggered_at", number: m.result.triggeredAt.map(String.init))

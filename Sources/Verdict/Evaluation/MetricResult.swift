@@ -11,11 +11,14 @@ public struct MetricResult: Sendable, Equatable {
     public enum Value: Sendable, Equatable, CustomStringConvertible {
         case bool(Bool)
         case label(String)
+        /// A number metric's value; always finite.
+        case number(Double)
 
         public var description: String {
             switch self {
             case let .bool(b): return b ? "true" : "false"
             case let .label(l): return l
+            case let .number(d): return JSONNumber.text(d)
             }
         }
     }

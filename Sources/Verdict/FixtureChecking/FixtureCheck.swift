@@ -73,8 +73,12 @@ public struct FixtureCheck: ResultSink {
             if actual.status == .ok, case let .bool(b)? = actual.value, s == (b ? "true" : "false") {
                 return "expected the string \"\(s)\", got the boolean \(s); write \(s) without quotes"
             }
+        case let .number(e, literal):
+            // SPEC 1.1 §7: equal when they differ by at most 1e-9 × max(1, |expected|).
+            wanted = literal
+            if actual.status == .ok, case let .number(a)? = actual.value, abs(a - e) <= 1e-9 * max(1, abs(e)) { return nil }
         default:
-            return "expected value for '\(name)' must be true, false, a label or a status name"
+            return "expected value for '\(name)' must be true, false, a number, a label or a status name"
         }
         var detail = "expected \(wanted), got \(actual.display)"
         if actual.status == .ok { detail += " (status ok)" }

@@ -12,10 +12,25 @@ enum Definitions: LintCheck {
                         "appropriately", "satisfactorily", "properly", "in a good way", "did a good job"]
     static let failureWords: Set<String> = ["false", "fail", "fails", "failed", "failure", "not", "never", "no", "without", "otherwise", "missing", "unless"]
     static let whenWords = ["once", "after", "only when", "only if", "applies", "whenever", "as soon as", "from the moment"]
+    /// Words that name a number metric's unit.
+    static let unitWords: Set<String> = ["seconds", "second", "minutes", "minute", "turns", "turn", "times", "count", "hits",
+                                         "euros", "dollars", "pounds", "percent", "points", "score", "requests", "calls", "attempts"]
     static let examples = [
         LintExample(warns: true, """
             metrics:
               - {name: "Booking: completed", type: boolean, definition: "Booking done.", when: {said: x}}
+            """),
+        LintExample(warns: true, """
+            metrics:
+              - {name: "Payment: card requests", type: number, definition: "How often the agent asked for the card number in the payment flow.", value: {hits: {agent: card number}}}
+            """),
+        LintExample(warns: false, """
+            metrics:
+              - {name: "Payment: card requests", type: number, unit: requests, definition: "How often the agent asked for the card number in the payment flow.", value: {hits: {agent: card number}}}
+            """),
+        LintExample(warns: false, """
+            metrics:
+              - {name: "Handoff: wait", type: number, definition: "Seconds from the caller asking for a person to the transfer of the call.", value: {seconds_between: [{user: person}, {handoff: true}]}}
             """),
         LintExample(warns: true, """
             metrics:
@@ -90,6 +105,10 @@ enum Definitions: LintCheck {
                 let missing = names.filter { !lower.contains($0.lowercased()) }
                 if !missing.isEmpty {
                     warn("the definition does not name the label\(missing.count == 1 ? "" : "s") " + missing.map { "'\($0)'" }.joined(separator: ", "))
+                }
+            case let .number(expression, unit):
+                if unit == nil && !ws.contains(where: unitWords.contains) {
+                    warn("a number metric should say its unit: add 'unit' (\(expression.naturalUnit)) or name it in the definition")
                 }
             }
             if let applies = metric.appliesWhen {

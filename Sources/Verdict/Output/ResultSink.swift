@@ -129,6 +129,7 @@ public struct JSONLinesSink: ResultSink {
                     case nil: w.raw("null")
                     case let .bool(b)?: w.bool(b)
                     case let .label(l)?: w.string(l)
+                    case let .number(d)?: w.raw(Array(JSONNumber.text(d).utf8))
                     }
                     w.raw(",\"triggered_at\":")
                 }

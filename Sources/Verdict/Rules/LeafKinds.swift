@@ -78,7 +78,7 @@ enum RuleKeys {
     static let top = ["version", "flows", "metrics", "lint"]
     static let lint = ["disable", "synonyms"]
     static let flow = ["enter_when"]
-    static let metric = ["name", "type", "definition", "applies_when", "scope", "active_from", "when", "labels", "otherwise"]
+    static let metric = ["name", "type", "definition", "applies_when", "scope", "active_from", "when", "labels", "otherwise", "value", "unit"]
     static let label = ["label", "when"]
     static let leafKinds = LeafKinds.all.map(\.key)
     static let combinators = ["all", "any", "not", "sequence"]

@@ -41,17 +41,31 @@ extension RuleBuilder {
                 fail(kindValue, "\(place.name): 'sequence' needs a non-empty list of leaves")
                 return nil
             }
-            let leaves = items.map { readLeafOnly($0, place: place, inSequence: true) }
+            let leaves = items.map { readLeafOnly($0, place: place, site: .sequence) }
             guard ok, leaves.allSatisfy({ $0 != nil }) else { return nil }
             return .sequence(leaves.map { $0! }, withinTurns: within)
         default:
-            return readLeaf(kind: kind, kindKey: kindKey, value: kindValue, rest: rest, place: place, inSequence: false).map { .leaf($0) }
+            return readLeaf(kind: kind, kindKey: kindKey, value: kindValue, rest: rest, place: place, site: .condition).map { .leaf($0) }
         }
     }
 
     /// A condition that must be a leaf: in `enter_when` and inside `sequence`.
-    func readLeafOnly(_ node: Node, place: Place, inSequence: Bool) -> Leaf? {
-        let where_ = inSequence ? "inside 'sequence'" : "in 'enter_when'"
+    /// Where a leaf stands, for what it may carry and for messages.
+    enum LeafSite {
+        case condition, sequence, enterWhen, value
+
+        var phrase: String {
+            switch self {
+            case .condition: return "in a condition"
+            case .sequence: return "inside 'sequence'"
+            case .enterWhen: return "in 'enter_when'"
+            case .value: return "in a value expression"
+            }
+        }
+    }
+
+    func readLeafOnly(_ node: Node, place: Place, site: LeafSite) -> Leaf? {
+        let where_ = site.phrase
         guard let mapping = pairs(node) else {
             fail(node, "\(place.name): \(where_) each item must be a leaf condition (a mapping such as {agent: PATTERN})")
             return nil
@@ -59,11 +73,16 @@ extension RuleBuilder {
         guard let (kindKey, kindValue, rest) = splitKind(mapping, node: node, place: place) else { return nil }
         let kind = keyName(kindKey)!
         if RuleKeys.combinators.contains(kind) {
-            let allowed = inSequence ? "only leaves may stand in a sequence" : "only a leaf or an 'any' of leaves may stand there"
+            let allowed: String
+            switch site {
+            case .sequence: allowed = "only leaves may stand in a sequence"
+            case .value: allowed = "a value expression takes leaves"
+            default: allowed = "only a leaf or an 'any' of leaves may stand there"
+            }
             fail(kindKey, "\(place.name): '\(kind)' is not allowed \(where_); \(allowed)")
             return nil
         }
-        return readLeaf(kind: kind, kindKey: kindKey, value: kindValue, rest: rest, place: place, inSequence: inSequence)
+        return readLeaf(kind: kind, kindKey: kindKey, value: kindValue, rest: rest, place: place, site: site)
     }
 
     /// Finds the one kind key of a condition mapping; reports unknown keys, none or several kinds.
@@ -107,7 +126,7 @@ extension RuleBuilder {
         return rest.isEmpty
     }
 
-    func readLeaf(kind: String, kindKey: Node, value: Node, rest: [(Node, Node)], place: Place, inSequence: Bool) -> Leaf? {
+    func readLeaf(kind: String, kindKey: Node, value: Node, rest: [(Node, Node)], place: Place, site: LeafSite) -> Leaf? {
         let before = errors.count
         let enterWhen: Bool
         if case .enterWhen = place { enterWhen = true } else { enterWhen = false }
@@ -124,8 +143,8 @@ extension RuleBuilder {
                 fail(k, "\(place.name): '\(kn)' does not apply to '\(kind)'; it belongs to \(LeafKinds.owners(of: kn))")
             } else if enterWhen, kn == "in_flow" || kn == "count" {
                 fail(k, "\(place.name): '\(kn)' is not allowed in 'enter_when'")
-            } else if inSequence, kn == "count" {
-                fail(k, "\(place.name): 'count' is not allowed on a leaf inside 'sequence'")
+            } else if site == .sequence || site == .value, kn == "count" {
+                fail(k, "\(place.name): 'count' is not allowed on a leaf \(site.phrase)")
             } else {
                 mods[kn] = v
             }

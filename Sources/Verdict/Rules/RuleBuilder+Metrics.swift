@@ -94,11 +94,11 @@ extension RuleBuilder {
             var leaves: [Leaf] = []
             var ok = true
             for item in items {
-                if let leaf = readLeafOnly(item, place: place, inSequence: false) { leaves.append(leaf) } else { ok = false }
+                if let leaf = readLeafOnly(item, place: place, site: .enterWhen) { leaves.append(leaf) } else { ok = false }
             }
             return ok ? leaves : nil
         }
-        return readLeafOnly(node, place: place, inSequence: false).map { [$0] }
+        return readLeafOnly(node, place: place, site: .enterWhen).map { [$0] }
     }
 
     func readMetrics(_ node: Node) {
@@ -138,16 +138,15 @@ extension RuleBuilder {
             metricNames[name] = location(nameNode)
         }
 
-        var isBoolean = true
+        var type = "boolean"
         if let t = fields["type"]?.value {
             switch string(t, what: "'type'") {
-            case "boolean"?: isBoolean = true
-            case "categorical"?: isBoolean = false
-            case let other?: fail(t, "\(place.name): 'type' must be 'boolean' or 'categorical', not '\(other)'")
+            case let known? where ["boolean", "categorical", "number"].contains(known): type = known
+            case let other?: fail(t, "\(place.name): 'type' must be 'boolean', 'categorical' or 'number', not '\(other)'")
             case nil: break
             }
         } else {
-            fail(node, "\(place.name) needs a 'type' (boolean or categorical)")
+            fail(node, "\(place.name) needs a 'type' (boolean, categorical or number)")
         }
         var definition = ""
         if let d = fields["definition"]?.value {
@@ -172,7 +171,23 @@ extension RuleBuilder {
         let appliesWhen = fields["applies_when"].flatMap { readCondition($0.value, place: place) }
 
         var body: Metric.Body?
-        if isBoolean {
+        if type != "number" {
+            for k in ["value", "unit"] {
+                if let f = fields[k] { fail(f.key, "\(place.name) is \(type): '\(k)' belongs to number metrics") }
+            }
+        }
+        if type == "number" {
+            for k in ["when", "labels", "otherwise"] {
+                if let f = fields[k] { fail(f.key, "\(place.name) is a number: '\(k)' belongs to \(k == "when" ? "boolean" : "categorical") metrics; use 'value'") }
+            }
+            var unit: String?
+            if let u = fields["unit"]?.value { unit = string(u, what: "'unit'") }
+            if let v = fields["value"] {
+                body = readValueExpression(v.value, place: place).map { .number($0, unit: unit) }
+            } else {
+                fail(node, "\(place.name) is a number and needs 'value' (hits, turns_between, seconds_between, value_of or duration)")
+            }
+        } else if type == "boolean" {
             for k in ["labels", "otherwise"] {
                 if let f = fields[k] { fail(f.key, "\(place.name) is boolean: '\(k)' belongs to categorical metrics; use 'when'") }
             }

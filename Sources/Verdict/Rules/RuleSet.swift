@@ -20,6 +20,8 @@ public struct Metric: Sendable {
     public enum Body: Sendable {
         case boolean(Condition)
         case categorical(labels: [Label], otherwise: String?)
+        /// A number metric: its value expression and, for people, its unit.
+        case number(ValueExpression, unit: String?)
     }
 
     public var name: String
@@ -35,12 +37,27 @@ public struct Metric: Sendable {
         return false
     }
 
+    public var isNumber: Bool {
+        if case .number = body { return true }
+        return false
+    }
+
+    /// "boolean", "categorical" or "number", as rule files write it.
+    public var typeName: String {
+        switch body {
+        case .boolean: return "boolean"
+        case .categorical: return "categorical"
+        case .number: return "number"
+        }
+    }
+
     /// Every condition of the metric: applies-when first, then the body.
     public var conditions: [Condition] {
         var all: [Condition] = appliesWhen.map { [$0] } ?? []
         switch body {
         case let .boolean(c): all.append(c)
         case let .categorical(labels, _): all += labels.map(\.when)
+        case let .number(expression, _): all += expression.leaves.map { .leaf($0) }
         }
         return all
     }

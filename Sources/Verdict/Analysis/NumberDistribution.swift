@@ -1,0 +1,110 @@
+import Foundation
+
+/// The values of a number metric, summarised in bounded memory. Count, sum (so the mean),
+/// minimum and maximum are always exact. Quantiles (median, p90, by the nearest-rank method:
+/// the value at rank ⌈p/100 × n⌉ of the sorted values) and the histogram are exact while at
+/// most `exactLimit` values have been seen; past that the values move into a log-bucket sketch
+/// (as DDSketch does) whose quantiles are within 1% of the true value (relative error), and
+/// `isExact` turns false.
+struct NumberDistribution: Sendable {
+    private(set) var count = 0
+    private(set) var sum = 0.0
+    private(set) var min = Double.infinity
+    private(set) var max = -Double.infinity
+    private var values: [Double] = []
+    private var sketch: LogSketch?
+    let exactLimit: Int
+
+    init(exactLimit: Int) { self.exactLimit = exactLimit }
+
+    var isExact: Bool { sketch == nil }
+    var mean: Double? { count > 0 ? sum / Double(count) : nil }
+
+    mutating func add(_ x: Double) {
+        guard x.isFinite else { return }
+        count += 1
+        sum += x
+        min = Swift.min(min, x)
+        max = Swift.max(max, x)
+        if var s = sketch {
+            sketch = nil
+            s.add(x)
+            sketch = s
+            return
+        }
+        values.append(x)
+        if values.count > exactLimit {
+            var s = LogSketch()
+            for v in values { s.add(v) }
+            values = []
+            sketch = s
+        }
+    }
+
+    /// The nearest-rank p-th percentile (0 < p ≤ 100); nil with no values.
+    func percentile(_ p: Double) -> Double? {
+        guard count > 0 else { return nil }
+        let rank = Swift.max(1, Int((p / 100 * Double(count)).rounded(.up)))
+        if let sketch { return Swift.min(max, Swift.max(min, sketch.value(atRank: rank))) }
+        return values.sorted()[rank - 1]
+    }
+
+    /// `bins` equal-width bins from the minimum to the maximum: (lower bound, count).
+    func histogram(bins: Int = 10) -> [(lower: Double, count: Int)] {
+        guard count > 0 else { return [] }
+        let width = (max - min) / Double(bins)
+        var counts = [Int](repeating: 0, count: width > 0 ? bins : 1)
+        func bin(_ x: Double) -> Int { width > 0 ? Swift.min(bins - 1, Int((x - min) / width)) : 0 }
+        if let sketch {
+            for (value, n) in sketch.buckets() { counts[bin(Swift.min(max, Swift.max(min, value)))] += n }
+        } else {
+            for v in values { counts[bin(v)] += 1 }
+        }
+        return counts.enumerated().map { (min + Double($0.offset) * width, $0.element) }
+    }
+}
+
+/// A log-bucket quantile sketch with relative accuracy 1%: a value x > 0 falls in bucket
+/// ⌈log_γ x⌉ with γ = 1.01 / 0.99, and the bucket's value estimate is within 1% of x.
+struct LogSketch: Sendable {
+    static let alpha = 0.01
+    static let gamma = (1 + alpha) / (1 - alpha)
+    private static let logGamma = Foundation.log(gamma)
+    private var positive: [Int: Int] = [:]
+    private var negative: [Int: Int] = [:]
+    private var zeros = 0
+    private(set) var count = 0
+
+    mutating func add(_ x: Double) {
+        count += 1
+        if x == 0 || abs(x) < 1e-300 {
+            zeros += 1
+        } else if x > 0 {
+            positive[LogSketch.index(x), default: 0] += 1
+        } else {
+            negative[LogSketch.index(-x), default: 0] += 1
+        }
+    }
+
+    private static func index(_ x: Double) -> Int { Int((Foundation.log(x) / logGamma).rounded(.up)) }
+    private static func estimate(_ i: Int) -> Double { 2 * Foundation.pow(gamma, Double(i)) / (gamma + 1) }
+
+    /// Every bucket's value estimate and count, in increasing value order.
+    func buckets() -> [(Double, Int)] {
+        var out: [(Double, Int)] = []
+        for i in negative.keys.sorted(by: >) { out.append((-LogSketch.estimate(i), negative[i]!)) }
+        if zeros > 0 { out.append((0, zeros)) }
+        for i in positive.keys.sorted() { out.append((LogSketch.estimate(i), positive[i]!)) }
+        return out
+    }
+
+    /// The estimate of the value at `rank` (from 1) of the sorted values.
+    func value(atRank rank: Int) -> Double {
+        var seen = 0
+        for (value, n) in buckets() {
+            seen += n
+            if seen >= rank { return value }
+        }
+        return buckets().last?.0 ?? 0
+    }
+}
