@@ -158,6 +158,6 @@ struct RealDataTests {
     func sgdFixtures() throws {
         let run = try CLI.run(["test", "--rules", "examples/sgd/rules", "--from", "sgd", "examples/sgd/fixtures"])
         #expect(run.status == 0)
-        #expect(run.stdout == "12 passed, 0 failed\n")
+        #expect(run.stdout == "16 passed, 0 failed\n")
     }
 }
