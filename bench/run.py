@@ -11,6 +11,8 @@ then measures and prints, as a table and as JSON (also written to bench/data/res
   python      bench/baseline.py: json + re over the same patterns (on the 10k corpus)
   jobs 1      verdict score --jobs 1 on the largest corpus up to 100k
   start-up    scoring one conversation, median of 21 runs
+  numbers     the standard rules plus ten number metrics (bench/numbers/numbers.yaml) against
+              the standard rules alone, on the largest corpus up to 100k
 
 Times are medians of --repeat runs (wall clock); peak memory is the largest maximum
 resident set size `/usr/bin/time` reports. Run it on an idle machine.
@@ -27,6 +29,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "bench", "data")
 RULES = os.path.join(ROOT, "bench", "rules", "bench.yaml")
+NUMBERS = os.path.join(ROOT, "bench", "numbers", "numbers.yaml")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 TARGETS = {"python": 30.0, "floor": 2.5, "rss_mb": 64.0, "rss_growth": 0.10, "jobs": 1.7, "startup_ms": 50.0}
 
@@ -96,6 +99,16 @@ def main():
     j2_s = results["sizes"][jobs_size]["score"]["seconds"]
     results["jobs"] = {"corpus": jobs_size, "jobs1_seconds": round(j1_s, 3), "jobs2_seconds": j2_s, "speedup": round(j1_s / j2_s, 2)}
 
+    # Number metrics: the same run with ten more metrics, interleaved so that both see the
+    # same machine state.
+    plain, numbered = [], []
+    for _ in range(args.repeat):
+        plain.append(run([verdict, "score", "--jobs", "2", "--rules", RULES, corpus(jobs_size)])[0])
+        numbered.append(run([verdict, "score", "--jobs", "2", "--rules", RULES, "--rules", NUMBERS, corpus(jobs_size)])[0])
+    p_s, n_s = statistics.median(plain), statistics.median(numbered)
+    results["numbers"] = {"corpus": jobs_size, "seconds_without": round(p_s, 3), "seconds_with": round(n_s, 3),
+                          "throughput_loss": round(1 - p_s / n_s, 3)}
+
     one = os.path.join(DATA, "one.jsonl")
     with open(corpus(base)) as f, open(one, "w") as out:
         out.write(f.readline())
@@ -122,6 +135,7 @@ def main():
         "rss_flat_10pct": r["rss_growth"] <= TARGETS["rss_growth"],
         "jobs_1_7x": r["jobs2_over_jobs1"] >= TARGETS["jobs"],
         "startup_50ms": results["startup_ms"] < TARGETS["startup_ms"],
+        "numbers_10pct": results["numbers"]["throughput_loss"] <= 0.10,
     }
 
     print(f"{'corpus':<8}{'run':<8}{'seconds':>10}{'conv/s':>10}{'MB/s':>8}{'peak MB':>9}")
@@ -133,6 +147,9 @@ def main():
     print(f"{base:<8}{'python':<8}{p['seconds']:>10.2f}{p['conv_per_s']:>10}{'':>8}{p['peak_rss_mb']:>9.1f}")
     print(f"{jobs_size:<8}{'jobs 1':<8}{results['jobs']['jobs1_seconds']:>10.3f}")
     print(f"start-up (one conversation): {results['startup_ms']} ms")
+    nb = results["numbers"]
+    print(f"{nb['corpus']}: 60 metrics {nb['seconds_without']:.3f} s, with 10 number metrics {nb['seconds_with']:.3f} s: "
+          f"throughput {-nb['throughput_loss']:+.1%} (target: no worse than -10%)")
     print("score / floor by size: " + ", ".join(f"{s} {results['sizes'][s]['score_over_floor']}x" for s in sizes))
     print(f"Verdict / Python {r['verdict_over_python']}x (target >= 30) | score / floor {r['score_over_floor']}x (<= 2.5) | "
           f"jobs 2 / jobs 1 {r['jobs2_over_jobs1']}x (>= 1.7) | RSS {sizes[-1]} vs {base} {r['rss_growth']:+.1%} (<= 10%)")
