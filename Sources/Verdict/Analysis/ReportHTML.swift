@@ -44,6 +44,7 @@ struct ReportHTML {
             body += "<div class=\"grid\">" + numbers.map(histogramChart).joined() + "</div></section>"
         }
         let trended = booleans.filter { $0.trend.filter { $0.rate != nil }.count >= 2 }
+            + r.metrics.filter { $0.type == "number" && $0.trend.filter { $0.median != nil }.count >= 2 }
         if !trended.isEmpty {
             body += "<section><h2>Trends by \(r.period.rawValue)</h2><div class=\"grid\">"
             for m in trended { body += trendChart(m) }
@@ -172,6 +173,7 @@ struct ReportHTML {
 
     /// A small line chart of the true rate per period.
     private func trendChart(_ m: Report.MetricReport) -> String {
+        if m.type == "number" { return medianTrendChart(m) }
         let points = m.trend.filter { $0.rate != nil }
         let w = 300.0, h = 110.0, left = 34.0, right = 8.0, top = 8.0, bottom = 24.0
         let plotW = w - left - right, plotH = h - top - bottom
@@ -194,6 +196,33 @@ struct ReportHTML {
             svg += "<text x=\"\(ReportHTML.n(w - right))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(last.period)</text>"
         }
         return "<figure><figcaption>\(ReportHTML.escape(m.name))</figcaption>" + svg + "</svg></figure>"
+    }
+
+    /// A number metric's median per period, on a scale from the lowest to the highest median.
+    private func medianTrendChart(_ m: Report.MetricReport) -> String {
+        let points = m.trend.filter { $0.median != nil }
+        let w = 300.0, h = 110.0, left = 40.0, right = 8.0, top = 8.0, bottom = 24.0
+        let plotW = w - left - right, plotH = h - top - bottom
+        let low = points.map { $0.median! }.min() ?? 0, high = points.map { $0.median! }.max() ?? 1
+        let span = high > low ? high - low : 1
+        func x(_ i: Int) -> Double { left + (points.count == 1 ? plotW / 2 : plotW * Double(i) / Double(points.count - 1)) }
+        func y(_ v: Double) -> Double { top + plotH * (1 - (v - low) / span) }
+        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"Median of \(ReportHTML.escape(m.name)) by period\">"
+        for tick in high > low ? [low, high] : [low] {
+            svg += "<line x1=\"\(ReportHTML.n(left))\" y1=\"\(ReportHTML.n(y(tick)))\" x2=\"\(ReportHTML.n(w - right))\" y2=\"\(ReportHTML.n(y(tick)))\" stroke=\"#eef0f2\"/>"
+            svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(y(tick) + 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(NumberText.decimal(tick, places: 1))</text>"
+        }
+        let line = points.enumerated().map { "\(ReportHTML.n(x($0.offset))),\(ReportHTML.n(y($0.element.median!)))" }.joined(separator: " ")
+        let dots = points.count <= 40
+        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(ReportHTML.palette[1])\" stroke-width=\"\(dots ? 2 : 1.25)\" stroke-linejoin=\"round\"/>"
+        for (i, p) in points.enumerated() where dots {
+            svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(p.median!)))\" r=\"3\" fill=\"\(ReportHTML.palette[1])\"><title>\(p.period): median \(NumberText.decimal(p.median!, places: 2)) (n \(p.okCount))</title></circle>"
+        }
+        if let first = points.first, let last = points.last {
+            svg += "<text x=\"\(ReportHTML.n(left))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(first.period)</text>"
+            svg += "<text x=\"\(ReportHTML.n(w - right))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(last.period)</text>"
+        }
+        return "<figure><figcaption>\(ReportHTML.escape(m.name)) (median)</figcaption>" + svg + "</svg></figure>"
     }
 
     /// One number metric's histogram: a bar per bin, its count above it.
