@@ -171,58 +171,48 @@ struct ReportHTML {
         return out
     }
 
-    /// A small line chart of the true rate per period.
+    /// A small line chart per period: the true rate of a boolean metric (0–100%), or the median
+    /// of a number metric (on a scale from its lowest to its highest median).
     private func trendChart(_ m: Report.MetricReport) -> String {
-        if m.type == "number" { return medianTrendChart(m) }
-        let points = m.trend.filter { $0.rate != nil }
-        let w = 300.0, h = 110.0, left = 34.0, right = 8.0, top = 8.0, bottom = 24.0
-        let plotW = w - left - right, plotH = h - top - bottom
-        func x(_ i: Int) -> Double { left + (points.count == 1 ? plotW / 2 : plotW * Double(i) / Double(points.count - 1)) }
-        func y(_ rate: Double) -> Double { top + plotH * (1 - rate) }
-        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"Trend of \(ReportHTML.escape(m.name))\">"
-        for tick in [0.0, 0.5, 1.0] {
-            svg += "<line x1=\"\(ReportHTML.n(left))\" y1=\"\(ReportHTML.n(y(tick)))\" x2=\"\(ReportHTML.n(w - right))\" y2=\"\(ReportHTML.n(y(tick)))\" stroke=\"#eef0f2\"/>"
-            svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(y(tick) + 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(Int(tick * 100))%</text>"
+        if m.type == "number" {
+            let points = m.trend.filter { $0.median != nil }
+            let low = points.map { $0.median! }.min() ?? 0, high = points.map { $0.median! }.max() ?? 1
+            return lineChart(points, value: { $0.median! }, low: low, high: high > low ? high : low + 1,
+                             ticks: high > low ? [low, high] : [low], tickLabel: { NumberText.decimal($0, places: 1) },
+                             left: 40, colour: ReportHTML.palette[1],
+                             title: { "\($0.period): median \(NumberText.decimal($0.median!, places: 2)) (n \($0.okCount))" },
+                             label: "Median of \(m.name) by period", caption: "\(m.name) (median)")
         }
-        let line = points.enumerated().map { "\(ReportHTML.n(x($0.offset))),\(ReportHTML.n(y($0.element.rate!)))" }.joined(separator: " ")
-        // Dots only while they can be told apart; a year of days is a line.
-        let dots = points.count <= 40
-        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(ReportHTML.palette[0])\" stroke-width=\"\(dots ? 2 : 1.25)\" stroke-linejoin=\"round\"/>"
-        for (i, p) in points.enumerated() where dots {
-            svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(p.rate!)))\" r=\"3\" fill=\"\(ReportHTML.palette[0])\"><title>\(p.period): \(NumberText.percent(p.rate!)) (\(p.trueCount) of \(p.okCount))</title></circle>"
-        }
-        if let first = points.first, let last = points.last {
-            svg += "<text x=\"\(ReportHTML.n(left))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(first.period)</text>"
-            svg += "<text x=\"\(ReportHTML.n(w - right))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(last.period)</text>"
-        }
-        return "<figure><figcaption>\(ReportHTML.escape(m.name))</figcaption>" + svg + "</svg></figure>"
+        return lineChart(m.trend.filter { $0.rate != nil }, value: { $0.rate! }, low: 0, high: 1,
+                         ticks: [0.0, 0.5, 1.0], tickLabel: { "\(Int($0 * 100))%" }, left: 34, colour: ReportHTML.palette[0],
+                         title: { "\($0.period): \(NumberText.percent($0.rate!)) (\($0.trueCount) of \($0.okCount))" },
+                         label: "Trend of \(m.name)", caption: m.name)
     }
 
-    /// A number metric's median per period, on a scale from the lowest to the highest median.
-    private func medianTrendChart(_ m: Report.MetricReport) -> String {
-        let points = m.trend.filter { $0.median != nil }
-        let w = 300.0, h = 110.0, left = 40.0, right = 8.0, top = 8.0, bottom = 24.0
+    private func lineChart(_ points: [Report.TrendPoint], value: (Report.TrendPoint) -> Double, low: Double, high: Double,
+                           ticks: [Double], tickLabel: (Double) -> String, left: Double, colour: String,
+                           title: (Report.TrendPoint) -> String, label: String, caption: String) -> String {
+        let w = 300.0, h = 110.0, right = 8.0, top = 8.0, bottom = 24.0
         let plotW = w - left - right, plotH = h - top - bottom
-        let low = points.map { $0.median! }.min() ?? 0, high = points.map { $0.median! }.max() ?? 1
-        let span = high > low ? high - low : 1
         func x(_ i: Int) -> Double { left + (points.count == 1 ? plotW / 2 : plotW * Double(i) / Double(points.count - 1)) }
-        func y(_ v: Double) -> Double { top + plotH * (1 - (v - low) / span) }
-        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"Median of \(ReportHTML.escape(m.name)) by period\">"
-        for tick in high > low ? [low, high] : [low] {
+        func y(_ v: Double) -> Double { top + plotH * (1 - (v - low) / (high - low)) }
+        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"\(ReportHTML.escape(label))\">"
+        for tick in ticks {
             svg += "<line x1=\"\(ReportHTML.n(left))\" y1=\"\(ReportHTML.n(y(tick)))\" x2=\"\(ReportHTML.n(w - right))\" y2=\"\(ReportHTML.n(y(tick)))\" stroke=\"#eef0f2\"/>"
-            svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(y(tick) + 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(NumberText.decimal(tick, places: 1))</text>"
+            svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(y(tick) + 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(tickLabel(tick))</text>"
         }
-        let line = points.enumerated().map { "\(ReportHTML.n(x($0.offset))),\(ReportHTML.n(y($0.element.median!)))" }.joined(separator: " ")
+        let line = points.enumerated().map { "\(ReportHTML.n(x($0.offset))),\(ReportHTML.n(y(value($0.element))))" }.joined(separator: " ")
+        // Dots only while they can be told apart; a year of days is a line.
         let dots = points.count <= 40
-        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(ReportHTML.palette[1])\" stroke-width=\"\(dots ? 2 : 1.25)\" stroke-linejoin=\"round\"/>"
+        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(dots ? 2 : 1.25)\" stroke-linejoin=\"round\"/>"
         for (i, p) in points.enumerated() where dots {
-            svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(p.median!)))\" r=\"3\" fill=\"\(ReportHTML.palette[1])\"><title>\(p.period): median \(NumberText.decimal(p.median!, places: 2)) (n \(p.okCount))</title></circle>"
+            svg += "<circle cx=\"\(ReportHTML.n(x(i)))\" cy=\"\(ReportHTML.n(y(value(p))))\" r=\"3\" fill=\"\(colour)\"><title>\(title(p))</title></circle>"
         }
         if let first = points.first, let last = points.last {
             svg += "<text x=\"\(ReportHTML.n(left))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(first.period)</text>"
             svg += "<text x=\"\(ReportHTML.n(w - right))\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(last.period)</text>"
         }
-        return "<figure><figcaption>\(ReportHTML.escape(m.name)) (median)</figcaption>" + svg + "</svg></figure>"
+        return "<figure><figcaption>\(ReportHTML.escape(caption))</figcaption>" + svg + "</svg></figure>"
     }
 
     /// One number metric's histogram: a bar per bin, its count above it.

@@ -38,7 +38,7 @@ extension Evaluator {
             } else {
                 value = event.value
             }
-            for segment in segments { value = value.flatMap { Evaluator.descend($0, segment) } }
+            value = Matcher.resolve(Array(segments), in: value)
             guard case let .number(d, _)? = value else { return nil }
             return (d, [last])
         case .duration:
@@ -50,18 +50,6 @@ extension Evaluator {
             }
             guard let first, let last else { return nil }
             return (events[last].at! - events[first].at!, first == last ? [first] : [first, last])
-        }
-    }
-
-    /// One step down a path (SPEC §3): a key of an object (digits included), or a position in
-    /// an array when the segment is all digits.
-    static func descend(_ value: JSONValue, _ segment: String) -> JSONValue? {
-        switch value {
-        case let .object(o): return o[segment]
-        case let .array(a):
-            guard !segment.isEmpty, segment.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let i = Int(segment), i < a.count else { return nil }
-            return a[i]
-        default: return nil
         }
     }
 }

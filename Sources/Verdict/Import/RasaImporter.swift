@@ -149,7 +149,7 @@ final class RasaReader {
         }
         startIfNeeded(at: timestamp)
         guard current!.problem == nil else { return }
-        guard RasaReader.rfc3339(timestamp) != nil else {
+        guard RasaReader.isTime(timestamp) else {
             return fail("event row \(rowID): timestamp \(timestamp) is not a time (seconds since 1970, in years 1 to 9999)")
         }
         do {
@@ -231,10 +231,15 @@ final class RasaReader {
         return response["intent_response_key"]?.stringValue ?? response["full_retrieval_intent_name"]?.stringValue
     }
 
+    /// Whether `seconds` since 1970 is a time RFC 3339 can write: finite, in years 1 to 9999.
+    static func isTime(_ seconds: Double) -> Bool {
+        seconds.isFinite && seconds >= -62_135_596_800 && seconds < 253_402_300_800
+    }
+
     /// Seconds since 1970 as RFC 3339 UTC, to the millisecond; nil for what is no time in
     /// years 1 to 9999 (infinity, NaN, or beyond).
     static func rfc3339(_ seconds: Double) -> String? {
-        guard seconds.isFinite, seconds >= -62_135_596_800, seconds < 253_402_300_800 else { return nil }
+        guard isTime(seconds) else { return nil }
         let millis = Int64((seconds * 1000).rounded())
         let whole = Int(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
         let ms = Int(millis - Int64(whole) * 1000)
