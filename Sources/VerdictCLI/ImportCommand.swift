@@ -30,15 +30,15 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try refuseOverwriting(output, inputs: inputs)
-        let records = ImportedRecords(format: format, inputs: inputs, options: importOptions.options,
+        let records = InputReader(format: format, inputs: inputs, options: importOptions.options,
                                       input: limits.options(output: output))
         var converted = 0, failed = 0
         let out = try openOutput(output)
         do {
             while let record = records.next() {
                 switch record.payload {
-                case let .json(bytes):
-                    out.write(bytes + [0x0A])
+                case .json, .converted:
+                    out.write((record.bytes ?? []) + [0x0A])
                     converted += 1
                 case let .unreadable(message):
                     var w = JSONWriter()
@@ -79,7 +79,7 @@ struct FromOption: ParsableArguments {
 
     /// Where the conversations come from.
     func source(_ inputs: [String], options: InputOptions) -> any RecordSource {
-        if let from { return ImportedRecords(format: from, inputs: inputs, options: importOptions.options, input: options) }
+        if let from { return InputReader(format: from, inputs: inputs, options: importOptions.options, input: options) }
         return InputReader(inputs: inputs, options: options)
     }
 }

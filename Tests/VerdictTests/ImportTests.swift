@@ -9,12 +9,12 @@ private func imported(_ format: ImportFormat, _ files: [String: String], inputs:
     let dir = try CLI.folder(files)
     defer { try? FileManager.default.removeItem(at: dir) }
     let paths = (inputs ?? files.keys.sorted()).map { dir.appendingPathComponent($0).path }
-    let records = ImportedRecords(format: format, inputs: paths, options: ImportOptions(splitSessions: splitSessions))
+    let records = InputReader(format: format, inputs: paths, options: ImportOptions(splitSessions: splitSessions))
     var out: [(String, String)] = []
     while let r = records.next() {
         let source = r.source.replacingOccurrences(of: dir.path + "/", with: "")
         switch r.payload {
-        case let .json(bytes): out.append((source, String(decoding: bytes, as: UTF8.self)))
+        case .json, .converted: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
         case let .unreadable(message): out.append((source, "! " + message))
         }
     }
@@ -94,11 +94,11 @@ struct ImportTests {
         #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK)
         sqlite3_close(db)
         func convert(split: Bool) -> [(String, String)] {
-            let records = ImportedRecords(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
+            let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
             var out: [(String, String)] = []
             while let r = records.next() {
                 switch r.payload {
-                case let .json(bytes): out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), String(decoding: bytes, as: UTF8.self)))
+                case .json, .converted: out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), String(decoding: r.bytes!, as: UTF8.self)))
                 case let .unreadable(m): out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), "! " + m))
                 }
             }
@@ -142,11 +142,12 @@ struct RealDataTests {
         let file = URL(fileURLWithPath: Self.sgd).appendingPathComponent("dialogues_001.json")
         let dialogues = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [Any])
         #expect(dialogues.count > 100)
-        let records = ImportedRecords(format: .sgd, inputs: [Self.sgd])
+        let records = InputReader(format: .sgd, inputs: [Self.sgd])
         var converted = 0, errors: [String] = []
         while let r = records.next() {
             switch r.payload {
-            case .json: converted += 1
+            case .converted: converted += 1
+            case .json: errors.append("\(r.source): converted to bytes, not to a value")
             case let .unreadable(m): errors.append("\(r.source): \(m)")
             }
         }

@@ -14,7 +14,7 @@ struct InputTests {
         while let r = reader.next() {
             let source = r.source.hasPrefix(prefix) ? String(r.source.dropFirst(prefix.count)) : r.source
             switch r.payload {
-            case let .json(bytes): out.append((source, String(decoding: bytes, as: UTF8.self)))
+            case .json, .converted: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
             case let .unreadable(message): out.append((source, "! " + message))
             }
         }

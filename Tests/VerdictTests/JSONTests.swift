@@ -62,4 +62,27 @@ struct JSONTests {
         w.string("a\"b\\c\nd\u{01}é")
         #expect(String(decoding: w.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
     }
+
+    @Test("numbers read by the short-number path equal the text parsed in full, bit for bit")
+    func shortNumbers() throws {
+        var rng = SeededGenerator(state: 15)
+        for _ in 0..<100_000 {
+            let integerDigits = Int.random(in: 1...15, using: &rng)
+            let fractionDigits = Int.random(in: 0...(15 - integerDigits), using: &rng)
+            var text = Bool.random(using: &rng) ? "-" : ""
+            text += String(Int.random(in: 1...9, using: &rng))
+            for _ in 1..<integerDigits { text += String(Int.random(in: 0...9, using: &rng)) }
+            if Bool.random(using: &rng) { text = text.hasPrefix("-") ? "-0" : "0" }
+            if fractionDigits > 0 {
+                text += "."
+                for _ in 0..<fractionDigits { text += String(Int.random(in: 0...9, using: &rng)) }
+            }
+            guard case let .number(value, literal) = try JSONParser.parse(text) else {
+                Issue.record("\(text) is not a number")
+                continue
+            }
+            #expect(literal == text)
+            #expect(value.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
 }

@@ -26,13 +26,13 @@ struct RasaImportTests {
 
     /// Converted records as (source without the folder, JSON or "! error").
     static func convert(_ path: String, split: Bool) -> [(String, String)] {
-        let records = ImportedRecords(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
+        let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path + "/"
         var out: [(String, String)] = []
         while let r = records.next() {
             let source = r.source.replacingOccurrences(of: folder, with: "")
             switch r.payload {
-            case let .json(bytes): out.append((source, String(decoding: bytes, as: UTF8.self)))
+            case .json, .converted: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
             case let .unreadable(m): out.append((source, "! " + m))
             }
         }
@@ -125,7 +125,7 @@ struct RasaImportTests {
         let reader = RasaReader(path: path, splitSessions: false)
         var count = 0, first: String?
         while let record = reader.next() {
-            if case .json = record.payload { count += 1 }
+            if case .converted = record.payload { count += 1 }
             if first == nil { first = record.source }
         }
         #expect(count == 20_000)

@@ -31,7 +31,11 @@ public struct ResultLine: Sendable {
     public var error: String?
 
     /// Reads a result line; nil when it is not one (the reason in `problem`).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String) -> Result<ResultLine, ResultLineError> {
+    public static func parse(_ bytes: [UInt8], source: String) -> Result<ResultLine, ResultLineError> {
+        bytes.withUnsafeBufferPointer { parse($0, source: source) }
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String) -> Result<ResultLine, ResultLineError> {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch {
             return .failure(ResultLineError(source: source, message: "invalid JSON: \(error.describe(in: bytes))"))
@@ -99,7 +103,7 @@ public struct ResultLines {
         guard let raw = reader.next() else { return nil }
         switch raw.payload {
         case let .unreadable(message): return .failure(ResultLineError(source: raw.source, message: message))
-        case let .json(bytes): return bytes.withUnsafeBufferPointer { ResultLine.parse($0, source: raw.source) }
+        case .json, .converted: return ResultLine.parse(raw.bytes ?? [], source: raw.source)
         }
     }
 }

@@ -64,7 +64,7 @@ public struct ResultSample: Sendable {
         var wanted = Set(ids)
         let reader = InputReader(inputs: inputs, options: options)
         while !wanted.isEmpty, let raw = reader.next() {
-            guard case let .json(bytes) = raw.payload,
+            guard let bytes = raw.bytes,
                   let value = try? bytes.withUnsafeBufferPointer({ try JSONParser.parse($0) }),
                   case let .object(o) = value, case let .string(id)? = o["id"], wanted.remove(id) != nil else { continue }
             var w = JSONWriter()

@@ -11,7 +11,7 @@ extension Evaluator {
 
     /// The expression's value and evidence, or nil when it has none.
     func value(of expression: ValueExpression, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> (Double, [Int])? {
-        let events = currentConversation.events
+        let events = conversation.events
         switch expression {
         case let .hits(leaf):
             let hits = try self.hits(leaf, from: lower, to: upper)
@@ -22,7 +22,7 @@ extension Evaluator {
             let first = try hits(a, from: lower, to: upper), second = try hits(b, from: lower, to: upper)
             guard let h1 = first.first, let h2 = second.first(where: { $0 > h1 }) else { return nil }
             if case .turnsBetween = expression {
-                let turns = currentConversation.turns
+                let turns = conversation.turns
                 return (Double(turns[h2] - turns[h1]), [h1, h2])
             }
             guard let t1 = events[h1].at, let t2 = events[h2].at else { return nil }

@@ -2,11 +2,11 @@
 /// flat table of plain values, children by index and leaves by id. Walking it copies no
 /// strings, patterns or arrays, so it costs no reference counting.
 struct Program {
-    enum Kind: UInt8 {
+    enum Kind: UInt8, Sendable {
         case leaf, all, any, not, sequence
     }
 
-    struct Node {
+    struct Node: Sendable {
         var kind: Kind
         /// `leaf`: the leaf id.
         var leaf: Int32 = -1

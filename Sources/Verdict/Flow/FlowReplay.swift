@@ -32,7 +32,7 @@ public struct FlowReplay: Sendable {
         // Events are read in place: copying one would retain each of its fields.
         conversation.events.withUnsafeBufferPointer { events in
             for i in events.indices where events[i].kind == .flow {
-                entriesAt[i].append(FlowEntry(index: i, flow: events[i].name!, step: events[i].step, derived: false))
+                entriesAt[i].append(FlowEntry(index: i, flow: events[i].name ?? "", step: events[i].step, derived: false))
             }
         }
         for (f, flow) in rules.flows.enumerated() {

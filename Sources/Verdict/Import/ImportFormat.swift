@@ -36,15 +36,14 @@ struct TranscriptBuilder {
         events.append(.object(JSONObject(pairs)))
     }
 
-    var json: [UInt8] {
+    /// The conversation as SPEC §1 JSON.
+    var value: JSONValue {
         var pairs: [(key: String, value: JSONValue)] = [("id", .string(id))]
         if let startedAt { pairs.append(("started_at", .string(startedAt))) }
         if let metadata { pairs.append(("metadata", .object(metadata))) }
         pairs += annotations
         pairs.append(("events", .array(events)))
-        var w = JSONWriter()
-        w.value(.object(JSONObject(pairs)))
-        return w.bytes
+        return .object(JSONObject(pairs))
     }
 }
 
@@ -54,102 +53,35 @@ struct ImportProblem: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// Converted conversations from inputs in another format, one at a time, in input order:
+/// Another format, converted record by record on its way through the one `InputReader`:
 /// files one after another (folders walked in byte-wise path order), records in file order.
-public final class ImportedRecords: RecordSource {
-    private let format: ImportFormat
-    private var files: [FileWalker.Entry] = []
-    private var queue: [RawRecord] = []
-    private var head = 0
-    private var lines: LineReader?
-    private var rasa: RasaReader?
-    private var linesSource = ""
-    private let options: ImportOptions
-    private let input: InputOptions
+struct ImportConverter: RecordFormat {
+    let format: ImportFormat
+    let options: ImportOptions
 
-    public init(format: ImportFormat, inputs: [String], options: ImportOptions = ImportOptions(),
-                input: InputOptions = InputOptions()) {
-        self.format = format
-        self.options = options
-        self.input = input
-        let extensions: Set<String> = format == .rasa ? ["db", "sqlite", "sqlite3"] : ["json", "jsonl"]
-        for input in inputs {
-            switch FileWalker.entries(input, extensions: extensions) {
-            case let .failure(problem): files.append(.unreadable(path: input, message: problem.message))
-            case let .success(entries):
-                // SGD's folder also holds schema.json, which describes services, not dialogues.
-                let isFolder = entries.count != 1 || entries.first != .file(input)
-                files += entries.filter { entry in
-                    guard format == .sgd, isFolder, case let .file(path) = entry else { return true }
-                    return (path as NSString).lastPathComponent != "schema.json"
-                }
-            }
-        }
-        files.reverse()
+    var extensions: Set<String> { format == .rasa ? ["db", "sqlite", "sqlite3"] : ["json", "jsonl"] }
+
+    /// SGD's folder also holds schema.json, which describes services, not dialogues.
+    func readsWalked(_ path: String) -> Bool {
+        format != .sgd || (path as NSString).lastPathComponent != "schema.json"
     }
 
-    public func next() -> RawRecord? {
-        while true {
-            if head < queue.count {
-                head += 1
-                return queue[head - 1]
-            }
-            queue.removeAll(keepingCapacity: true)
-            head = 0
-            if let reader = rasa {
-                if let record = reader.next() { return record }
-                rasa = nil
-                continue
-            }
-            if let reader = lines {
-                if let (number, line) = reader.nextLine() {
-                    switch line {
-                    case let .text(bytes): return convertLine(bytes, source: "\(linesSource):\(number)", number: number)
-                    case .tooLong: return RawRecord(source: "\(linesSource):\(number)", payload: .unreadable(input.tooLongMessage))
-                    }
-                }
-                let failure = reader.failure
-                lines = nil
-                if let failure { return RawRecord(source: linesSource, payload: .unreadable("cannot read: \(failure)")) }
-                continue
-            }
-            guard let entry = files.popLast() else { return nil }
-            switch entry {
-            case let .unreadable(path, message):
-                return RawRecord(source: path, payload: .unreadable("cannot read: \(message)"))
-            case let .file(path):
-                open(path)
-            }
-        }
-    }
-
-    private func open(_ path: String) {
-        if input.skips(path) { return }
-        if format == .rasa {
-            rasa = RasaReader(path: path, splitSessions: options.splitSessions)
-            return
-        }
+    func open(_ path: String, input: InputOptions) -> OpenedFile {
+        if format == .rasa { return .source(RasaReader(path: path, splitSessions: options.splitSessions)) }
         if path.hasSuffix(".json") {
-            if let problem = input.wholeFileProblem(path) {
-                queue = [RawRecord(source: path, payload: .unreadable(problem))]
-                return
-            }
+            if let problem = input.wholeFileProblem(path) { return .records([RawRecord(source: path, payload: .unreadable(problem))]) }
             guard let data = FileManager.default.contents(atPath: path) else {
-                queue = [RawRecord(source: path, payload: .unreadable("cannot read: no such file or permission denied"))]
-                return
+                return .records([RawRecord(source: path, payload: .unreadable("cannot read: no such file or permission denied"))])
             }
-            switch ImportedRecords.parse(Array(data)) {
-            case let .failure(problem): queue = [RawRecord(source: path, payload: .unreadable(problem.message))]
-            case let .success(value): queue = convertFile(value, path: path)
+            switch ImportConverter.parse(Array(data)) {
+            case let .failure(problem): return .records([RawRecord(source: path, payload: .unreadable(problem.message))])
+            case let .success(value): return .records(convertFile(value, path: path))
             }
-            return
         }
         guard let file = fopen(path, "rb") else {
-            queue = [RawRecord(source: path, payload: .unreadable("cannot read: " + String(cString: strerror(errno)).lowercased()))]
-            return
+            return .records([RawRecord(source: path, payload: .unreadable("cannot read: " + String(cString: strerror(errno)).lowercased()))])
         }
-        lines = LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes)
-        linesSource = path
+        return .lines(LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes))
     }
 
     /// A whole `.json` file: SGD and the export hold arrays of conversations; a chat file
@@ -159,9 +91,9 @@ public final class ImportedRecords: RecordSource {
         switch format {
         case .sgd:
             guard case let .array(dialogues) = value else { return [RawRecord(source: path, payload: .unreadable("an SGD file must be a JSON array of dialogues"))] }
-            return dialogues.enumerated().map { i, d in record(source: "\(path):\(i + 1)") { try SGDImporter.convert(d) } }
+            return dialogues.enumerated().map { i, d in ImportConverter.record(source: "\(path):\(i + 1)") { try SGDImporter.convert(d) } }
         case .openai:
-            return [record(source: path) { try OpenAIImporter.convert(value, defaultID: stem) }]
+            return [ImportConverter.record(source: path) { try OpenAIImporter.convert(value, defaultID: stem) }]
         case .polyai:
             let list: [JSONValue]
             switch value {
@@ -170,20 +102,22 @@ public final class ImportedRecords: RecordSource {
                 if case let .array(a)? = o["conversations"] { list = a } else { list = [value] }
             default: return [RawRecord(source: path, payload: .unreadable("an export must hold conversation objects"))]
             }
-            return list.enumerated().map { i, c in record(source: list.count == 1 && !(value.isArray) ? path : "\(path):\(i + 1)") { try PolyAIImporter.convert(c) } }
+            return list.enumerated().map { i, c in
+                ImportConverter.record(source: list.count == 1 && !(value.isArray) ? path : "\(path):\(i + 1)") { try PolyAIImporter.convert(c) }
+            }
         case .rasa:
             return []
         }
     }
 
-    private func convertLine(_ line: [UInt8], source: String, number: Int) -> RawRecord {
+    func record(line: [UInt8], source: String, number: Int, file: String) -> RawRecord {
         let value: JSONValue
-        switch ImportedRecords.parse(line) {
+        switch ImportConverter.parse(line) {
         case let .failure(problem): return RawRecord(source: source, payload: .unreadable(problem.message))
         case let .success(v): value = v
         }
-        let stem = ((linesSource as NSString).lastPathComponent as NSString).deletingPathExtension
-        return record(source: source) {
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return ImportConverter.record(source: source) {
             switch format {
             case .sgd: return try SGDImporter.convert(value)
             case .openai: return try OpenAIImporter.convert(value, defaultID: "\(stem)-\(number)")
@@ -203,14 +137,22 @@ public final class ImportedRecords: RecordSource {
         }
     }
 
-    private func record(source: String, _ convert: () throws -> TranscriptBuilder) -> RawRecord {
+    static func record(source: String, _ convert: () throws -> TranscriptBuilder) -> RawRecord {
         do {
-            return RawRecord(source: source, payload: .json(try convert().json))
+            return RawRecord(source: source, payload: .converted(try convert().value))
         } catch let problem as ImportProblem {
             return RawRecord(source: source, payload: .unreadable(problem.message))
         } catch {
             return RawRecord(source: source, payload: .unreadable("\(error)"))
         }
+    }
+}
+
+extension InputReader {
+    /// Reads inputs in another format, converting each record as it is read.
+    public convenience init(format: ImportFormat, inputs: [String], options: ImportOptions = ImportOptions(),
+                            input: InputOptions = InputOptions()) {
+        self.init(inputs: inputs, format: ImportConverter(format: format, options: options), options: input)
     }
 }
 

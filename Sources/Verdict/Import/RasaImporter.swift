@@ -22,7 +22,7 @@ import Foundation
 /// could recurse forever), with `trusted_schema` off, and a progress budget ends a query that
 /// works long without yielding a row. Only this file and `Regex/Pattern.swift` touch C: the
 /// database handle and statement are owned by `RasaReader` and closed on every path.
-final class RasaReader {
+final class RasaReader: RecordSource {
     private let path: String
     private let splitSessions: Bool
     private var db: OpaquePointer?
@@ -186,7 +186,7 @@ final class RasaReader {
             if let problem = c.problem {
                 pending.append(RawRecord(source: source, payload: .unreadable(problem)))
             } else {
-                pending.append(RawRecord(source: source, payload: .json(builder.json)))
+                pending.append(RawRecord(source: source, payload: .converted(builder.value)))
             }
         }
         if keepSender { current!.builder = nil } else { current = nil }

@@ -18,8 +18,8 @@ public enum ConversationSelection {
             switch raw.payload {
             case let .unreadable(message):
                 return .failure(.unreadable("\(raw.source): \(message)"))
-            case let .json(bytes):
-                switch bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) {
+            case .json, .converted:
+                switch raw.decoded()! {
                 case let .failure(problem):
                     if id == nil || problem.id.map({ $0.isExactly(id!) }) == true {
                         return .failure(.unreadable("\(raw.source): \(problem.message)"))

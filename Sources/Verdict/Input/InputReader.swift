@@ -1,10 +1,14 @@
 import Foundation
 
-/// One conversation's worth of input before it is parsed: its source (SPEC §6) and bytes, or
-/// the reason its input could not be read at all.
+/// One conversation's worth of input before it is decoded: its source (SPEC §6) and its
+/// JSON, as bytes read from a file or as the value an importer converted it to, or the
+/// reason its input could not be read at all.
 public struct RawRecord: Sendable {
     public enum Payload: Sendable {
         case json([UInt8])
+        /// A record of another format, converted: the conversation's JSON as a value, never
+        /// written out and parsed again on its way to scoring.
+        case converted(JSONValue)
         case unreadable(String)
     }
 
@@ -14,6 +18,28 @@ public struct RawRecord: Sendable {
     public init(source: String, payload: Payload) {
         self.source = source
         self.payload = payload
+    }
+
+    /// The conversation's JSON text; nil for an unreadable record.
+    public var bytes: [UInt8]? {
+        switch payload {
+        case let .json(bytes): return bytes
+        case let .converted(value):
+            var w = JSONWriter()
+            w.value(value)
+            return w.bytes
+        case .unreadable: return nil
+        }
+    }
+
+    /// The conversation, decoded as SPEC §1 says, with its top-level object; nil for an
+    /// unreadable record.
+    public func decoded() -> Result<(Conversation, JSONObject), UnreadableConversation>? {
+        switch payload {
+        case let .json(bytes): return bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }
+        case let .converted(value): return ConversationDecoder.decode(value)
+        case .unreadable: return nil
+        }
     }
 }
 
@@ -54,24 +80,55 @@ public struct InputOptions: Sendable {
     var tooLongMessage: String { "line longer than \(maxLineBytes) bytes (see --max-line-bytes); skipped" }
 }
 
+/// What makes records of one input format: Verdict's own (`NativeRecords`) or an imported
+/// one (`ImportConverter`). The reader walks the inputs and streams lines; the format says
+/// which files a folder walk reads and what each file, line or database becomes.
+protocol RecordFormat {
+    /// Extensions read in folder walks, without the dot.
+    var extensions: Set<String> { get }
+    /// Whether a file a folder walk found is read (an explicitly named file always is).
+    func readsWalked(_ path: String) -> Bool
+    /// How to read `path`: line by line, whole, or through a reader of its own.
+    func open(_ path: String, input: InputOptions) -> OpenedFile
+    /// The record of line `number` of `file`.
+    func record(line: [UInt8], source: String, number: Int, file: String) -> RawRecord
+}
+
+enum OpenedFile {
+    /// JSON Lines: each line becomes a record through `RecordFormat.record(line:...)`.
+    case lines(LineReader)
+    /// Records read all at once (a `.json` file, or why the file could not be read).
+    case records([RawRecord])
+    /// A database with a reader of its own.
+    case source(any RecordSource)
+}
+
 /// Reads inputs (SPEC §1) one record at a time, in input order: files, folders walked in
-/// byte-wise path order, and `-` for standard input. JSON Lines is streamed in chunks, so
-/// memory does not grow with the number of conversations.
-public final class InputReader {
+/// byte-wise path order, and `-` for standard input. JSON Lines are streamed in chunks, so
+/// memory does not grow with the number of conversations. One reader serves every format.
+public final class InputReader: RecordSource {
     private enum Pending {
         case argument(String)
         case file(String)
         case unreadable(path: String, message: String)
     }
 
+    private let format: any RecordFormat
     private var pending: [Pending]
     private var queue: [RawRecord] = []
     private var queueHead = 0
     private var lines: LineReader?
     private var linesSource = ""
+    private var source: (any RecordSource)?
     private let options: InputOptions
 
-    public init(inputs: [String], options: InputOptions = InputOptions()) {
+    /// Reads conversations in Verdict's own format.
+    public convenience init(inputs: [String], options: InputOptions = InputOptions()) {
+        self.init(inputs: inputs, format: NativeRecords(), options: options)
+    }
+
+    init(inputs: [String], format: any RecordFormat, options: InputOptions) {
+        self.format = format
         pending = inputs.reversed().map { .argument($0) }
         self.options = options
     }
@@ -85,11 +142,17 @@ public final class InputReader {
                 }
                 return queue[queueHead]
             }
+            if let reader = source {
+                if let record = reader.next() { return record }
+                source = nil
+                continue
+            }
             if let reader = lines {
                 if let (number, line) = reader.nextLine() {
+                    let at = "\(linesSource):\(number)"
                     switch line {
-                    case let .text(bytes): return RawRecord(source: "\(linesSource):\(number)", payload: .json(bytes))
-                    case .tooLong: return RawRecord(source: "\(linesSource):\(number)", payload: .unreadable(options.tooLongMessage))
+                    case let .text(bytes): return format.record(line: bytes, source: at, number: number, file: linesSource)
+                    case .tooLong: return RawRecord(source: at, payload: .unreadable(options.tooLongMessage))
                     }
                 }
                 let failure = reader.failure
@@ -120,13 +183,15 @@ public final class InputReader {
             linesSource = "-"
             return
         }
-        switch FileWalker.entries(input, extensions: ["json", "jsonl"]) {
+        switch FileWalker.entries(input, extensions: format.extensions) {
         case let .failure(problem):
             queue.append(RawRecord(source: input, payload: .unreadable("cannot read: \(problem.message)")))
         case let .success(entries):
+            let walked = entries.count != 1 || entries.first != .file(input)
             for entry in entries.reversed() {
                 switch entry {
-                case let .file(path): pending.append(.file(path))
+                case let .file(path):
+                    if !walked || format.readsWalked(path) { pending.append(.file(path)) }
                 case let .unreadable(path, message): pending.append(.unreadable(path: path, message: message))
                 }
             }
@@ -135,26 +200,39 @@ public final class InputReader {
 
     private func openFile(_ path: String) {
         if options.skips(path) { return }
-        if path.hasSuffix(".json") {
-            readJSONFile(path)
-            return
+        switch format.open(path, input: options) {
+        case let .lines(reader):
+            lines = reader
+            linesSource = path
+        case let .records(records): queue += records
+        case let .source(reader): source = reader
         }
-        guard let file = fopen(path, "rb") else {
-            queue.append(RawRecord(source: path, payload: .unreadable("cannot read: \(String(cString: strerror(errno)).lowercased())")))
-            return
-        }
-        lines = LineReader(file: file, closeWhenDone: true, maxLineBytes: options.maxLineBytes)
-        linesSource = path
+    }
+}
+
+/// Verdict's own format: JSON Lines, or a `.json` file holding one conversation or an array
+/// of them.
+struct NativeRecords: RecordFormat {
+    var extensions: Set<String> { ["json", "jsonl"] }
+
+    func readsWalked(_ path: String) -> Bool { true }
+
+    func record(line: [UInt8], source: String, number: Int, file: String) -> RawRecord {
+        RawRecord(source: source, payload: .json(line))
     }
 
-    private func readJSONFile(_ path: String) {
-        if let problem = options.wholeFileProblem(path) {
-            queue.append(RawRecord(source: path, payload: .unreadable(problem)))
-            return
+    func open(_ path: String, input: InputOptions) -> OpenedFile {
+        if path.hasSuffix(".json") { return .records(readJSONFile(path, input: input)) }
+        guard let file = fopen(path, "rb") else {
+            return .records([RawRecord(source: path, payload: .unreadable("cannot read: \(String(cString: strerror(errno)).lowercased())"))])
         }
+        return .lines(LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes))
+    }
+
+    private func readJSONFile(_ path: String, input: InputOptions) -> [RawRecord] {
+        if let problem = input.wholeFileProblem(path) { return [RawRecord(source: path, payload: .unreadable(problem))] }
         guard let data = FileManager.default.contents(atPath: path) else {
-            queue.append(RawRecord(source: path, payload: .unreadable("cannot read: permission denied or not a regular file")))
-            return
+            return [RawRecord(source: path, payload: .unreadable("cannot read: permission denied or not a regular file"))]
         }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -168,9 +246,8 @@ public final class InputReader {
             }
         } catch {
             let message = bytes.withUnsafeBufferPointer { error.describe(in: $0) }
-            queue.append(RawRecord(source: path, payload: .unreadable("invalid JSON: \(message)")))
-            return
+            return [RawRecord(source: path, payload: .unreadable("invalid JSON: \(message)"))]
         }
-        if isArray { queue += elements } else { queue.append(RawRecord(source: path, payload: .json(bytes))) }
+        return isArray ? elements : [RawRecord(source: path, payload: .json(bytes))]
     }
 }

@@ -3,5 +3,3 @@
 public protocol RecordSource: AnyObject {
     func next() -> RawRecord?
 }
-
-extension InputReader: RecordSource {}

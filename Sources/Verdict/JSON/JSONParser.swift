@@ -4,7 +4,11 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
     public let offset: Int
 
     /// "message at line L column C", counting in `text`.
-    public func describe(in text: UnsafeBufferPointer<UInt8>) -> String {
+    public func describe(in text: [UInt8]) -> String {
+        text.withUnsafeBufferPointer { describe(in: $0) }
+    }
+
+    func describe(in text: UnsafeBufferPointer<UInt8>) -> String {
         var line = 1, column = 1
         for i in 0..<min(offset, text.count) {
             if text[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
@@ -20,14 +24,14 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
 public struct JSONParser {
     public static let maximumDepth = 512
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var position = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    var depth = 0
     /// Reads Python's `NaN`, `Infinity` and `-Infinity` as null (for stores written by
     /// Python's `json`, which writes them); off everywhere else.
     private var nonFiniteAsNull = false
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses one value like `parse`, but takes `NaN`, `Infinity` and `-Infinity` as null.
     static func parseReadingNonFiniteAsNull(_ text: String) throws(JSONSyntaxError) -> JSONValue {
@@ -49,7 +53,14 @@ public struct JSONParser {
     }
 
     /// Parses exactly one JSON value, surrounded by optional whitespace.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONSyntaxError) { return .success(try parse(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -71,7 +82,7 @@ public struct JSONParser {
     /// Parses a top-level array and hands each element to `body` as raw bytes with its
     /// element number (from 1), without building the whole array: a `.json` file's elements are
     /// read, and fail, on their own. Returns nil when the text is not an array.
-    public static func forEachArrayElement(
+    static func forEachArrayElement(
         _ bytes: UnsafeBufferPointer<UInt8>,
         _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void
     ) throws(JSONSyntaxError) -> Bool {
@@ -97,18 +108,18 @@ public struct JSONParser {
         }
     }
 
-    private func failure(_ message: String) -> JSONSyntaxError {
+    func failure(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(message: message, offset: position)
     }
 
-    private func describeByte() -> String {
+    func describeByte() -> String {
         guard position < bytes.count else { return "end of input" }
         let b = bytes[position]
         if b >= 0x21 && b < 0x7F { return "character '\(Character(Unicode.Scalar(b)))'" }
         return "byte 0x" + String(b, radix: 16, uppercase: true)
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -117,7 +128,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+    mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
         guard position < bytes.count else { throw failure("expected a value but found end of input") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -137,7 +148,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
+    mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
         let n = word.utf8CodeUnitCount
         guard position + n <= bytes.count else { throw failure("expected a value but found \(describeByte())") }
         for i in 0..<n where bytes[position + i] != word.utf8Start[i] {
@@ -146,7 +157,7 @@ public struct JSONParser {
         position += n
     }
 
-    private mutating func enter() throws(JSONSyntaxError) {
+    mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         if depth > JSONParser.maximumDepth {
             throw failure("nesting deeper than \(JSONParser.maximumDepth) levels")
@@ -223,9 +234,10 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+    mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
         let start = position
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
         func digits(_ p: inout Int) -> Int {
             let s = p
             while p < bytes.count, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
@@ -234,6 +246,7 @@ public struct JSONParser {
         guard position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 else {
             throw failure("expected a digit but found \(describeByte())")
         }
+        let integerStart = position
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
             if position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
@@ -242,9 +255,24 @@ public struct JSONParser {
         } else {
             _ = digits(&position)
         }
+        let integerEnd = position
+        var fractionDigits = 0
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            guard digits(&position) > 0 else { throw failure("expected a digit after '.' but found \(describeByte())") }
+            fractionDigits = digits(&position)
+            guard fractionDigits > 0 else { throw failure("expected a digit after '.' but found \(describeByte())") }
+        }
+        // Up to 15 digits and no exponent: the digits as an integer and a power of ten are both
+        // exact in a Double, so one division rounds correctly, as parsing the text would.
+        if integerEnd - integerStart + fractionDigits <= 15,
+           position >= bytes.count || (bytes[position] != UInt8(ascii: "e") && bytes[position] != UInt8(ascii: "E")) {
+            var mantissa: Int64 = 0
+            for p in integerStart..<position where bytes[p] != UInt8(ascii: ".") {
+                mantissa = mantissa * 10 + Int64(bytes[p] - 0x30)
+            }
+            let magnitude = Double(mantissa) / JSONParser.powersOfTen[fractionDigits]
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            return .number(negative ? -magnitude : magnitude, literal: literal)
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             position += 1
@@ -258,7 +286,9 @@ public struct JSONParser {
         return .number(value, literal: literal)
     }
 
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
+    private static let powersOfTen: [Double] = (0...15).map { Double("1e\($0)")! }
+
+    mutating func parseString() throws(JSONSyntaxError) -> String {
         position += 1
         let start = position
         // Fast path: no escapes.

@@ -60,8 +60,7 @@ public struct KnownNames: Sendable {
     /// The names in every conversation `source` yields; unreadable ones are passed over.
     public init(gatheringFrom source: some RecordSource) {
         while let raw = source.next() {
-            guard case let .json(bytes) = raw.payload,
-                  case let .success((conversation, _)) = bytes.withUnsafeBufferPointer({ ConversationDecoder.decode($0) }) else { continue }
+            guard case let .success((conversation, _))? = raw.decoded() else { continue }
             add(conversation)
         }
     }

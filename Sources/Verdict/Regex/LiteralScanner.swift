@@ -1,7 +1,7 @@
 /// Finds which of a set of ASCII literals occur in a text, ASCII letters folded, in one pass
 /// (an Aho-Corasick automaton). The evaluator scans each utterance once and then rules out every
 /// pattern none of whose required literals occurred, without running PCRE2.
-struct LiteralScanner {
+struct LiteralScanner: Sendable {
     /// Number of literals; ids run from 0.
     let count: Int
     /// Words of 64 bits needed for one text's set of found literals.

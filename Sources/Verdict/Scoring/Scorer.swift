@@ -35,7 +35,9 @@ public struct Scorer {
 
     /// Scores every conversation `source` yields into `sink` (an importer, say).
     public func run<Sink: ResultSink>(source reader: some RecordSource, into sink: inout Sink) -> Summary {
-        let pool = EvaluatorPool(rules: rules, limits: limits)
+        // Compiled once; every worker's evaluator shares it.
+        let compiled = CompiledRules(rules)
+        let pool = EvaluatorPool(compiled: compiled, limits: limits)
         var summary = Summary()
         // Ids go to a finder that spills to disk past a budget, so memory stays flat however
         // many conversations there are.
@@ -59,7 +61,7 @@ public struct Scorer {
             return batch
         }
         if jobs == 1 {
-            let evaluator = Evaluator(rules: rules, limits: limits)
+            let evaluator = pool.take()
             while case let batch = readBatch(), !batch.isEmpty {
                 write(batch.map { raw in
                     let scored = Scorer.score(raw, with: evaluator)
@@ -113,8 +115,19 @@ public struct Scorer {
         case let .unreadable(message):
             return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: nil, message: message))
         case let .json(bytes):
-            let decoded = bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }
+            let needs = evaluator.compiled.decodeNeeds
+            let decoded = bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }
             switch decoded {
+            case let .failure(problem):
+                return ScoredConversation(source: raw.source,
+                                          record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
+            case let .success((conversation, annotations)):
+                return ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)),
+                                          annotations: annotations)
+            }
+        case let .converted(value):
+            // An importer's conversion: decoded from the value, never written out and parsed again.
+            switch ConversationDecoder.decode(value) {
             case let .failure(problem):
                 return ScoredConversation(source: raw.source,
                                           record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
@@ -135,20 +148,20 @@ public struct Scorer {
 
 /// Evaluators waiting for work; each thread takes one for a batch and gives it back.
 final class EvaluatorPool: @unchecked Sendable {
-    private let rules: RuleSet
+    private let compiled: CompiledRules
     private let limits: EvaluationLimits
     private var idle: [Evaluator] = []
     private let lock = NSLock()
 
-    init(rules: RuleSet, limits: EvaluationLimits) {
-        self.rules = rules
+    init(compiled: CompiledRules, limits: EvaluationLimits) {
+        self.compiled = compiled
         self.limits = limits
     }
 
     func take() -> Evaluator {
         lock.lock()
         defer { lock.unlock() }
-        return idle.popLast() ?? Evaluator(rules: rules, limits: limits)
+        return idle.popLast() ?? Evaluator(compiled: compiled, limits: limits)
     }
 
     func give(_ evaluator: Evaluator) {

@@ -13,7 +13,11 @@ public struct UnreadableConversation: Error, Sendable {
 public enum ConversationDecoder {
     /// Parses and decodes one conversation from its JSON text. On success also returns the
     /// top-level object, so that callers can read fields of their own (a fixture's `expect`).
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(Conversation, JSONObject), UnreadableConversation> {
+    public static func decode(_ bytes: [UInt8]) -> Result<(Conversation, JSONObject), UnreadableConversation> {
+        bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(Conversation, JSONObject), UnreadableConversation> {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

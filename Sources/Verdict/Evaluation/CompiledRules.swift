@@ -1,0 +1,251 @@
+/// A rule set compiled for evaluation, once per run: the conditions as one flat program, the
+/// leaves by id with the event kinds each can hit, the text patterns with their required
+/// literals and one scanner for all of them. Immutable after `init`, so one instance is
+/// shared by every worker thread; each thread brings its own `Evaluator` for the
+/// per-conversation tables and PCRE2 scratch space.
+public final class CompiledRules: Sendable {
+    /// The rule set evaluated. Its leaf ids are renumbered when they are not 0..<leafCount,
+    /// each once (a rule set assembled or edited by hand), so that no id indexes past a table.
+    public let rules: RuleSet
+
+    /// Every metric's conditions, compiled into one table.
+    let nodes: Buffer<Program.Node>
+    let children: Buffer<Int32>
+    let metricRoots: [MetricRoots]
+    let metricInfo: [MetricInfo]
+    /// The leaf ids of each metric's `applies_when`.
+    let triggerLeafIDs: [[Int]]
+    /// Whether each metric reads flow state (a `flow` leaf or `in_flow`).
+    let metricUsesFlows: [Bool]
+
+    let leafCount: Int
+    /// Each leaf by id, read in place when a (leaf, event) pair is first matched.
+    let leaves: Buffer<Leaf>
+    /// For each leaf id, the event kinds it can hit, one bit per `Event.Kind` raw value, so that
+    /// most (leaf, event) pairs are ruled out by one AND before any field is read.
+    let leafKinds: Buffer<UInt16>
+    /// The distinct kind masks of the leaves, and each leaf's position among them.
+    let masks: [UInt16]
+    let leafMask: Buffer<Int32>
+    /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
+    /// `textPatterns`; -1 for other leaves. Such leaves are matched straight on the text arena.
+    let leafTextPattern: Buffer<Int32>
+    let textPatterns: [Pattern]
+    /// Every required literal (RequiredLiterals) of the text patterns, found in one pass per text.
+    let scanner: LiteralScanner
+    /// Per text pattern p, its literal ids: literalIDs[literalStart[p] ..< literalStart[p + 1]];
+    /// none when nothing is known, and then the pattern always runs.
+    let literalStart: Buffer<Int32>
+    let literalIDs: Buffer<Int32>
+    /// Whether any leaf reads a `user` or `agent` text, and so whether texts go to the arena.
+    let readsTexts: Bool
+    /// The fields of events some rule reads beyond the ones every evaluation needs.
+    public let decodeNeeds: DecodeNeeds
+
+    /// Set in an event's kind bits where a flow is entered, once the replay is known.
+    static let flowEntryBit: UInt16 = 1 << 15
+
+    /// Where a metric's compiled conditions start: `applies` is -1 without `applies_when`;
+    /// `body` holds the `when` root, or one root per label.
+    struct MetricRoots: Sendable {
+        var applies: Int32
+        var body: [Int32]
+    }
+
+    /// What evaluation reads of each metric, kept apart so that the metric is not copied.
+    struct MetricInfo: Sendable {
+        var activeFrom: Timestamp?
+        var scope: MetricScope
+        /// nil for a boolean metric.
+        var labels: [String]?
+        var otherwise: String?
+        /// Set for a number metric.
+        var expression: ValueExpression?
+    }
+
+    public init(_ given: RuleSet) {
+        let rules = CompiledRules.withUsableLeafIDs(given)
+        self.rules = rules
+        let count = max(1, rules.leafCount)
+        leafCount = rules.leafCount
+        metricUsesFlows = rules.metrics.map { m in m.conditions.contains { $0.leaves.contains(where: \.usesFlows) } }
+        triggerLeafIDs = rules.metrics.map { ($0.appliesWhen?.leaves ?? []).map(\.id) }
+
+        var table = [Leaf?](repeating: nil, count: count)
+        var kinds = [UInt16](repeating: 0, count: count)
+        for leaf in rules.allLeaves {
+            kinds[leaf.id] = CompiledRules.kindMask(leaf.kind)
+            table[leaf.id] = leaf
+        }
+        var distinct: [UInt16] = [], maskOf = [Int32](repeating: 0, count: count)
+        for id in 0..<count {
+            if let known = distinct.firstIndex(of: kinds[id]) { maskOf[id] = Int32(known) } else {
+                maskOf[id] = Int32(distinct.count)
+                distinct.append(kinds[id])
+            }
+        }
+        masks = distinct
+        leafKinds = Buffer(kinds)
+        leafMask = Buffer(maskOf)
+        leaves = Buffer(table.enumerated().map { id, leaf in leaf ?? Leaf(kind: .handoff(nil), id: id) })
+
+        var textPattern = [Int32](repeating: -1, count: count)
+        var patterns: [Pattern] = [], starts: [Int32] = [0], ids: [Int32] = []
+        var literalID: [[UInt8]: Int32] = [:], literals: [[UInt8]] = []
+        var patternIndex: [ObjectIdentifier: Int32] = [:]
+        for case let leaf? in table where leaf.inFlow == nil && leaf.turns == nil && leaf.seconds == nil {
+            let pattern: Pattern
+            switch leaf.kind {
+            case let .user(p), let .agent(p), let .said(p): pattern = p
+            default: continue
+            }
+            if let known = patternIndex[ObjectIdentifier(pattern)] {
+                textPattern[leaf.id] = known
+                continue
+            }
+            let index = Int32(patterns.count)
+            patternIndex[ObjectIdentifier(pattern)] = index
+            textPattern[leaf.id] = index
+            patterns.append(pattern)
+            for literal in RequiredLiterals.of(pattern.source) ?? [] {
+                if let id = literalID[literal] {
+                    ids.append(id)
+                } else {
+                    literalID[literal] = Int32(literals.count)
+                    ids.append(Int32(literals.count))
+                    literals.append(literal)
+                }
+            }
+            starts.append(Int32(ids.count))
+        }
+        readsTexts = table.contains { leaf in
+            switch leaf?.kind {
+            case .user?, .agent?, .said?: return true
+            default: return false
+            }
+        }
+        decodeNeeds = CompiledRules.needs(of: rules)
+        leafTextPattern = Buffer(textPattern)
+        textPatterns = patterns
+        literalStart = Buffer(starts)
+        literalIDs = Buffer(ids)
+        scanner = LiteralScanner(literals)
+
+        var compiled = Program()
+        metricRoots = rules.metrics.map { metric in
+            let applies = metric.appliesWhen.map { compiled.add($0) } ?? -1
+            switch metric.body {
+            case let .boolean(when): return MetricRoots(applies: applies, body: [compiled.add(when)])
+            case let .categorical(labels, _): return MetricRoots(applies: applies, body: labels.map { compiled.add($0.when) })
+            case .number: return MetricRoots(applies: applies, body: [])
+            }
+        }
+        metricInfo = rules.metrics.map { metric in
+            switch metric.body {
+            case .boolean: return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope)
+            case let .categorical(labels, otherwise):
+                return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, labels: labels.map(\.label), otherwise: otherwise)
+            case let .number(expression, _):
+                return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, expression: expression)
+            }
+        }
+        nodes = Buffer(compiled.nodes)
+        children = Buffer(compiled.children)
+    }
+
+    /// What of `args`, `result` and state `value` some leaf or value expression reads;
+    /// `metadata` is never read by rules.
+    static func needs(of rules: RuleSet) -> DecodeNeeds {
+        var needs = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)
+        for leaf in rules.allLeaves {
+            switch leaf.kind {
+            case let .function(_, args, result, _):
+                if args != nil { needs.functionArgs = true }
+                if result != nil { needs.functionResult = true }
+            case let .state(_, value) where value != nil: needs.stateValues = true
+            default: break
+            }
+        }
+        for metric in rules.metrics {
+            guard case let .number(.valueOf(leaf, path), _) = metric.body else { continue }
+            switch leaf.kind {
+            case .function: if path.first == "args" { needs.functionArgs = true } else { needs.functionResult = true }
+            case .state: needs.stateValues = true
+            default: break
+            }
+        }
+        return needs
+    }
+
+    static func kindMask(_ kind: Leaf.Kind) -> UInt16 {
+        func bit(_ k: Event.Kind) -> UInt16 { 1 << UInt16(k.rawValue) }
+        switch kind {
+        case .user, .intent: return bit(.user)
+        case .agent: return bit(.agent)
+        case .said: return bit(.user) | bit(.agent)
+        case .function: return bit(.function)
+        case .metric: return bit(.metric)
+        case .state: return bit(.state)
+        case .handoff: return bit(.handoff)
+        case .flow: return flowEntryBit
+        }
+    }
+
+    /// `rules` itself when every leaf id is distinct and below `leafCount` (as the loader
+    /// numbers them); otherwise a copy with the leaves numbered 0, 1, ... in walk order.
+    static func withUsableLeafIDs(_ rules: RuleSet) -> RuleSet {
+        var seen = [Bool](repeating: false, count: max(0, rules.leafCount))
+        var usable = true
+        for leaf in rules.allLeaves {
+            guard leaf.id >= 0, leaf.id < seen.count, !seen[leaf.id] else { usable = false; break }
+            seen[leaf.id] = true
+        }
+        if usable { return rules }
+        var next = 0
+        func number(_ leaf: Leaf) -> Leaf {
+            var copy = leaf
+            copy.id = next
+            next += 1
+            return copy
+        }
+        func number(_ condition: Condition) -> Condition {
+            switch condition {
+            case let .leaf(leaf): return .leaf(number(leaf))
+            case let .all(parts): return .all(parts.map(number))
+            case let .any(parts): return .any(parts.map(number))
+            case let .not(inner): return .not(number(inner))
+            case let .sequence(leaves, within): return .sequence(leaves.map(number), withinTurns: within)
+            }
+        }
+        var copy = rules
+        for m in copy.metrics.indices {
+            copy.metrics[m].appliesWhen = copy.metrics[m].appliesWhen.map(number)
+            switch copy.metrics[m].body {
+            case let .boolean(when): copy.metrics[m].body = .boolean(number(when))
+            case let .categorical(labels, otherwise):
+                copy.metrics[m].body = .categorical(labels: labels.map { Label(label: $0.label, when: number($0.when)) }, otherwise: otherwise)
+            case let .number(expression, unit): copy.metrics[m].body = .number(number(expression), unit: unit)
+            }
+        }
+        for f in copy.flows.indices { copy.flows[f].enterWhen = copy.flows[f].enterWhen.map(number) }
+        copy.leafCount = next
+        return copy
+
+        func number(_ expression: ValueExpression) -> ValueExpression {
+            switch expression {
+            case let .hits(leaf): return .hits(number(leaf))
+            case let .turnsBetween(a, b): return .turnsBetween(number(a), number(b))
+            case let .secondsBetween(a, b): return .secondsBetween(number(a), number(b))
+            case let .valueOf(leaf, path): return .valueOf(number(leaf), path: path)
+            case .duration: return .duration
+            }
+        }
+    }
+}
+
+extension RuleSet {
+    /// Every leaf of every metric (conditions and value expression) and every flow's `enter_when`.
+    var allLeaves: [Leaf] {
+        metrics.flatMap { $0.conditions.flatMap(\.leaves) } + flows.flatMap(\.enterWhen)
+    }
+}

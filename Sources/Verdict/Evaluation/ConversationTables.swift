@@ -1,0 +1,88 @@
+/// What the evaluator knows of the conversation in hand, in tables that live as long as the
+/// evaluator and only grow: a longer conversation than any before reallocates once, every
+/// other one reuses the memory. Filled by `load`, read by the walks.
+final class ConversationTables {
+    private(set) var eventCount = 0
+    /// leafCount × events: 0 not yet known, 1 hit, 2 no hit.
+    let memo = Buffer<UInt8>()
+    /// The kind bit of each event, plus `CompiledRules.flowEntryBit` where a flow is entered.
+    let eventKinds = Buffer<UInt16>()
+    /// Per leaf mask m, the events it admits, in order: candidates[m * eventCount ..< + candidateCount[m]].
+    /// A leaf walks only these, not every event of its window.
+    let candidates = Buffer<Int32>()
+    let candidateCount = Buffer<Int>()
+    /// Hits of each leaf in events 0...k while a trigger search walks k upwards, by leaf id.
+    let prefixCounts = Buffer<Int>()
+    /// The conversation's texts as written; event i's text is bytes textStart[i] ..< textStart[i + 1].
+    let textBytes = Buffer<UInt8>()
+    let textStart = Buffer<Int>()
+    /// Per event, the literals its text holds (`scanner.words` words each), and whether the
+    /// prefilter may be used on it at all (see `RequiredLiterals.mayFoldToASCII`).
+    let foundLiterals = Buffer<UInt64>()
+    let prefilterUsable = Buffer<Bool>()
+
+    /// Sizes the tables for `events` and fills what does not depend on flows.
+    func load(_ events: [Event], _ rules: CompiledRules) {
+        let n = events.count
+        eventCount = n
+        let size = rules.leafCount * n
+        memo.reserve(size)
+        memo.base.initialize(repeating: 0, count: size)
+        prefixCounts.reserve(rules.leafCount)
+        eventKinds.reserve(n)
+        events.withUnsafeBufferPointer { events in
+            for i in events.indices { eventKinds[i] = 1 << UInt16(events[i].kind.rawValue) }
+        }
+        if rules.readsTexts { loadTexts(events, rules.scanner) }
+        candidates.reserve(rules.masks.count * n)
+        candidateCount.reserve(rules.masks.count)
+        for m in rules.masks.indices { collectCandidates(m, mask: rules.masks[m]) }
+    }
+
+    /// Marks the events where a flow is entered, and lists them for the masks that read them.
+    func markFlowEntries(_ entriesAt: [[FlowEntry]], _ rules: CompiledRules) {
+        for i in entriesAt.indices where !entriesAt[i].isEmpty { eventKinds[i] |= CompiledRules.flowEntryBit }
+        for m in rules.masks.indices where rules.masks[m] & CompiledRules.flowEntryBit != 0 {
+            collectCandidates(m, mask: rules.masks[m])
+        }
+    }
+
+    /// Lists the events that `mask` admits, as list `m`.
+    private func collectCandidates(_ m: Int, mask: UInt16) {
+        let kinds = eventKinds.base, list = candidates.base + m * eventCount
+        var count = 0
+        for i in 0..<eventCount where kinds[i] & mask != 0 {
+            list[count] = Int32(i)
+            count += 1
+        }
+        candidateCount[m] = count
+    }
+
+    /// Copies the events' texts into the arena and notes which literals each one holds. An
+    /// event without a text (a `user` event built by hand without one) reads as empty.
+    private func loadTexts(_ events: [Event], _ scanner: LiteralScanner) {
+        let words = scanner.words
+        textStart.reserve(events.count + 1)
+        prefilterUsable.reserve(events.count)
+        foundLiterals.reserve(events.count * words)
+        var total = 0
+        for i in events.indices { total += events[i].text?.utf8.count ?? 0 }
+        textBytes.reserve(total)
+        var offset = 0
+        for i in events.indices {
+            textStart[i] = offset
+            prefilterUsable[i] = false
+            guard var text = events[i].text else { continue }
+            text.withUTF8 { utf8 in
+                guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
+                (textBytes.base + offset).update(from: base, count: utf8.count)
+                if words > 0 && !RequiredLiterals.mayFoldToASCII(base, count: utf8.count) {
+                    prefilterUsable[i] = true
+                    scanner.scan(base, count: utf8.count, into: foundLiterals.base + i * words)
+                }
+                offset += utf8.count
+            }
+        }
+        textStart[events.count] = offset
+    }
+}

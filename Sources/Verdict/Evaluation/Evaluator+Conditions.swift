@@ -1,0 +1,101 @@
+/// Whether a condition holds over a window of events, and the evidence that decides it (SPEC §3).
+extension Evaluator {
+    struct Outcome {
+        var holds: Bool
+        var evidence: [Int]
+    }
+
+    /// Evaluates a condition with leaves restricted to events `from...to` (empty when to < from).
+    func holds(_ condition: Condition, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> Outcome {
+        try withProgram(condition) { (root, view) throws(LocatedMatchLimit) in
+            var evidence: [Int] = []
+            let ok = try holds(node: root, from: lower, to: upper, into: &evidence, in: view)
+            return Outcome(holds: ok, evidence: evidence)
+        }
+    }
+
+    /// Whether node `index` holds over events `lower...upper`. When it holds, its evidence is
+    /// appended to `evidence`; when it does not, `evidence` is left as it was. Every child of
+    /// `all` and `any` is evaluated, so a match-limit error anywhere is reported.
+    func holds(node index: Int32, from lower: Int, to upper: Int, into evidence: inout [Int],
+               in program: ProgramView) throws(LocatedMatchLimit) -> Bool {
+        let node = program.nodes[Int(index)]
+        let children = program.children + Int(node.first)
+        let start = evidence.count
+        switch node.kind {
+        case .leaf:
+            let n = try appendHits(Int(node.leaf), from: lower, to: upper, into: &evidence)
+            if node.holds(n) { return true }
+            evidence.removeSubrange(start...)
+            return false
+        case .all:
+            var ok = true
+            for c in 0..<Int(node.count) where try !holds(node: children[c], from: lower, to: upper, into: &evidence, in: program) {
+                ok = false
+            }
+            if ok {
+                Evaluator.sortUnique(&evidence, from: start)
+            } else {
+                evidence.removeSubrange(start...)
+            }
+            return ok
+        case .any:
+            var ok = false
+            for c in 0..<Int(node.count) where try holds(node: children[c], from: lower, to: upper, into: &evidence, in: program) {
+                ok = true
+            }
+            Evaluator.sortUnique(&evidence, from: start)
+            return ok
+        case .not:
+            let inner = try holds(node: children[0], from: lower, to: upper, into: &evidence, in: program)
+            evidence.removeSubrange(start...)
+            return !inner
+        case .sequence:
+            var lists: [[Int]] = []
+            for c in 0..<Int(node.count) { lists.append(try hits(Int(children[c]), from: lower, to: upper)) }
+            guard let chain = Evaluator.firstChain(lists, turns: conversation.turns, within: node.within < 0 ? nil : Int(node.within)) else {
+                return false
+            }
+            evidence += chain
+            return true
+        }
+    }
+
+    /// The first chain h1 < h2 < ... (hk from lists[k]) whose turn span is within the bound.
+    /// For a given h1, taking the earliest later hit at each step ends the chain as early as
+    /// possible, so trying each h1 in order finds a chain whenever one exists. Those greedy
+    /// chains only move forward as h1 does, so each list is walked once: linear in the hits.
+    static func firstChain(_ lists: [[Int]], turns: [Int], within: Int?) -> [Int]? {
+        guard let first = lists.first else { return nil }
+        var cursors = [Int](repeating: 0, count: lists.count)
+        var chain = [Int](repeating: 0, count: lists.count)
+        for start in first {
+            chain[0] = start
+            var previous = start
+            for k in 1..<lists.count {
+                let list = lists[k]
+                var c = cursors[k]
+                while c < list.count && list[c] <= previous { c += 1 }
+                cursors[k] = c
+                guard c < list.count else { return nil }
+                previous = list[c]
+                chain[k] = previous
+            }
+            if let within, turns[previous] - turns[start] > within { continue }
+            return chain
+        }
+        return nil
+    }
+
+    /// Sorts `a[from...]` and removes repeats from it.
+    static func sortUnique(_ a: inout [Int], from start: Int) {
+        if a.count - start < 2 { return }
+        a[start...].sort()
+        var write = start + 1
+        for read in (start + 1)..<a.count where a[read] != a[write - 1] {
+            a[write] = a[read]
+            write += 1
+        }
+        a.removeSubrange(write...)
+    }
+}

@@ -1,0 +1,99 @@
+/// Reading past a JSON value without building it: the same checks, in the same order, with
+/// the same messages and offsets as `parseValue`, so that a decoder skipping what it does not
+/// need reports exactly the error a full parse would. Only strings that hold an escape or a
+/// non-ASCII byte, and numbers, are handed to the full parser.
+extension JSONParser {
+    mutating func skipValue() throws(JSONSyntaxError) {
+        guard position < bytes.count else { throw failure("expected a value but found end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): try skipObject()
+        case UInt8(ascii: "["): try skipArray()
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectWord("true")
+        case UInt8(ascii: "f"): try expectWord("false")
+        case UInt8(ascii: "n"): try expectWord("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw failure("expected a value but found \(describeByte())")
+        }
+    }
+
+    /// Skips a string; returns whether its raw bytes are its value (no escape, ASCII only).
+    @discardableResult
+    mutating func skipString() throws(JSONSyntaxError) -> Bool {
+        let open = position
+        var p = position + 1
+        while p < bytes.count {
+            let b = bytes[p]
+            if b == UInt8(ascii: "\"") {
+                position = p + 1
+                return true
+            }
+            if b == UInt8(ascii: "\\") || b >= 0x80 { break }
+            if b < 0x20 {
+                position = p
+                throw failure("control character in a string")
+            }
+            p += 1
+        }
+        // Escapes, non-ASCII text or no closing quote: the full parser says what it finds.
+        position = open
+        _ = try parseString()
+        return false
+    }
+
+    mutating func skipObject() throws(JSONSyntaxError) {
+        try enter()
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1; depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a string key but found \(describeByte())")
+            }
+            try skipString()
+            try skipColon()
+            try skipValue()
+            if try endOfMember(closing: UInt8(ascii: "}")) { return }
+        }
+    }
+
+    mutating func skipArray() throws(JSONSyntaxError) {
+        try enter()
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1; depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue()
+            if try endOfMember(closing: UInt8(ascii: "]")) { return }
+        }
+    }
+
+    /// After a key: optional whitespace, ':', optional whitespace.
+    mutating func skipColon() throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+            throw failure("expected ':' but found \(describeByte())")
+        }
+        position += 1
+        skipWhitespace()
+    }
+
+    /// After a member or element: true at the closing bracket (consumed, depth left), false
+    /// after a ',' (consumed).
+    mutating func endOfMember(closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        let what = closing == UInt8(ascii: "}") ? "'}'" : "']'"
+        guard position < bytes.count else { throw failure("expected ',' or \(what) but found end of input") }
+        if bytes[position] == UInt8(ascii: ",") { position += 1; return false }
+        if bytes[position] == closing { position += 1; depth -= 1; return true }
+        throw failure("expected ',' or \(what) but found \(describeByte())")
+    }
+}

@@ -1,0 +1,364 @@
+import Foundation
+
+/// What a decoder must keep of the fields only some rules read (SPEC §1). Skipped fields are
+/// still checked, so a conversation is unreadable for the same reasons, with the same message.
+public struct DecodeNeeds: Sendable, Equatable {
+    /// The conversation's `metadata` (no rule reads it; `explain` and importers do).
+    public var metadata = true
+    /// Function events' `args` and `result`, and state events' `value`.
+    public var functionArgs = true
+    public var functionResult = true
+    public var stateValues = true
+
+    public init(metadata: Bool = true, functionArgs: Bool = true, functionResult: Bool = true, stateValues: Bool = true) {
+        self.metadata = metadata
+        self.functionArgs = functionArgs
+        self.functionResult = functionResult
+        self.stateValues = stateValues
+    }
+
+    public static let everything = DecodeNeeds()
+}
+
+/// Decodes a conversation in one pass over its bytes, without building a JSON tree of it: the
+/// envelope and the events are read field by field, and only the values kept (`args`,
+/// `result`, `value`, `metadata` when needed, fixture annotations) are built as JSON values.
+/// Gives exactly what `ConversationDecoder.decode` gives for the fields kept, and the same
+/// errors: a syntax error anywhere comes first, then the same checks in the same order.
+struct ConversationScanner {
+    private var parser: JSONParser
+    private let needs: DecodeNeeds
+    /// Where each field of the event being read starts; -1 when absent (last duplicate wins).
+    private var slots = [Int](repeating: -1, count: EventField.allCases.count)
+
+    private enum EventField: Int, CaseIterable {
+        case type, at, text, intents, flow, step, name, args, result, error, value, key, destination, reason
+        static let names: [[UInt8]] = allCases.map { Array(String(describing: $0).utf8) }
+    }
+
+    private enum TopField: CaseIterable {
+        case id, started_at, metadata, events, expect, todo
+        static let names: [[UInt8]] = allCases.map { Array(String(describing: $0).utf8) }
+    }
+
+    /// A field of the envelope as found: absent, null, or where its value starts.
+    private enum Found: Equatable {
+        case absent, null, at(Int)
+    }
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, needs: DecodeNeeds) {
+        parser = JSONParser(bytes)
+        self.needs = needs
+    }
+
+    /// The conversation, and its fixture annotations (`expect`, `todo`) when it has any.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, needs: DecodeNeeds) -> Result<(Conversation, JSONObject?), UnreadableConversation> {
+        var scanner = ConversationScanner(bytes, needs: needs)
+        do {
+            return try scanner.conversation()
+        } catch {
+            return .failure(UnreadableConversation(id: nil, message: "invalid JSON: " + error.describe(in: bytes)))
+        }
+    }
+
+    private mutating func conversation() throws(JSONSyntaxError) -> Result<(Conversation, JSONObject?), UnreadableConversation> {
+        let bytes = parser.bytes
+        parser.skipWhitespace()
+        guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
+            try parser.skipValue()
+            try finish()
+            return .failure(UnreadableConversation(id: nil, message: "a conversation must be a JSON object"))
+        }
+        var id = Found.absent, startedAt = Found.absent, events = Found.absent
+        var metadata: JSONValue?, expect: JSONValue?, todo: JSONValue?
+        var decoded: [Event] = []
+        var eventProblem: String?
+        try parser.enter()
+        parser.position += 1
+        parser.skipWhitespace()
+        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
+            parser.position += 1
+            parser.depth -= 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else {
+                    throw parser.failure("expected a string key but found \(parser.describeByte())")
+                }
+                let field = try key(TopField.names).map { TopField.allCases[$0] }
+                try parser.skipColon()
+                let start = parser.position
+                let lead = start < bytes.count ? bytes[start] : 0
+                let isNull = lead == UInt8(ascii: "n")
+                switch field {
+                case .id?:
+                    id = isNull ? .null : .at(start)
+                    try parser.skipValue()
+                case .started_at?:
+                    startedAt = isNull ? .null : .at(start)
+                    try parser.skipValue()
+                case .metadata?:
+                    if needs.metadata {
+                        let value = try parser.parseValue()
+                        metadata = value == .null ? nil : value
+                    } else {
+                        try parser.skipValue()
+                    }
+                case .events?:
+                    events = isNull ? .null : .at(start)
+                    decoded = []
+                    eventProblem = nil
+                    if lead == UInt8(ascii: "[") {
+                        eventProblem = try readEvents(into: &decoded)
+                    } else {
+                        try parser.skipValue()
+                    }
+                case .expect?: expect = try parser.parseValue()
+                case .todo?: todo = try parser.parseValue()
+                case nil: try parser.skipValue()
+                }
+                if try parser.endOfMember(closing: UInt8(ascii: "}")) { break }
+            }
+        }
+        try finish()
+
+        // The checks of `ConversationDecoder.decode`, in its order.
+        var idString: String?
+        switch id {
+        case .absent, .null: return .failure(UnreadableConversation(id: nil, message: "missing `id`"))
+        case let .at(p):
+            guard bytes[p] == UInt8(ascii: "\"") else { return .failure(UnreadableConversation(id: nil, message: "`id` must be a string")) }
+            idString = try string(at: p)
+        }
+        var started: Timestamp?
+        if case let .at(p) = startedAt {
+            guard bytes[p] == UInt8(ascii: "\"") else {
+                return .failure(UnreadableConversation(id: idString, message: "`started_at` must be an RFC 3339 time"))
+            }
+            let s = try string(at: p)
+            guard let t = Timestamp.parseDateTime(s) else {
+                return .failure(UnreadableConversation(id: idString, message: "`started_at` must be an RFC 3339 time, not \"\(s)\""))
+            }
+            started = t
+        }
+        switch events {
+        case .absent, .null: return .failure(UnreadableConversation(id: idString, message: "missing `events`"))
+        case let .at(p) where bytes[p] != UInt8(ascii: "["):
+            return .failure(UnreadableConversation(id: idString, message: "`events` must be an array"))
+        default: break
+        }
+        if let eventProblem { return .failure(UnreadableConversation(id: idString, message: eventProblem)) }
+        var annotations: JSONObject?
+        if expect != nil || todo != nil {
+            var object = JSONObject()
+            if let expect { object.appendUnchecked("expect", expect) }
+            if let todo { object.appendUnchecked("todo", todo) }
+            annotations = object
+        }
+        return .success((Conversation(id: idString!, startedAt: started, metadata: metadata, events: decoded), annotations))
+    }
+
+    /// Nothing but whitespace may follow the value.
+    private mutating func finish() throws(JSONSyntaxError) {
+        parser.skipWhitespace()
+        if parser.position < parser.bytes.count {
+            throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
+        }
+    }
+
+    /// Reads a key; returns its index in `names`, or nil for any other key.
+    private mutating func key(_ names: [[UInt8]]) throws(JSONSyntaxError) -> Int? {
+        let start = parser.position
+        if try parser.skipString() {
+            let first = start + 1, count = parser.position - 1 - first
+            let raw = parser.bytes.baseAddress! + first
+            for (i, name) in names.enumerated() where name.count == count {
+                if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw, count) == 0 }) { return i }
+            }
+            return nil
+        }
+        // A key written with escapes or non-ASCII text: compare what it says.
+        let end = parser.position
+        parser.position = start
+        let text = try parser.parseString()
+        parser.position = end
+        return names.firstIndex { String(decoding: $0, as: UTF8.self).isExactly(text) }
+    }
+
+    private mutating func string(at p: Int) throws(JSONSyntaxError) -> String {
+        let saved = parser.position
+        parser.position = p
+        defer { parser.position = saved }
+        return try parser.parseString()
+    }
+
+    private mutating func value(at p: Int) throws(JSONSyntaxError) -> JSONValue {
+        let saved = parser.position, depth = parser.depth
+        parser.position = p
+        defer { parser.position = saved; parser.depth = depth }
+        return try parser.parseValue()
+    }
+
+    /// Reads the events array; returns the first event's problem, as the decoder words it.
+    private mutating func readEvents(into events: inout [Event]) throws(JSONSyntaxError) -> String? {
+        let bytes = parser.bytes
+        var problem: String?
+        try parser.enter()
+        parser.position += 1
+        parser.skipWhitespace()
+        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "]") {
+            parser.position += 1
+            parser.depth -= 1
+            return nil
+        }
+        var index = 0
+        while true {
+            parser.skipWhitespace()
+            if problem != nil {
+                try parser.skipValue()
+            } else {
+                switch try event() {
+                case let .success(e): events.append(e)
+                case let .failure(p): problem = "event \(index): \(p.message)"
+                }
+            }
+            index += 1
+            if try parser.endOfMember(closing: UInt8(ascii: "]")) { return problem }
+        }
+    }
+
+    /// Reads one event: its fields' positions first, then the checks of `decodeEvent`.
+    private mutating func event() throws(JSONSyntaxError) -> Result<Event, ConversationDecoder.Problem> {
+        let bytes = parser.bytes
+        guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
+            try parser.skipValue()
+            return .failure(.init("an event must be a JSON object"))
+        }
+        for i in slots.indices { slots[i] = -1 }
+        try parser.enter()
+        parser.position += 1
+        parser.skipWhitespace()
+        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
+            parser.position += 1
+            parser.depth -= 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else {
+                    throw parser.failure("expected a string key but found \(parser.describeByte())")
+                }
+                let field = try key(EventField.names)
+                try parser.skipColon()
+                if let field { slots[field] = parser.position }
+                try parser.skipValue()
+                if try parser.endOfMember(closing: UInt8(ascii: "}")) { break }
+            }
+        }
+        do throws(ConversationDecoder.Problem) {
+            return .success(try decodeEvent())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The first byte of a field's value, or nil when the field is absent or null.
+    private func lead(_ field: EventField) -> UInt8? {
+        let p = slots[field.rawValue]
+        guard p >= 0, parser.bytes[p] != UInt8(ascii: "n") else { return nil }
+        return parser.bytes[p]
+    }
+
+    private func isPresent(_ field: EventField) -> Bool { slots[field.rawValue] >= 0 }
+
+    private mutating func decodeEvent() throws(ConversationDecoder.Problem) -> Event {
+        let kind: Event.Kind
+        switch lead(.type) {
+        case nil: throw .init("missing `type`")
+        case UInt8(ascii: "\"")?:
+            switch readString(.type) {
+            case "user": kind = .user
+            case "agent": kind = .agent
+            case "flow": kind = .flow
+            case "function": kind = .function
+            case "metric": kind = .metric
+            case "state": kind = .state
+            case "handoff": kind = .handoff
+            case "end": kind = .end
+            default: kind = .other
+            }
+        default: throw .init("`type` must be a string")
+        }
+        var e = Event(kind: kind)
+        if let b = lead(.at) {
+            guard b == UInt8(ascii: "-") || (b >= 0x30 && b <= 0x39) else { throw .init("`at` must be a number") }
+            e.at = readValue(.at).numberValue
+        }
+        switch kind {
+        case .user:
+            e.text = try requiredString(.text, "text")
+            if lead(.intents) != nil {
+                guard case let .array(items) = readValue(.intents) else { throw .init("`intents` must be an array of strings") }
+                e.intents = try items.map { (item) throws(ConversationDecoder.Problem) -> String in
+                    guard case let .string(s) = item else { throw .init("`intents` must be an array of strings") }
+                    return s
+                }
+            }
+        case .agent:
+            e.text = try requiredString(.text, "text")
+        case .flow:
+            e.name = try requiredString(.flow, "flow")
+            e.step = try optionalString(.step, "step")
+        case .function:
+            e.name = try requiredString(.name, "name")
+            if let b = lead(.args) {
+                guard b == UInt8(ascii: "{") else { throw .init("`args` must be an object") }
+                if needs.functionArgs { e.args = readValue(.args) }
+            }
+            if isPresent(.result) && needs.functionResult { e.result = readValue(.result) }
+            e.error = try optionalString(.error, "error")
+        case .metric:
+            e.name = try requiredString(.name, "name")
+            if isPresent(.value) {
+                let b = parser.bytes[slots[EventField.value.rawValue]]
+                if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { throw .init("`value` must be a string, number, bool or null") }
+                e.value = readValue(.value)
+            }
+        case .state:
+            e.name = try requiredString(.key, "key")
+            if isPresent(.value) && needs.stateValues { e.value = readValue(.value) }
+        case .handoff:
+            e.destination = try optionalString(.destination, "destination")
+            e.reason = try optionalString(.reason, "reason")
+        case .end:
+            e.reason = try optionalString(.reason, "reason")
+        case .other:
+            break
+        }
+        return e
+    }
+
+    /// A field's value, already checked: building it again cannot fail.
+    private mutating func readValue(_ field: EventField) -> JSONValue {
+        (try? value(at: slots[field.rawValue])) ?? .null
+    }
+
+    private mutating func readString(_ field: EventField) -> String {
+        (try? string(at: slots[field.rawValue])) ?? ""
+    }
+
+    private mutating func requiredString(_ field: EventField, _ name: String) throws(ConversationDecoder.Problem) -> String {
+        switch lead(field) {
+        case nil: throw .init("missing `\(name)`")
+        case UInt8(ascii: "\"")?: return readString(field)
+        default: throw .init("`\(name)` must be a string")
+        }
+    }
+
+    private mutating func optionalString(_ field: EventField, _ name: String) throws(ConversationDecoder.Problem) -> String? {
+        switch lead(field) {
+        case nil: return nil
+        case UInt8(ascii: "\"")?: return readString(field)
+        default: throw .init("`\(name)` must be a string")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+/// The one-pass decoder that scoring uses against the tree-building decoder that defines
+/// SPEC §1's reading: the same conversation or the same error, on real files and on seeded
+/// corruptions of them.
+@Suite("Conversation scanner")
+struct ConversationScannerTests {
+    /// Every field of a decoded conversation, or the error, written out exactly (numbers by
+    /// literal, `at` by bit pattern), so that any difference shows.
+    static func describe(_ result: Result<(Conversation, JSONObject?), UnreadableConversation>) -> String {
+        switch result {
+        case let .failure(problem): return "unreadable id=\(problem.id ?? "-") \(problem.message)"
+        case let .success((c, annotations)):
+            func json(_ v: JSONValue?) -> String {
+                guard let v else { return "-" }
+                var w = JSONWriter()
+                w.value(v)
+                return String(decoding: w.bytes, as: UTF8.self)
+            }
+            var out = "id=\(c.id) started=\(c.startedAt.map { "\($0)" } ?? "-") metadata=\(json(c.metadata))"
+            out += " annotations=\(json(annotations.map { .object($0) }))\n"
+            for e in c.events {
+                out += "\(e.kind) text=\(e.text ?? "-") name=\(e.name ?? "-") step=\(e.step ?? "-") intents=\(e.intents)"
+                out += " args=\(json(e.args)) result=\(json(e.result)) error=\(e.error ?? "-") value=\(json(e.value))"
+                out += " destination=\(e.destination ?? "-") reason=\(e.reason ?? "-") at=\(e.at.map { String($0.bitPattern) } ?? "-")\n"
+            }
+            return out
+        }
+    }
+
+    static func tree(_ bytes: [UInt8]) -> String {
+        describe(bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }.map { c, object in
+            var annotations: JSONObject?
+            for key in ["expect", "todo"] {
+                if let value = object[key] {
+                    if annotations == nil { annotations = JSONObject() }
+                    annotations![key] = value
+                }
+            }
+            return (c, annotations)
+        })
+    }
+
+    static func scanned(_ bytes: [UInt8], needs: DecodeNeeds = .everything) -> String {
+        describe(bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) })
+    }
+
+    /// Conversations as users write them: the bundled fixtures and the conformance inputs.
+    static func documents() throws -> [[UInt8]] {
+        var documents: [[UInt8]] = []
+        let fixtures = Support.root.appendingPathComponent("fixtures")
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted() where name.hasSuffix(".json") {
+            documents.append(Array(try Data(contentsOf: fixtures.appendingPathComponent(name))))
+        }
+        let cases = Support.root.appendingPathComponent("Tests/Conformance/cases")
+        for name in try FileManager.default.contentsOfDirectory(atPath: cases.path).sorted() {
+            let file = cases.appendingPathComponent(name).appendingPathComponent("conversations.jsonl")
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") { documents.append(Array(line.utf8)) }
+        }
+        return documents
+    }
+
+    @Test("hand-picked edge cases read the same")
+    func edgeCases() {
+        var cases: [String] = [
+            #"{"id":"a","events":[]}"#,
+            #"{"events":[],"id":"late id"}"#,
+            #"{"id":"a","events":[],"id":"second"}"#,
+            #"{"id":"a","events":[{"type":"user"}],"events":[]}"#,
+            #"{"id":"a","events":[],"events":[{"type":"user"}]}"#,
+            #"{"\u0069d":"escaped key","events":[{"t\u0079pe":"agent","text":"hi"}]}"#,
+            #"{"id":"a","events":[{"type":"user","text":"caf\u00e9 \ud83d\ude00 \ud800","intents":["x","y"]}]}"#,
+            #"{"id":"a","events":[{"type":"user","text":"a","text":"b","type":"agent"}]}"#,
+            #"{"id":"a","events":[{"type":"user","text":1}]}"#,
+            #"{"id":"a","events":[{"type":"user","text":"x","intents":[1]}]}"#,
+            #"{"id":"a","events":[{"type":"user","text":"x","intents":"x"}]}"#,
+            #"{"id":"a","events":[{"type":"metric","name":"m","value":{"a":1}}]}"#,
+            #"{"id":"a","events":[{"type":"metric","name":"m","value":null},{"type":"state","key":"k","value":null}]}"#,
+            #"{"id":"a","events":[{"type":"function","name":"f","args":[],"result":null}]}"#,
+            #"{"id":"a","events":[{"type":"function","name":"f","args":null,"result":{"x":[1,2.50,-0e3]},"error":"e"}]}"#,
+            #"{"id":"a","events":[{"type":"handoff","destination":3}]}"#,
+            #"{"id":"a","events":[{"type":"mystery","text":5,"at":1.5}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x","at":"1"}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x","at":null}]}"#,
+            #"{"id":"a","events":[{"type":null}]}"#,
+            #"{"id":"a","events":[{"type":true}]}"#,
+            #"{"id":"a","events":[3,{"type":"agent"}]}"#,
+            #"{"id":"a","events":[{"type":"agent"}, {"type":7}]}"#,
+            #"{"id":"a","events":{}}"#,
+            #"{"id":"a","events":null}"#,
+            #"{"id":"a"}"#,
+            #"{"id":1,"events":[]}"#,
+            #"{"id":null,"events":[{"type":7}]}"#,
+            #"{"id":"a","started_at":"2026-03-15T10:00:00+01:00","events":[]}"#,
+            #"{"id":"a","started_at":"yesterday","events":[]}"#,
+            #"{"id":"a","started_at":5,"events":[]}"#,
+            #"{"id":"a","metadata":{"k":[1,{"z":null}]},"expect":{"m":true},"todo":["m"],"events":[]}"#,
+            #"{"id":"a","metadata":null,"events":[]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x"}]} x"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x"},]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x" "at":1}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x\q"}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x","at":01}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x","at":1e999}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x","at":-}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x","args":tru}]}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x"}"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x"#,
+            #"{"id":"a","events":[{"type":"agent","text":"x"}],"id":2, 3:4}"#,
+            #"[{"id":"a","events":[]}]"#,
+            #""just a string""#,
+            #"  "#,
+            "",
+            "{\"id\":\"a\",\"events\":[{\"type\":\"agent\",\"text\":\"tab\tinside\"}]}",
+            "{\"id\":\"a\",\"events\":[{\"type\":\"agent\",\"text\":\"bad \u{FFFD}\"}]}",
+        ]
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        let deepish = String(repeating: "[", count: 508) + String(repeating: "]", count: 508)
+        cases.append(deep)
+        cases.append(#"{"id":"a","metadata":"# + deep + #","events":[]}"#)
+        cases.append(#"{"id":"a","events":[{"type":"function","name":"f","args":{"x":"# + deepish + "}}]}")
+        cases.append(#"{"id":"a","events":[{"type":"function","name":"f","args":{"x":"# + deep + "}}]}")
+        var bytesCases = cases.map { Array($0.utf8) }
+        // Invalid UTF-8 in a text, in a key and in a skipped value.
+        bytesCases.append(Array(#"{"id":"a","events":[{"type":"agent","text":"x"#.utf8) + [0xC3, 0x28] + Array(#""}]}"#.utf8))
+        bytesCases.append(Array(#"{"id":"a","#.utf8) + [0x22, 0xFF, 0x22] + Array(#":1,"events":[]}"#.utf8))
+        bytesCases.append(Array(#"{"id":"a","metadata":{"k":""#.utf8) + [0xE2, 0x82] + Array(#""},"events":[]}"#.utf8))
+        for bytes in bytesCases {
+            #expect(ConversationScannerTests.scanned(bytes) == ConversationScannerTests.tree(bytes), "\(String(decoding: bytes, as: UTF8.self).prefix(200))")
+        }
+    }
+
+    @Test("real files and 20,000 seeded corruptions of them read the same")
+    func corruptions() throws {
+        let documents = try ConversationScannerTests.documents()
+        #expect(documents.count > 40)
+        var rng = SeededGenerator(state: 2_024)
+        let inserts: [[UInt8]] = [",", "]", "}", "\"", ":", "null", "1", "{", "[", "\\", "\\u12", "\t", " ", "\u{0}", "é", "\"type\":", "\"text\":", "\"id\":"]
+            .map { Array($0.utf8) }
+        var unreadable = 0, same = 0
+        for n in 0..<20_000 {
+            var bytes = documents[n % documents.count]
+            let edits = Int.random(in: 1...3, using: &rng)
+            for _ in 0..<edits where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(contentsOf: inserts[Int.random(in: 0..<inserts.count, using: &rng)], at: at)
+                case 2: bytes[at] = UInt8.random(in: 0...255, using: &rng)
+                default:
+                    // Swap a value's type: a string where a number or object was, and so on.
+                    bytes.replaceSubrange(at..<min(bytes.count, at + Int.random(in: 1...6, using: &rng)),
+                                          with: Array(["\"s\"", "12", "{}", "[]", "null", "true"][Int.random(in: 0..<6, using: &rng)].utf8))
+                }
+            }
+            let tree = ConversationScannerTests.tree(bytes)
+            #expect(ConversationScannerTests.scanned(bytes) == tree, "\(String(decoding: bytes, as: UTF8.self).prefix(300))")
+            if tree.hasPrefix("unreadable") { unreadable += 1 } else { same += 1 }
+        }
+        // Both kinds of outcome are exercised, not only errors.
+        #expect(unreadable > 5_000 && same > 1_000, "\(unreadable) unreadable, \(same) readable")
+    }
+
+    @Test("fields no rule reads are checked but not kept")
+    func needs() throws {
+        let lean = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)
+        let json = #"{"id":"a","metadata":{"k":1},"events":[{"type":"function","name":"f","args":{"x":1},"result":2},{"type":"state","key":"k","value":"v"},{"type":"metric","name":"m","value":3}]}"#
+        let scanned = try Array(json.utf8).withUnsafeBufferPointer { ConversationScanner.decode($0, needs: lean) }.get().0
+        #expect(scanned.metadata == nil)
+        #expect(scanned.events[0].args == nil && scanned.events[0].result == nil && scanned.events[1].value == nil)
+        #expect(scanned.events[2].value == .number(3))
+        // A wrong type in a field that is not kept is still an error.
+        let bad = Array(#"{"id":"a","events":[{"type":"function","name":"f","args":[1]}]}"#.utf8)
+        #expect(ConversationScannerTests.scanned(bad, needs: lean) == "unreadable id=a event 0: `args` must be an object")
+
+        let rules = try Support.rules("""
+            version: 1
+            metrics:
+              - name: Lookup found
+                type: boolean
+                definition: d
+                when: {function: lookup, result: {found: true}}
+              - name: Tier
+                type: number
+                definition: d
+                value: {value_of: {state: tier}}
+            """)
+        let needs = CompiledRules(rules).decodeNeeds
+        #expect(needs == DecodeNeeds(metadata: false, functionArgs: false, functionResult: true, stateValues: true))
+    }
+}
