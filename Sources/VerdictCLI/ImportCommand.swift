@@ -35,9 +35,9 @@ struct ImportCommand: ParsableCommand {
         var converted = 0, failed = 0
         let out = try openOutput(output)
         do {
-            while let record = records.next() {
+            while let record = records.next()?.resolved() {
                 switch record.payload {
-                case .json, .converted:
+                case .json, .converted, .deferred:
                     out.write((record.bytes ?? []) + [0x0A])
                     converted += 1
                 case let .unreadable(message):

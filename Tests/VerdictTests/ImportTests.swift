@@ -11,10 +11,10 @@ private func imported(_ format: ImportFormat, _ files: [String: String], inputs:
     let paths = (inputs ?? files.keys.sorted()).map { dir.appendingPathComponent($0).path }
     let records = InputReader(format: format, inputs: paths, options: ImportOptions(splitSessions: splitSessions))
     var out: [(String, String)] = []
-    while let r = records.next() {
+    while let r = records.next()?.resolved() {
         let source = r.source.replacingOccurrences(of: dir.path + "/", with: "")
         switch r.payload {
-        case .json, .converted: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
+        case .json, .converted, .deferred: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
         case let .unreadable(message): out.append((source, "! " + message))
         }
     }
@@ -96,9 +96,9 @@ struct ImportTests {
         func convert(split: Bool) -> [(String, String)] {
             let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
             var out: [(String, String)] = []
-            while let r = records.next() {
+            while let r = records.next()?.resolved() {
                 switch r.payload {
-                case .json, .converted: out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), String(decoding: r.bytes!, as: UTF8.self)))
+                case .json, .converted, .deferred: out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), String(decoding: r.bytes!, as: UTF8.self)))
                 case let .unreadable(m): out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), "! " + m))
                 }
             }
@@ -144,10 +144,10 @@ struct RealDataTests {
         #expect(dialogues.count > 100)
         let records = InputReader(format: .sgd, inputs: [Self.sgd])
         var converted = 0, errors: [String] = []
-        while let r = records.next() {
+        while let r = records.next()?.resolved() {
             switch r.payload {
             case .converted: converted += 1
-            case .json: errors.append("\(r.source): converted to bytes, not to a value")
+            case .json, .deferred: errors.append("\(r.source): converted to bytes, not to a value")
             case let .unreadable(m): errors.append("\(r.source): \(m)")
             }
         }

@@ -11,10 +11,10 @@ struct InputTests {
         let prefix = dir.path + "/"
         let reader = InputReader(inputs: inputs.map { prefix + $0 })
         var out: [(String, String)] = []
-        while let r = reader.next() {
+        while let r = reader.next()?.resolved() {
             let source = r.source.hasPrefix(prefix) ? String(r.source.dropFirst(prefix.count)) : r.source
             switch r.payload {
-            case .json, .converted: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
+            case .json, .converted, .deferred: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
             case let .unreadable(message): out.append((source, "! " + message))
             }
         }

@@ -103,7 +103,7 @@ public struct ResultLines {
         guard let raw = reader.next() else { return nil }
         switch raw.payload {
         case let .unreadable(message): return .failure(ResultLineError(source: raw.source, message: message))
-        case .json, .converted: return ResultLine.parse(raw.bytes ?? [], source: raw.source)
+        case .json, .converted, .deferred: return ResultLine.parse(raw.bytes ?? [], source: raw.source)
         }
     }
 }

@@ -32,17 +32,24 @@ final class RasaReader: RecordSource {
     private var pending: [RawRecord] = []
     private var finished = false
 
-    /// What is being assembled: one sender's conversation, or its current session.
+    /// What is being gathered: one sender's conversation, or its current session, as the
+    /// rows read. Converting them (parsing each row's `data`) is left to the thread that
+    /// scores the conversation: the reader only reads.
     private struct Current {
         var sender: String
         var session: Int
-        var builder: TranscriptBuilder?
-        var start: Double
-        var problem: String?
+        var rows: [Row] = []
         /// Split: whether a session has started (events before the first are left out).
         var inSession: Bool
     }
     private var current: Current?
+
+    struct Row: Sendable {
+        var id: Int64
+        var type: String
+        var timestamp: Double
+        var data: String
+    }
 
     /// Progress-handler calls (each after 10,000 SQLite instructions) allowed between rows:
     /// about ten billion instructions, far beyond any real store's sort.
@@ -127,69 +134,81 @@ final class RasaReader: RecordSource {
         let data = RasaReader.text(statement, 4) ?? "{}"
         if current?.sender != sender {
             finish()
-            current = Current(sender: sender, session: splitSessions ? 0 : 1, builder: nil, start: timestamp,
-                              problem: nil, inSession: !splitSessions)
+            current = Current(sender: sender, session: splitSessions ? 0 : 1, inSession: !splitSessions)
         }
-        let fields: JSONObject
-        do {
-            guard case let .object(o) = try JSONParser.parseReadingNonFiniteAsNull(data) else {
-                return fail("event row \(rowID): `data` must be a JSON object")
+        if splitSessions, type == "action", RasaReader.mayStartSession(statement, column: 4) {
+            // Only an action naming `action_session_start` splits; its data is read here.
+            guard case let .object(fields)? = try? JSONParser.parseReadingNonFiniteAsNull(data),
+                  fields["name"]?.stringValue == "action_session_start" else {
+                current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: data))
+                return
             }
-            fields = o
-        } catch {
-            return fail("event row \(rowID): `data` is not JSON: \(error.message)")
-        }
-        if splitSessions, type == "action", fields["name"]?.stringValue == "action_session_start" {
             // Rasa leaves out what came before the first session start.
             if current!.inSession { finish(keepSender: true) }
-            current!.builder = nil
-            current!.problem = nil
+            current!.rows = []
             current!.session += 1
             current!.inSession = true
         }
-        startIfNeeded(at: timestamp)
-        guard current!.problem == nil else { return }
-        guard RasaReader.isTime(timestamp) else {
-            return fail("event row \(rowID): timestamp \(timestamp) is not a time (seconds since 1970, in years 1 to 9999)")
+        current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: data))
+    }
+
+    /// Whether an action's data may name `action_session_start` (a name written with escapes
+    /// included), so that most rows are split without being parsed. Searched in SQLite's
+    /// bytes, before any string is made of them.
+    static func mayStartSession(_ statement: OpaquePointer, column: Int32) -> Bool {
+        guard let text = sqlite3_column_text(statement, column) else { return false }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        if memchr(text, Int32(UInt8(ascii: "\\")), count) != nil { return true }
+        let needle = Array("action_session_start".utf8)
+        var p = UnsafeRawPointer(text), end = UnsafeRawPointer(text) + count
+        while end - p >= needle.count, let hit = memchr(p, Int32(needle[0]), end - p) {
+            let at = UnsafeRawPointer(hit)
+            if end - at < needle.count { return false }
+            if memcmp(at, needle, needle.count) == 0 { return true }
+            p = at + 1
         }
-        do {
-            try RasaReader.add(type: type, data: fields, at: timestamp - current!.start, to: &current!.builder!)
-        } catch let problem as ImportProblem {
-            fail("event row \(rowID): \(problem.message)")
-        } catch {
-            fail("event row \(rowID): \(error)")
-        }
+        return false
     }
 
-    /// Starts the conversation (or session) at its first event.
-    private func startIfNeeded(at timestamp: Double) {
-        guard current!.builder == nil else { return }
-        let c = current!
-        var b = TranscriptBuilder(id: splitSessions ? "\(c.sender)#\(max(1, c.session))" : c.sender)
-        b.startedAt = RasaReader.rfc3339(timestamp)
-        b.metadata = JSONObject([("source", .string("rasa")), ("sender_id", .string(c.sender))])
-        current!.builder = b
-        current!.start = timestamp
-    }
-
-    /// Marks the conversation being built as unconvertible (it still gets its error line).
-    private func fail(_ message: String) {
-        startIfNeeded(at: 0)
-        if current!.problem == nil { current!.problem = message }
-    }
-
-    /// Emits the conversation being built; `keepSender` keeps the sender for the next session.
+    /// Emits the conversation gathered; `keepSender` keeps the sender for the next session.
     private func finish(keepSender: Bool = false) {
         guard let c = current else { return }
-        if let builder = c.builder {
-            let source = "\(path):\(builder.id)"
-            if let problem = c.problem {
-                pending.append(RawRecord(source: source, payload: .unreadable(problem)))
-            } else {
-                pending.append(RawRecord(source: source, payload: .converted(builder.value)))
+        if !c.rows.isEmpty {
+            let id = splitSessions ? "\(c.sender)#\(max(1, c.session))" : c.sender
+            let rows = c.rows, sender = c.sender
+            pending.append(RawRecord(source: "\(path):\(id)", payload: .deferred(DeferredConversion {
+                RasaReader.convert(rows, id: id, sender: sender)
+            })))
+        }
+        if keepSender { current!.rows = [] } else { current = nil }
+    }
+
+    /// One conversation's rows as a transcript; the first row that cannot be converted makes
+    /// it unreadable, named by its row id.
+    static func convert(_ rows: [Row], id: String, sender: String) -> RawRecord.Payload {
+        let start = rows[0].timestamp
+        var builder = TranscriptBuilder(id: id)
+        builder.metadata = JSONObject([("source", .string("rasa")), ("sender_id", .string(sender))])
+        for row in rows {
+            let fields: RasaEventData
+            switch RasaEventData.read(row.data) {
+            case let .success(data): fields = data
+            case .failure(.notObject): return .unreadable("event row \(row.id): `data` must be a JSON object")
+            case let .failure(.notJSON(message)): return .unreadable("event row \(row.id): `data` is not JSON: \(message)")
+            }
+            guard isTime(row.timestamp) else {
+                return .unreadable("event row \(row.id): timestamp \(row.timestamp) is not a time (seconds since 1970, in years 1 to 9999)")
+            }
+            do {
+                try add(type: row.type, data: fields, at: row.timestamp - start, to: &builder)
+            } catch let problem as ImportProblem {
+                return .unreadable("event row \(row.id): \(problem.message)")
+            } catch {
+                return .unreadable("event row \(row.id): \(error)")
             }
         }
-        if keepSender { current!.builder = nil } else { current = nil }
+        builder.startedAt = rfc3339(start)
+        return .converted(builder.value)
     }
 
     private static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
@@ -197,36 +216,39 @@ final class RasaReader: RecordSource {
         return String(cString: p)
     }
 
-    private static func add(type: String, data d: JSONObject, at seconds: Double, to out: inout TranscriptBuilder) throws {
+    private static func add(type: String, data d: RasaEventData, at seconds: Double, to out: inout TranscriptBuilder) throws {
         let at = JSONValue.number((max(0, seconds) * 1000).rounded() / 1000)
         switch type {
         case "user":
             var intents: [JSONValue] = []
-            if case let .object(parse)? = d["parse_data"], case let .object(intent)? = parse["intent"], let name = intent["name"]?.stringValue {
+            if let name = d.intent?["name"]?.stringValue {
                 intents.append(.string(name))
-                if let full = retrievalName(parse, intent: name), !full.isExactly(name) { intents.append(.string(full)) }
+                // Rasa keeps the full name on the intent once its response selector has run;
+                // stores written otherwise have it only in the selector's output.
+                let full = d.intent?["full_retrieval_intent_name"]?.stringValue ?? retrievalName(d.responseSelector, intent: name)
+                if let full, !full.isExactly(name) { intents.append(.string(full)) }
             }
-            out.add("user", [("text", .string(d["text"]?.stringValue ?? "")), ("intents", intents.isEmpty ? nil : .array(intents)), ("at", at)])
+            out.add("user", [("text", .string(d.text ?? "")), ("intents", intents.isEmpty ? nil : .array(intents)), ("at", at)])
         case "bot":
-            out.add("agent", [("text", .string(d["text"]?.stringValue ?? "")), ("at", at)])
+            out.add("agent", [("text", .string(d.text ?? "")), ("at", at)])
         case "action":
-            guard let name = d["name"]?.stringValue else {
-                if d["action_text"]?.stringValue != nil { return }
+            guard let name = d.name else {
+                if d.actionText != nil { return }
                 throw ImportProblem("an action without `name`")
             }
             if name == "action_listen" || name == "action_session_start" { return }
             out.add("function", [("name", .string(name)), ("at", at)])
         case "slot":
-            guard let name = d["name"]?.stringValue else { throw ImportProblem("a slot event without `name`") }
-            out.add("state", [("key", .string(name)), ("value", d["value"] ?? .null), ("at", at)])
+            guard let name = d.name else { throw ImportProblem("a slot event without `name`") }
+            out.add("state", [("key", .string(name)), ("value", d.value ?? .null), ("at", at)])
         default:
             return
         }
     }
 
     /// A retrieval intent's full name (`faq/ask_x`) from the response selector's output.
-    private static func retrievalName(_ parse: JSONObject, intent: String) -> String? {
-        guard case let .object(selector)? = parse["response_selector"], case let .object(entry)? = selector[intent],
+    private static func retrievalName(_ selector: JSONObject?, intent: String) -> String? {
+        guard let selector, case let .object(entry)? = selector[intent],
               case let .object(response)? = entry["response"] else { return nil }
         return response["intent_response_key"]?.stringValue ?? response["full_retrieval_intent_name"]?.stringValue
     }
@@ -246,6 +268,10 @@ final class RasaReader: RecordSource {
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let rest = whole - days * 86_400
         let (y, m, d) = Timestamp.civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60, ms)
+        func digits(_ n: Int, _ width: Int) -> String {
+            let text = String(n)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(digits(y, 4))-\(digits(m, 2))-\(digits(d, 2))T\(digits(rest / 3600, 2)):\(digits(rest % 3600 / 60, 2)):\(digits(rest % 60, 2)).\(digits(ms, 3))Z"
     }
 }

@@ -14,11 +14,11 @@ public enum ConversationSelection {
     public static func pick(from source: some RecordSource, id: String?, name: String) -> Result<Conversation, Problem> {
         var found: Conversation?
         var count = 0
-        while let raw = source.next() {
+        while let raw = source.next()?.resolved() {
             switch raw.payload {
             case let .unreadable(message):
                 return .failure(.unreadable("\(raw.source): \(message)"))
-            case .json, .converted:
+            case .json, .converted, .deferred:
                 switch raw.decoded()! {
                 case let .failure(problem):
                     if id == nil || problem.id.map({ $0.isExactly(id!) }) == true {

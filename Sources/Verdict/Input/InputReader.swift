@@ -9,6 +9,9 @@ public struct RawRecord: Sendable {
         /// A record of another format, converted: the conversation's JSON as a value, never
         /// written out and parsed again on its way to scoring.
         case converted(JSONValue)
+        /// A record whose conversion is left to whichever thread scores it (see `resolved()`),
+        /// so that a reader feeding several workers does only the reading.
+        case deferred(DeferredConversion)
         case unreadable(String)
     }
 
@@ -20,9 +23,16 @@ public struct RawRecord: Sendable {
         self.payload = payload
     }
 
+    /// The record with its conversion done; any other record as it is.
+    public func resolved() -> RawRecord {
+        guard case let .deferred(conversion) = payload else { return self }
+        return RawRecord(source: source, payload: conversion.run())
+    }
+
     /// The conversation's JSON text; nil for an unreadable record.
     public var bytes: [UInt8]? {
         switch payload {
+        case .deferred: return resolved().bytes
         case let .json(bytes): return bytes
         case let .converted(value):
             var w = JSONWriter()
@@ -38,9 +48,16 @@ public struct RawRecord: Sendable {
         switch payload {
         case let .json(bytes): return bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }
         case let .converted(value): return ConversationDecoder.decode(value)
+        case .deferred: return resolved().decoded()
         case .unreadable: return nil
         }
     }
+}
+
+/// A conversion not yet run: what `RawRecord.resolved()` turns into a converted or
+/// unreadable payload.
+public struct DeferredConversion: Sendable {
+    let run: @Sendable () -> RawRecord.Payload
 }
 
 /// How inputs are read: which files to pass over, and how long a line may be.

@@ -29,7 +29,7 @@ public struct JSONParser {
     var depth = 0
     /// Reads Python's `NaN`, `Infinity` and `-Infinity` as null (for stores written by
     /// Python's `json`, which writes them); off everywhere else.
-    private var nonFiniteAsNull = false
+    var nonFiniteAsNull = false
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 

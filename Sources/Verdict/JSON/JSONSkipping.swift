@@ -12,8 +12,46 @@ extension JSONParser {
         case UInt8(ascii: "t"): try expectWord("true")
         case UInt8(ascii: "f"): try expectWord("false")
         case UInt8(ascii: "n"): try expectWord("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        case UInt8(ascii: "N") where nonFiniteAsNull: try expectWord("NaN")
+        case UInt8(ascii: "I") where nonFiniteAsNull: try expectWord("Infinity")
+        case UInt8(ascii: "-") where nonFiniteAsNull && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+            position += 1
+            try expectWord("Infinity")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: throw failure("expected a value but found \(describeByte())")
+        }
+    }
+
+    /// Skips a number: the grammar of `parseNumber`, with its messages. No conversion: every
+    /// literal the grammar admits converts (past the range of a Double, to an infinity).
+    mutating func skipNumber() throws(JSONSyntaxError) {
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        func digits(_ p: inout Int) -> Int {
+            let s = p
+            while p < bytes.count, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
+            return p - s
+        }
+        guard position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 else {
+            throw failure("expected a digit but found \(describeByte())")
+        }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+                throw failure("a number must not start with 0")
+            }
+        } else {
+            _ = digits(&position)
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard digits(&position) > 0 else { throw failure("expected a digit after '.' but found \(describeByte())") }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard digits(&position) > 0 else { throw failure("expected a digit in the exponent but found \(describeByte())") }
         }
     }
 

@@ -112,6 +112,8 @@ public struct Scorer {
     /// Parses, checks and scores one record.
     public static func score(_ raw: RawRecord, with evaluator: Evaluator) -> ScoredConversation {
         switch raw.payload {
+        case .deferred:
+            return score(raw.resolved(), with: evaluator)
         case let .unreadable(message):
             return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: nil, message: message))
         case let .json(bytes):

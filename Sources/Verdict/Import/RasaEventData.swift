@@ -1,0 +1,116 @@
+/// What the Rasa importer reads of an event row's `data`: a handful of fields, found in one
+/// pass that skips the rest (timestamps, entity lists, metadata) without building it. A row
+/// whose data is not JSON is parsed again in full, so that its message is the full parser's.
+struct RasaEventData {
+    /// Each field as `JSONObject` subscripting would give it: the last duplicate wins, and
+    /// a field of the wrong type reads as absent where the importer asks for a string.
+    var text: String?
+    var name: String?
+    var value: JSONValue?
+    var actionText: String?
+    /// `parse_data.intent` and `parse_data.response_selector`, when they are objects.
+    var intent: JSONObject?
+    var responseSelector: JSONObject?
+
+    enum Problem: Error {
+        case notObject
+        case notJSON(String)
+    }
+
+    static func read(_ data: String) -> Result<RasaEventData, Problem> {
+        var copy = data
+        return copy.withUTF8 { bytes in
+            var parser = JSONParser(bytes)
+            parser.nonFiniteAsNull = true
+            do throws(JSONSyntaxError) {
+                return try read(&parser)
+            } catch {
+                // The full parser words the problem (the same one: it reads the same grammar).
+                let skipped = error
+                do throws(JSONSyntaxError) {
+                    _ = try JSONParser.parseReadingNonFiniteAsNull(data)
+                    return .failure(.notJSON(skipped.message))
+                } catch {
+                    return .failure(.notJSON(error.message))
+                }
+            }
+        }
+    }
+
+    private static func read(_ parser: inout JSONParser) throws(JSONSyntaxError) -> Result<RasaEventData, Problem> {
+        var d = RasaEventData()
+        parser.skipWhitespace()
+        guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
+            try parser.skipValue()
+            try finish(&parser)
+            return .failure(.notObject)
+        }
+        try members(&parser) { (key, parser) throws(JSONSyntaxError) in
+            switch key {
+            case "text": d.text = try stringOrSkip(&parser)
+            case "name": d.name = try stringOrSkip(&parser)
+            case "value": d.value = try parser.parseValue()
+            case "action_text": d.actionText = try stringOrSkip(&parser)
+            case "parse_data":
+                guard parser.bytes[parser.position] == UInt8(ascii: "{") else {
+                    d.intent = nil
+                    d.responseSelector = nil
+                    try parser.skipValue()
+                    return
+                }
+                var intent: JSONObject?, selector: JSONObject?
+                try members(&parser) { (key, parser) throws(JSONSyntaxError) in
+                    switch key {
+                    case "intent": intent = try parser.parseValue().objectValue
+                    case "response_selector": selector = try parser.parseValue().objectValue
+                    default: try parser.skipValue()
+                    }
+                }
+                d.intent = intent
+                d.responseSelector = selector
+            default: try parser.skipValue()
+            }
+        }
+        try finish(&parser)
+        return .success(d)
+    }
+
+    /// A string value, or nil after skipping a value of another type.
+    private static func stringOrSkip(_ parser: inout JSONParser) throws(JSONSyntaxError) -> String? {
+        if parser.bytes[parser.position] == UInt8(ascii: "\"") { return try parser.parseString() }
+        try parser.skipValue()
+        return nil
+    }
+
+    /// Walks an object's members, handing each key and the parser (at the value) to `body`,
+    /// which must read or skip the value.
+    private static func members(_ parser: inout JSONParser,
+                                _ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        try parser.enter()
+        parser.position += 1
+        parser.skipWhitespace()
+        if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "}") {
+            parser.position += 1
+            parser.depth -= 1
+            return
+        }
+        while true {
+            parser.skipWhitespace()
+            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") else {
+                throw parser.failure("expected a string key but found \(parser.describeByte())")
+            }
+            let key = try parser.parseString()
+            try parser.skipColon()
+            guard parser.position < parser.bytes.count else { throw parser.failure("expected a value but found end of input") }
+            try body(key, &parser)
+            if try parser.endOfMember(closing: UInt8(ascii: "}")) { return }
+        }
+    }
+
+    private static func finish(_ parser: inout JSONParser) throws(JSONSyntaxError) {
+        parser.skipWhitespace()
+        if parser.position < parser.bytes.count {
+            throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
+        }
+    }
+}

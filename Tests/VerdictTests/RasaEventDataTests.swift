@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+/// The Rasa importer's one-pass reading of an event row's `data` against parsing it whole and
+/// looking the fields up, on real-shaped rows and seeded corruptions of them.
+@Suite("Rasa event data")
+struct RasaEventDataTests {
+    static func viaTree(_ data: String) -> String {
+        do {
+            guard case let .object(d) = try JSONParser.parseReadingNonFiniteAsNull(data) else { return "not an object" }
+            var intent: JSONObject?, selector: JSONObject?
+            if case let .object(parse)? = d["parse_data"] {
+                intent = parse["intent"]?.objectValue
+                selector = parse["response_selector"]?.objectValue
+            }
+            return describe(text: d["text"]?.stringValue, name: d["name"]?.stringValue, value: d["value"],
+                            actionText: d["action_text"]?.stringValue, intent: intent, selector: selector)
+        } catch {
+            return "not JSON: \(error.message)"
+        }
+    }
+
+    static func viaScan(_ data: String) -> String {
+        switch RasaEventData.read(data) {
+        case .failure(.notObject): return "not an object"
+        case let .failure(.notJSON(message)): return "not JSON: \(message)"
+        case let .success(d):
+            return describe(text: d.text, name: d.name, value: d.value, actionText: d.actionText, intent: d.intent, selector: d.responseSelector)
+        }
+    }
+
+    static func describe(text: String?, name: String?, value: JSONValue?, actionText: String?, intent: JSONObject?, selector: JSONObject?) -> String {
+        func json(_ v: JSONValue?) -> String {
+            guard let v else { return "-" }
+            var w = JSONWriter()
+            w.value(v)
+            return String(decoding: w.bytes, as: UTF8.self)
+        }
+        return "text=\(text ?? "-") name=\(name ?? "-") value=\(json(value)) action_text=\(actionText ?? "-") "
+            + "intent=\(json(intent.map { .object($0) })) selector=\(json(selector.map { .object($0) }))"
+    }
+
+    static let rows = [
+        #"{"event": "user", "timestamp": 1700000007.3622518, "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 0.677}, "entities": [], "text": "hi", "message_id": "m1", "metadata": {}}, "input_channel": null, "metadata": {}}"#,
+        #"{"event": "user", "text": "what is faq", "parse_data": {"intent": {"name": "faq"}, "response_selector": {"faq": {"response": {"intent_response_key": "faq/ask_x"}}}}}"#,
+        #"{"event": "action", "timestamp": 1700000002.5410445, "name": "action_session_start", "policy": null, "confidence": null, "action_text": null}"#,
+        #"{"event": "action", "name": null, "action_text": "Hello there"}"#,
+        #"{"event": "slot", "timestamp": 1700000014.2895722, "name": "cuisine", "value": NaN}"#,
+        #"{"event": "slot", "name": "n", "value": [1, -Infinity, {"a": Infinity}]}"#,
+        #"{"event": "bot", "metadata": {"utter_action": "utter_greet"}, "text": "Hey! How can I help?", "data": {}}"#,
+        #"{"t\u0065xt": "escaped key", "text": 5, "name": "n", "name": "m", "parse_data": {"intent": 3}, "parse_data": {"intent": {"name": "x"}}}"#,
+        #"{"text": "caf\u00e9 \ud83d\ude00", "value": {"deep": [[[[]]]]}}"#,
+        #"[1, 2]"#, #""text""#, "", "{", #"{"text": "a" "name": "b"}"#, #"{"value": 01}"#, #"{"value": nan}"#,
+    ]
+
+    @Test("hand-picked rows read the same")
+    func rowsReadTheSame() {
+        for row in RasaEventDataTests.rows {
+            #expect(RasaEventDataTests.viaScan(row) == RasaEventDataTests.viaTree(row), "\(row)")
+        }
+    }
+
+    @Test("20,000 seeded corruptions of rows read the same")
+    func corruptions() {
+        var rng = SeededGenerator(state: 3_036)
+        let inserts = [",", "}", "]", "\"", ":", "NaN", "-Infinity", "1e999", "{", "[", "\\", "\\u00", " ", "\"text\": ", "\"parse_data\": {", "null"]
+            .map { Array($0.utf8) }
+        var readable = 0
+        for n in 0..<20_000 {
+            var bytes = Array(RasaEventDataTests.rows[n % 9].utf8)
+            for _ in 0..<Int.random(in: 1...2, using: &rng) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(contentsOf: inserts[Int.random(in: 0..<inserts.count, using: &rng)], at: at)
+                default: bytes[at] = UInt8.random(in: 0x20...0x7E, using: &rng)
+                }
+            }
+            let row = String(decoding: bytes, as: UTF8.self)
+            let tree = RasaEventDataTests.viaTree(row)
+            #expect(RasaEventDataTests.viaScan(row) == tree, "\(row)")
+            if tree.hasPrefix("text=") { readable += 1 }
+        }
+        #expect(readable > 2_000 && readable < 18_000, "\(readable) readable")
+    }
+}
