@@ -13,6 +13,11 @@ public final class CompiledRules: Sendable {
     let children: Buffer<Int32>
     let metricRoots: [MetricRoots]
     let metricInfo: [MetricInfo]
+    /// What the per-metric loop reads, as plain values: no reference counting per metric.
+    let plans: Buffer<MetricPlan>
+    /// The body roots of every metric, `plans[m].bodyFirst ..< + bodyCount`.
+    let bodyRoots: Buffer<Int32>
+    var metricCount: Int { metricInfo.count }
     /// The leaf ids of each metric's `applies_when`.
     let triggerLeafIDs: [[Int]]
     /// Whether each metric reads flow state (a `flow` leaf or `in_flow`).
@@ -50,6 +55,17 @@ public final class CompiledRules: Sendable {
     struct MetricRoots: Sendable {
         var applies: Int32
         var body: [Int32]
+    }
+
+    struct MetricPlan: Sendable {
+        var applies: Int32
+        var bodyFirst: Int32
+        var bodyCount: Int32
+        var conversationScope: Bool
+        var isNumber: Bool
+        var isCategorical: Bool
+        var hasActiveFrom: Bool
+        var usesFlows: Bool
     }
 
     /// What evaluation reads of each metric, kept apart so that the metric is not copied.
@@ -149,6 +165,17 @@ public final class CompiledRules: Sendable {
                 return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, expression: expression)
             }
         }
+        var roots: [Int32] = []
+        let usesFlows = metricUsesFlows
+        plans = Buffer(zip(metricRoots, metricInfo).enumerated().map { m, pair in
+            let (r, info) = pair
+            defer { roots += r.body }
+            return MetricPlan(applies: r.applies, bodyFirst: Int32(roots.count), bodyCount: Int32(r.body.count),
+                              conversationScope: info.scope == .conversation, isNumber: info.expression != nil,
+                              isCategorical: info.labels != nil, hasActiveFrom: info.activeFrom != nil,
+                              usesFlows: usesFlows[m])
+        })
+        bodyRoots = Buffer(roots)
         nodes = Buffer(compiled.nodes)
         children = Buffer(compiled.children)
     }

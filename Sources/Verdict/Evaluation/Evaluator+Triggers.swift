@@ -41,6 +41,13 @@ extension Evaluator {
     /// Each step matches every leaf on event k (so the same events are examined as when
     /// evaluating every prefix in turn), keeps running hit counts, and decides the prefix
     /// from them.
+    /// Metric `m`'s trigger: its `applies_when` is compiled at `root`.
+    func trigger(node root: Int32, metric m: Int, in program: ProgramView) throws(LocatedMatchLimit) -> Int? {
+        let node = program.nodes[Int(root)]
+        if node.kind == .leaf && node.atLeast < 0 { return try trigger(node: root, leaves: [], in: program) }
+        return try trigger(node: root, leaves: compiled.triggerLeafIDs[m], in: program)
+    }
+
     func trigger(node root: Int32, leaves: [Int], in program: ProgramView) throws(LocatedMatchLimit) -> Int? {
         let node = program.nodes[Int(root)]
         if node.kind == .leaf && node.atLeast < 0 {

@@ -34,11 +34,11 @@ public final class Evaluator {
     public func evaluate(_ conversation: Conversation) -> ConversationResult {
         load(conversation)
         let replay = self.replay!
-        let metricCount = compiled.metricInfo.count
+        let metricCount = compiled.metricCount
         var results: [MetricResult] = []
         results.reserveCapacity(metricCount)
         for m in 0..<metricCount {
-            results.append(evaluate(metricAt: m, flowFailure: compiled.metricUsesFlows[m] ? replay.failure : nil))
+            results.append(evaluate(metricAt: m, flowFailure: compiled.plans[m].usesFlows ? replay.failure : nil))
         }
         var logged: [(name: String, values: [JSONValue])] = []
         var position: [String: Int] = [:]
@@ -83,19 +83,19 @@ public final class Evaluator {
 
     /// `flowFailure`: why the flow state this metric reads could not be computed, if so.
     func evaluate(metricAt m: Int, flowFailure: String? = nil) -> MetricResult {
-        let metric = compiled.metricInfo[m]
-        if let from = metric.activeFrom, let started = conversation.startedAt, from > started {
+        let plan = compiled.plans[m]
+        if plan.hasActiveFrom, let from = compiled.metricInfo[m].activeFrom, let started = conversation.startedAt, from > started {
             return MetricResult(status: .inactive)
         }
         if let flowFailure { return MetricResult(status: .error, error: flowFailure) }
         scratch.resetBudget()
-        let roots = compiled.metricRoots[m]
         let program = ProgramView(compiled)
+        let body = compiled.bodyRoots.base + Int(plan.bodyFirst)
         var triggeredAt: Int?
         do {
             let k: Int
-            if roots.applies >= 0 {
-                guard let found = try trigger(node: roots.applies, leaves: compiled.triggerLeafIDs[m], in: program) else {
+            if plan.applies >= 0 {
+                guard let found = try trigger(node: plan.applies, metric: m, in: program) else {
                     return MetricResult(status: .notApplicable)
                 }
                 k = found
@@ -103,15 +103,14 @@ public final class Evaluator {
                 k = 0
             }
             triggeredAt = k
-            let lower = metric.scope == .conversation ? 0 : k
-            if let expression = metric.expression {
+            let lower = plan.conversationScope ? 0 : k
+            if plan.isNumber, let expression = compiled.metricInfo[m].expression {
                 return try number(expression, from: lower, to: eventCount - 1, triggeredAt: k)
             }
             let upper = eventCount - 1
             var evidence: [Int] = []
-            switch metric.labels {
-            case nil:
-                let root = program.nodes[Int(roots.body[0])]
+            if !plan.isCategorical {
+                let root = program.nodes[Int(body[0])]
                 if root.kind == .all {
                     // The same walk as `holds` on the `all`, keeping which items failed.
                     var failed: [Int] = []
@@ -125,17 +124,16 @@ public final class Evaluator {
                     }
                     return MetricResult(status: .ok, value: .bool(false), triggeredAt: k, failedItems: failed)
                 }
-                let holds = try self.holds(node: roots.body[0], from: lower, to: upper, into: &evidence, in: program)
+                let holds = try self.holds(node: body[0], from: lower, to: upper, into: &evidence, in: program)
                 return MetricResult(status: .ok, value: .bool(holds), triggeredAt: k, evidence: evidence)
-            case let labels?:
-                for (j, root) in roots.body.enumerated() {
-                    if try holds(node: root, from: lower, to: upper, into: &evidence, in: program) {
-                        return MetricResult(status: .ok, value: .label(labels[j]), triggeredAt: k, evidence: evidence)
-                    }
-                }
-                if let otherwise = metric.otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
-                return MetricResult(status: .unmatched, triggeredAt: k)
             }
+            for j in 0..<Int(plan.bodyCount) {
+                if try holds(node: body[j], from: lower, to: upper, into: &evidence, in: program) {
+                    return MetricResult(status: .ok, value: .label(compiled.metricInfo[m].labels![j]), triggeredAt: k, evidence: evidence)
+                }
+            }
+            if let otherwise = compiled.metricInfo[m].otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
+            return MetricResult(status: .unmatched, triggeredAt: k)
         } catch {
             return MetricResult(status: .error, triggeredAt: triggeredAt,
                                 error: "pattern '\(error.pattern)' stopped on \(error.eventDescription): \(error.message)")
@@ -163,8 +161,15 @@ public final class Evaluator {
         let row = tables.memo.base + id * eventCount
         let m = Int(compiled.leafMask[id])
         let list = tables.candidates.base + m * eventCount, count = tables.candidateCount[m]
+        // The first candidate at or after `lower`: the list is sorted.
         var c = 0
-        while c < count && Int(list[c]) < lower { c += 1 }
+        if lower > 0 {
+            var high = count
+            while c < high {
+                let mid = (c + high) >> 1
+                if Int(list[mid]) < lower { c = mid + 1 } else { high = mid }
+            }
+        }
         while c < count {
             let i = Int(list[c])
             if i > upper { break }

@@ -286,6 +286,12 @@ public struct JSONParser {
         return .number(value, literal: literal)
     }
 
+    /// A number's value (what `parseNumber` gives as `.number`).
+    mutating func parseDouble() throws(JSONSyntaxError) -> Double {
+        guard case let .number(value, _) = try parseNumber() else { return 0 }
+        return value
+    }
+
     private static let powersOfTen: [Double] = (0...15).map { Double("1e\($0)")! }
 
     mutating func parseString() throws(JSONSyntaxError) -> String {

@@ -217,10 +217,7 @@ struct ConversationScanner {
             if problem != nil {
                 try parser.skipValue()
             } else {
-                switch try event() {
-                case let .success(e): events.append(e)
-                case let .failure(p): problem = "event \(index): \(p.message)"
-                }
+                if let p = try event(into: &events) { problem = "event \(index): \(p.message)" }
             }
             index += 1
             if try parser.endOfMember(closing: UInt8(ascii: "]")) { return problem }
@@ -228,11 +225,12 @@ struct ConversationScanner {
     }
 
     /// Reads one event: its fields' positions first, then the checks of `decodeEvent`.
-    private mutating func event() throws(JSONSyntaxError) -> Result<Event, ConversationDecoder.Problem> {
+    /// Appends the event, or returns its problem (and appends nothing).
+    private mutating func event(into events: inout [Event]) throws(JSONSyntaxError) -> ConversationDecoder.Problem? {
         let bytes = parser.bytes
         guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
             try parser.skipValue()
-            return .failure(.init("an event must be a JSON object"))
+            return .init("an event must be a JSON object")
         }
         for i in slots.indices { slots[i] = -1 }
         try parser.enter()
@@ -255,9 +253,17 @@ struct ConversationScanner {
             }
         }
         do throws(ConversationDecoder.Problem) {
-            return .success(try decodeEvent())
+            // Built in place: an Event is large, and moving it costs more than filling it.
+            events.append(Event(kind: try eventKind()))
+            do throws(ConversationDecoder.Problem) {
+                try fill(&events[events.count - 1])
+            } catch {
+                events.removeLast()
+                throw error
+            }
+            return nil
         } catch {
-            return .failure(error)
+            return error
         }
     }
 
@@ -270,7 +276,7 @@ struct ConversationScanner {
 
     private func isPresent(_ field: EventField) -> Bool { slots[field.rawValue] >= 0 }
 
-    private mutating func decodeEvent() throws(ConversationDecoder.Problem) -> Event {
+    private mutating func eventKind() throws(ConversationDecoder.Problem) -> Event.Kind {
         let kind: Event.Kind
         switch lead(.type) {
         case nil: throw .init("missing `type`")
@@ -288,10 +294,15 @@ struct ConversationScanner {
             }
         default: throw .init("`type` must be a string")
         }
-        var e = Event(kind: kind)
+        return kind
+    }
+
+    /// The checks of `decodeEvent` after `type`, in its order.
+    private mutating func fill(_ e: inout Event) throws(ConversationDecoder.Problem) {
+        let kind = e.kind
         if let b = lead(.at) {
             guard b == UInt8(ascii: "-") || (b >= 0x30 && b <= 0x39) else { throw .init("`at` must be a number") }
-            e.at = readValue(.at).numberValue
+            e.at = readNumber(.at)
         }
         switch kind {
         case .user:
@@ -334,12 +345,19 @@ struct ConversationScanner {
         case .other:
             break
         }
-        return e
     }
 
     /// A field's value, already checked: building it again cannot fail.
     private mutating func readValue(_ field: EventField) -> JSONValue {
         (try? value(at: slots[field.rawValue])) ?? .null
+    }
+
+    /// A number field's value, already checked, without its literal.
+    private mutating func readNumber(_ field: EventField) -> Double? {
+        let saved = parser.position
+        parser.position = slots[field.rawValue]
+        defer { parser.position = saved }
+        return try? parser.parseDouble()
     }
 
     private mutating func readString(_ field: EventField) -> String {
