@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
 """Verdict's benchmark: one command, every figure, side by side on the same data.
 
-    python3 bench/run.py [--sizes 10k,100k,1m] [--repeat 3]
+    python3 bench/run.py [--sizes 10k,100k,1m] [--repeat 3] [--baseline COMMIT] [--rasa KIT]
 
-Builds the release binary, generates the seeded corpora it lacks (bench/data/, not in git),
-then measures and prints, as a table and as JSON (also written to bench/data/results.json):
+Builds the release binary, and the binary of --baseline (default 2714e7e, the release the
+performance targets are measured against) from `git archive` in bench/data/baseline-COMMIT/;
+generates the seeded corpora it lacks (bench/data/, not in git); then measures, the two
+binaries interleaved run by run, and prints a table and JSON (also bench/data/results.json):
 
   score       verdict score --jobs 2 with bench/rules/bench.yaml, per corpus size
-  floor       the same with an empty rule set (read, parse and write only)
+  baseline    the same with the baseline binary
+  floor       the same with an empty rule set (read, parse and write only), both binaries
   python      bench/baseline.py: json + re over the same patterns (on the 10k corpus)
   jobs 1      verdict score --jobs 1 on the largest corpus up to 100k
   start-up    scoring one conversation, median of 21 runs
   numbers     the standard rules plus ten number metrics (bench/numbers/numbers.yaml) against
               the standard rules alone, on the largest corpus up to 100k
+
+With --rasa KIT (a prepared copy of the Rasa markers peer kit: its venv, markers and
+data/trackers_N.db stores), also `rasa evaluate markers` once per store against
+`verdict score --from rasa --split-sessions` of both binaries.
 
 Times are medians of --repeat runs (wall clock); peak memory is the largest maximum
 resident set size `/usr/bin/time` reports. Run it on an idle machine.
@@ -20,6 +27,7 @@ resident set size `/usr/bin/time` reports. Run it on an idle machine.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,7 +39,7 @@ DATA = os.path.join(ROOT, "bench", "data")
 RULES = os.path.join(ROOT, "bench", "rules", "bench.yaml")
 NUMBERS = os.path.join(ROOT, "bench", "numbers", "numbers.yaml")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-TARGETS = {"python": 30.0, "floor": 2.5, "rss_mb": 64.0, "rss_growth": 0.10, "jobs": 1.7, "startup_ms": 50.0}
+TARGETS = {"baseline": 2.0, "python": 50.0, "floor": 2.0, "rss_mb": 64.0, "jobs": 1.8, "startup_ms": 50.0, "rasa": 100.0}
 
 
 def run(command, stdout=subprocess.DEVNULL):
@@ -50,6 +58,64 @@ def measure(command, repeat):
     return statistics.median(s for s, _ in runs), max(m for _, m in runs)
 
 
+def baseline_binary(commit):
+    """The release binary of `commit`, built once from `git archive` in a folder of its own."""
+    dest = os.path.join(DATA, f"baseline-{commit}")
+    binary = os.path.join(dest, ".build", "release", "verdict")
+    if not os.path.exists(binary):
+        print(f"building {commit} in {dest} ...", file=sys.stderr)
+        shutil.rmtree(dest, ignore_errors=True)
+        os.makedirs(dest)
+        archive = subprocess.run(["git", "-C", ROOT, "archive", commit], stdout=subprocess.PIPE, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "verdict"], cwd=dest, check=True,
+                       stdout=subprocess.DEVNULL)
+    return binary
+
+
+def interleaved(commands, repeat):
+    """Runs each command once per round, round after round; returns (median s, peak MB) each."""
+    runs = [[] for _ in commands]
+    for _ in range(repeat):
+        for i, command in enumerate(commands):
+            runs[i].append(run(command))
+    return [(statistics.median(s for s, _ in r), max(m for _, m in r)) for r in runs]
+
+
+def rasa_comparison(kit, verdict, baseline, repeat):
+    """Rasa's markers against `score --from rasa` of both binaries, per tracker store in the kit."""
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore")
+    rules = os.path.join(kit, "verdict-rules.yaml")
+    out = {}
+    for n in (10_000, 100_000):
+        db = os.path.join(kit, "data", f"trackers_{n}.db")
+        endpoints = os.path.join(kit, "data", f"endpoints_{n}.yml")
+        if not os.path.exists(db):
+            continue
+        command = ["--rules", rules, "--from", "rasa", "--split-sessions", db]
+        (v_s, v_rss), (b_s, b_rss) = interleaved([[verdict, "score"] + command, [baseline, "score"] + command], repeat)
+        with subprocess.Popen([verdict, "score"] + command, stdout=subprocess.PIPE) as p:
+            sessions = sum(1 for _ in p.stdout)
+        entry = {"sessions": sessions, "verdict_seconds": round(v_s, 3), "verdict_peak_rss_mb": round(v_rss, 1),
+                 "baseline_seconds": round(b_s, 3), "baseline_peak_rss_mb": round(b_rss, 1)}
+        if os.path.exists(endpoints) and n <= 10_000:
+            with tempfile.TemporaryDirectory() as d:
+                with tempfile.NamedTemporaryFile("r") as report:
+                    start = time.perf_counter()
+                    subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%M", os.path.join(kit, "venv", "bin", "rasa"),
+                                    "evaluate", "markers", "all", "--config", os.path.join(kit, "markers.yml"),
+                                    "--endpoints", endpoints, "--domain", os.path.join(kit, "domain.yml"),
+                                    "--stats-file-prefix", os.path.join(d, "stats"), os.path.join(d, "markers.csv")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+                    rasa_s = time.perf_counter() - start
+                    rasa_rss = int(report.read().strip().splitlines()[-1]) / 1024
+            entry.update({"rasa_seconds": round(rasa_s, 1), "rasa_peak_rss_mb": round(rasa_rss, 1),
+                          "verdict_over_rasa": round(rasa_s / v_s, 1), "baseline_over_rasa": round(rasa_s / b_s, 1)})
+        out[str(n)] = entry
+        print(f"rasa {n}: {entry}", file=sys.stderr)
+    return out
+
+
 def corpus(name):
     path = os.path.join(DATA, f"corpus-{name}.jsonl")
     if not os.path.exists(path):
@@ -63,6 +129,8 @@ def main():
     parser = argparse.ArgumentParser(description="Verdict benchmark")
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k, 100k, 1m")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", default="2714e7e", help="commit whose binary is measured side by side")
+    parser.add_argument("--rasa", help="a prepared copy of the Rasa markers peer kit")
     args = parser.parse_args()
     sizes = [s for s in args.sizes.split(",") if s]
     for s in sizes:
@@ -72,23 +140,23 @@ def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "verdict"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     verdict = os.path.join(ROOT, ".build", "release", "verdict")
+    baseline = baseline_binary(args.baseline)
     empty = os.path.join(DATA, "empty.yaml")
     with open(empty, "w") as f:
         f.write("version: 1\n")
 
-    results = {"sizes": {}, "rules": os.path.relpath(RULES, ROOT)}
+    results = {"sizes": {}, "rules": os.path.relpath(RULES, ROOT), "baseline": args.baseline}
     for s in sizes:
         path = corpus(s)
         mb = os.path.getsize(path) / 1e6
         n = SIZES[s]
-        score_s, score_rss = measure([verdict, "score", "--jobs", "2", "--rules", RULES, path], args.repeat)
-        floor_s, floor_rss = measure([verdict, "score", "--jobs", "2", "--rules", empty, path], args.repeat)
-        results["sizes"][s] = {
-            "conversations": n, "megabytes": round(mb, 1),
-            "score": {"seconds": round(score_s, 3), "conv_per_s": round(n / score_s), "mb_per_s": round(mb / score_s, 1), "peak_rss_mb": round(score_rss, 1)},
-            "floor": {"seconds": round(floor_s, 3), "conv_per_s": round(n / floor_s), "mb_per_s": round(mb / floor_s, 1), "peak_rss_mb": round(floor_rss, 1)},
-        }
-        print(f"{s}: score {score_s:.2f} s, floor {floor_s:.2f} s", file=sys.stderr)
+        runs = interleaved([[binary, "score", "--jobs", "2", "--rules", rules, path]
+                            for binary in (verdict, baseline) for rules in (RULES, empty)], args.repeat)
+        results["sizes"][s] = {"conversations": n, "megabytes": round(mb, 1)}
+        for name, (seconds, rss) in zip(("score", "floor", "baseline", "baseline_floor"), runs):
+            results["sizes"][s][name] = {"seconds": round(seconds, 3), "conv_per_s": round(n / seconds),
+                                         "mb_per_s": round(mb / seconds, 1), "peak_rss_mb": round(rss, 1)}
+        print(f"{s}: score {runs[0][0]:.2f} s, floor {runs[1][0]:.2f} s, baseline {runs[2][0]:.2f} s", file=sys.stderr)
 
     base = "10k" if "10k" in sizes else sizes[0]
     py_s, py_rss = measure([sys.executable, os.path.join(ROOT, "bench", "baseline.py"), RULES, corpus(base)], 1)
@@ -115,44 +183,55 @@ def main():
     starts = [run([verdict, "score", "--rules", RULES, one])[0] for _ in range(21)]
     results["startup_ms"] = round(statistics.median(starts) * 1000, 1)
 
+    if args.rasa:
+        results["rasa"] = rasa_comparison(os.path.abspath(args.rasa), verdict, baseline, args.repeat)
+
     b = results["sizes"][base]
-    big = results["sizes"][sizes[-1]]
     for s in sizes:
         x = results["sizes"][s]
         x["score_over_floor"] = round(x["score"]["seconds"] / x["floor"]["seconds"], 2)
+        x["speedup_over_baseline"] = round(x["baseline"]["seconds"] / x["score"]["seconds"], 2)
+    speed_size = "100k" if "100k" in sizes else sizes[-1]
     results["ratios"] = {
         "verdict_over_python": round(b["score"]["conv_per_s"] / results["python"]["conv_per_s"], 1),
-        "score_over_floor": round(b["score"]["seconds"] / b["floor"]["seconds"], 2),
+        "speedup_over_baseline": results["sizes"][speed_size]["speedup_over_baseline"],
         "score_over_floor_by_size": {s: results["sizes"][s]["score_over_floor"] for s in sizes},
         "jobs2_over_jobs1": results["jobs"]["speedup"],
-        "rss_growth": round(big["score"]["peak_rss_mb"] / b["score"]["peak_rss_mb"] - 1, 3),
+        "peak_rss_mb": max(results["sizes"][s]["score"]["peak_rss_mb"] for s in sizes),
     }
     r = results["ratios"]
     results["targets"] = {
-        "python_30x": r["verdict_over_python"] >= TARGETS["python"],
-        "floor_2_5x": r["score_over_floor"] <= TARGETS["floor"],
-        "rss_64mb": big["score"]["peak_rss_mb"] <= TARGETS["rss_mb"],
-        "rss_flat_10pct": r["rss_growth"] <= TARGETS["rss_growth"],
-        "jobs_1_7x": r["jobs2_over_jobs1"] >= TARGETS["jobs"],
+        f"baseline_2x_at_{speed_size}": r["speedup_over_baseline"] >= TARGETS["baseline"],
+        "python_50x": r["verdict_over_python"] >= TARGETS["python"],
+        "floor_2x_every_size": all(v <= TARGETS["floor"] for v in r["score_over_floor_by_size"].values()),
+        "rss_64mb": r["peak_rss_mb"] <= TARGETS["rss_mb"],
+        "jobs_1_8x": r["jobs2_over_jobs1"] >= TARGETS["jobs"],
         "startup_50ms": results["startup_ms"] < TARGETS["startup_ms"],
         "numbers_10pct": results["numbers"]["throughput_loss"] <= 0.10,
     }
+    if "10000" in results.get("rasa", {}) and "verdict_over_rasa" in results["rasa"]["10000"]:
+        results["targets"]["rasa_100x"] = results["rasa"]["10000"]["verdict_over_rasa"] >= TARGETS["rasa"]
 
-    print(f"{'corpus':<8}{'run':<8}{'seconds':>10}{'conv/s':>10}{'MB/s':>8}{'peak MB':>9}")
+    print(f"{'corpus':<8}{'run':<16}{'seconds':>10}{'conv/s':>10}{'MB/s':>8}{'peak MB':>9}")
     for s in sizes:
-        for kind in ("score", "floor"):
+        for kind in ("score", "baseline", "floor", "baseline_floor"):
             x = results["sizes"][s][kind]
-            print(f"{s:<8}{kind:<8}{x['seconds']:>10.3f}{x['conv_per_s']:>10}{x['mb_per_s']:>8.1f}{x['peak_rss_mb']:>9.1f}")
+            print(f"{s:<8}{kind.replace('_', ' '):<16}{x['seconds']:>10.3f}{x['conv_per_s']:>10}{x['mb_per_s']:>8.1f}{x['peak_rss_mb']:>9.1f}")
     p = results["python"]
-    print(f"{base:<8}{'python':<8}{p['seconds']:>10.2f}{p['conv_per_s']:>10}{'':>8}{p['peak_rss_mb']:>9.1f}")
-    print(f"{jobs_size:<8}{'jobs 1':<8}{results['jobs']['jobs1_seconds']:>10.3f}")
+    print(f"{base:<8}{'python':<16}{p['seconds']:>10.2f}{p['conv_per_s']:>10}{'':>8}{p['peak_rss_mb']:>9.1f}")
+    print(f"{jobs_size:<8}{'jobs 1':<16}{results['jobs']['jobs1_seconds']:>10.3f}")
+    for n, x in results.get("rasa", {}).items():
+        print(f"rasa {n} trackers ({x['sessions']} sessions): verdict {x['verdict_seconds']} s / {x['verdict_peak_rss_mb']} MB, "
+              f"baseline {x['baseline_seconds']} s / {x['baseline_peak_rss_mb']} MB"
+              + (f", rasa {x['rasa_seconds']} s / {x['rasa_peak_rss_mb']} MB: {x['verdict_over_rasa']}x (baseline {x['baseline_over_rasa']}x)"
+                 if "rasa_seconds" in x else ""))
     print(f"start-up (one conversation): {results['startup_ms']} ms")
     nb = results["numbers"]
     print(f"{nb['corpus']}: 60 metrics {nb['seconds_without']:.3f} s, with 10 number metrics {nb['seconds_with']:.3f} s: "
           f"throughput {-nb['throughput_loss']:+.1%} (target: no worse than -10%)")
     print("score / floor by size: " + ", ".join(f"{s} {results['sizes'][s]['score_over_floor']}x" for s in sizes))
-    print(f"Verdict / Python {r['verdict_over_python']}x (target >= 30) | score / floor {r['score_over_floor']}x (<= 2.5) | "
-          f"jobs 2 / jobs 1 {r['jobs2_over_jobs1']}x (>= 1.7) | RSS {sizes[-1]} vs {base} {r['rss_growth']:+.1%} (<= 10%)")
+    print(f"vs baseline at {speed_size} {r['speedup_over_baseline']}x (target >= 2) | Verdict / Python {r['verdict_over_python']}x (>= 50) | "
+          f"jobs 2 / jobs 1 {r['jobs2_over_jobs1']}x (>= 1.8) | peak RSS {r['peak_rss_mb']} MB (<= 64)")
     print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets"].items()))
     text = json.dumps(results, indent=2, sort_keys=True)
     print(text)

@@ -85,4 +85,23 @@ struct JSONTests {
             #expect(value.bitPattern == Double(text)!.bitPattern, "\(text)")
         }
     }
+
+    @Test("UTF-8 validation agrees with the standard library on 200,000 seeded byte strings")
+    func utf8Validation() {
+        var rng = SeededGenerator(state: 8)
+        // Bytes around every boundary of table 3-7, so that edge cases come up often.
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
+                                    0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        var valid = 0
+        for _ in 0..<200_000 {
+            let bytes = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
+                Bool.random(using: &rng) ? interesting[Int.random(in: 0..<interesting.count, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            let got = bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+            #expect(got == expected, "\(bytes)")
+            if expected { valid += 1 }
+        }
+        #expect(valid > 20_000)
+    }
 }

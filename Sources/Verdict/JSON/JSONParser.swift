@@ -388,7 +388,7 @@ public struct JSONParser {
             break
         }
         if ascii { return String(decoding: raw, as: UTF8.self) }
-        if let s = String(validating: raw, as: UTF8.self) { return s }
+        if UTF8Validation.isValid(raw) { return String(decoding: raw, as: UTF8.self) }
         // Point at the first bad byte. Escapes in the source are ASCII, so the first invalid
         // sequence after the string's opening quote is the one that made `raw` invalid.
         var iterator = UnsafeBufferPointer(rebasing: bytes[start...]).makeIterator()

@@ -60,20 +60,31 @@ extension JSONParser {
     mutating func skipString() throws(JSONSyntaxError) -> Bool {
         let open = position
         var p = position + 1
+        var ascii = true
         while p < bytes.count {
             let b = bytes[p]
             if b == UInt8(ascii: "\"") {
-                position = p + 1
-                return true
+                if ascii {
+                    position = p + 1
+                    return true
+                }
+                // Non-ASCII text without escapes: valid UTF-8 is all there is to check.
+                if UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[(open + 1)..<p])) {
+                    position = p + 1
+                    return false
+                }
+                break
             }
-            if b == UInt8(ascii: "\\") || b >= 0x80 { break }
-            if b < 0x20 {
+            if b == UInt8(ascii: "\\") { break }
+            if b >= 0x80 {
+                ascii = false
+            } else if b < 0x20 {
                 position = p
                 throw failure("control character in a string")
             }
             p += 1
         }
-        // Escapes, non-ASCII text or no closing quote: the full parser says what it finds.
+        // Escapes, invalid UTF-8 or no closing quote: the full parser says what it finds.
         position = open
         _ = try parseString()
         return false
