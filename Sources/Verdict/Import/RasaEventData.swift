@@ -86,25 +86,14 @@ struct RasaEventData {
     /// which must read or skip the value.
     private static func members(_ parser: inout JSONParser,
                                 _ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
-        try parser.enter()
-        parser.position += 1
-        parser.skipWhitespace()
-        if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "}") {
-            parser.position += 1
-            parser.depth -= 1
-            return
-        }
-        while true {
-            parser.skipWhitespace()
-            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") else {
-                throw parser.failure("expected a string key but found \(parser.describeByte())")
-            }
+        guard try parser.enterObject() else { return }
+        repeat {
+            try parser.expectKey()
             let key = try parser.parseString()
             try parser.skipColon()
             guard parser.position < parser.bytes.count else { throw parser.failure("expected a value but found end of input") }
             try body(key, &parser)
-            if try parser.endOfMember(closing: UInt8(ascii: "}")) { return }
-        }
+        } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
     }
 
     private static func finish(_ parser: inout JSONParser) throws(JSONSyntaxError) {

@@ -175,10 +175,7 @@ public struct JSONParser {
             return .object(object)
         }
         while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw failure("expected a string key but found \(describeByte())")
-            }
+            try expectKey()
             let key = try parseString()
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
@@ -236,52 +233,28 @@ public struct JSONParser {
 
     mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
         let start = position
-        let negative = bytes[position] == UInt8(ascii: "-")
-        if negative { position += 1 }
-        func digits(_ p: inout Int) -> Int {
-            let s = p
-            while p < bytes.count, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
-            return p - s
-        }
-        guard position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 else {
-            throw failure("expected a digit but found \(describeByte())")
-        }
-        let integerStart = position
-        if bytes[position] == UInt8(ascii: "0") {
-            position += 1
-            if position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
-                throw failure("a number must not start with 0")
-            }
-        } else {
-            _ = digits(&position)
-        }
-        let integerEnd = position
-        var fractionDigits = 0
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            fractionDigits = digits(&position)
-            guard fractionDigits > 0 else { throw failure("expected a digit after '.' but found \(describeByte())") }
-        }
+        try skipNumber()
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        let literal = String(decoding: text, as: UTF8.self)
         // Up to 15 digits and no exponent: the digits as an integer and a power of ten are both
         // exact in a Double, so one division rounds correctly, as parsing the text would.
-        if integerEnd - integerStart + fractionDigits <= 15,
-           position >= bytes.count || (bytes[position] != UInt8(ascii: "e") && bytes[position] != UInt8(ascii: "E")) {
-            var mantissa: Int64 = 0
-            for p in integerStart..<position where bytes[p] != UInt8(ascii: ".") {
-                mantissa = mantissa * 10 + Int64(bytes[p] - 0x30)
+        var mantissa: Int64 = 0, digits = 0, fractionDigits = 0, inFraction = false
+        for b in text {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                mantissa = mantissa &* 10 &+ Int64(b - 0x30)
+                digits += 1
+                if inFraction { fractionDigits += 1 }
+            case UInt8(ascii: "."): inFraction = true
+            case UInt8(ascii: "-"): continue
+            default: digits = .max  // an exponent
             }
+            if digits > 15 { break }
+        }
+        if digits <= 15 {
             let magnitude = Double(mantissa) / JSONParser.powersOfTen[fractionDigits]
-            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-            return .number(negative ? -magnitude : magnitude, literal: literal)
+            return .number(text[0] == UInt8(ascii: "-") ? -magnitude : magnitude, literal: literal)
         }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                position += 1
-            }
-            guard digits(&position) > 0 else { throw failure("expected a digit in the exponent but found \(describeByte())") }
-        }
-        let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(literal) else { throw failure("number \(literal) is out of range") }
         return .number(value, literal: literal)
     }

@@ -91,38 +91,48 @@ extension JSONParser {
     }
 
     mutating func skipObject() throws(JSONSyntaxError) {
-        try enter()
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1; depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw failure("expected a string key but found \(describeByte())")
-            }
+        guard try enterObject() else { return }
+        repeat {
+            try expectKey()
             try skipString()
             try skipColon()
             try skipValue()
-            if try endOfMember(closing: UInt8(ascii: "}")) { return }
+        } while try !endOfMember(closing: UInt8(ascii: "}"))
+    }
+
+    /// At an object's '{': enters it; false when it is empty (then it is read to its end).
+    mutating func enterObject() throws(JSONSyntaxError) -> Bool {
+        try enterContainer(closing: UInt8(ascii: "}"))
+    }
+
+    /// Enters an object or array at its opening bracket; false when it is empty (then read to
+    /// its closing bracket).
+    private mutating func enterContainer(closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        try enter()
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == closing {
+            position += 1
+            depth -= 1
+            return false
+        }
+        return true
+    }
+
+    /// Before a member: whitespace, then the key's opening quote (not consumed), or the error.
+    mutating func expectKey() throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw failure("expected a string key but found \(describeByte())")
         }
     }
 
     mutating func skipArray() throws(JSONSyntaxError) {
-        try enter()
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1; depth -= 1
-            return
-        }
-        while true {
+        guard try enterContainer(closing: UInt8(ascii: "]")) else { return }
+        repeat {
             skipWhitespace()
             try skipValue()
-            if try endOfMember(closing: UInt8(ascii: "]")) { return }
-        }
+        } while try !endOfMember(closing: UInt8(ascii: "]"))
     }
 
     /// After a key: optional whitespace, ':', optional whitespace.

@@ -4,6 +4,21 @@ public struct Event: Sendable {
         case user, agent, flow, function, metric, state, handoff, end
         /// A `type` Verdict does not know: it keeps its index, matches nothing and is no turn.
         case other
+
+        /// The kind a `type` names (SPEC §1); `other` for any name Verdict does not know.
+        init(typeName: String) {
+            switch typeName {
+            case "user": self = .user
+            case "agent": self = .agent
+            case "flow": self = .flow
+            case "function": self = .function
+            case "metric": self = .metric
+            case "state": self = .state
+            case "handoff": self = .handoff
+            case "end": self = .end
+            default: self = .other
+            }
+        }
     }
 
     public var kind: Kind

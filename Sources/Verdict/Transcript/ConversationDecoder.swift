@@ -79,18 +79,7 @@ public enum ConversationDecoder {
         let kind: Event.Kind
         switch o["type"] {
         case nil, .null?: throw Problem("missing `type`")
-        case let .string(t)?:
-            switch t {
-            case "user": kind = .user
-            case "agent": kind = .agent
-            case "flow": kind = .flow
-            case "function": kind = .function
-            case "metric": kind = .metric
-            case "state": kind = .state
-            case "handoff": kind = .handoff
-            case "end": kind = .end
-            default: kind = .other
-            }
+        case let .string(t)?: kind = Event.Kind(typeName: t)
         default: throw Problem("`type` must be a string")
         }
         var e = Event(kind: kind)

@@ -73,18 +73,9 @@ struct ConversationScanner {
         var metadata: JSONValue?, expect: JSONValue?, todo: JSONValue?
         var decoded: [Event] = []
         var eventProblem: String?
-        try parser.enter()
-        parser.position += 1
-        parser.skipWhitespace()
-        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
-            parser.position += 1
-            parser.depth -= 1
-        } else {
-            while true {
-                parser.skipWhitespace()
-                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else {
-                    throw parser.failure("expected a string key but found \(parser.describeByte())")
-                }
+        if try parser.enterObject() {
+            repeat {
+                try parser.expectKey()
                 let field = try key(TopField.names).map { TopField.allCases[$0] }
                 try parser.skipColon()
                 let start = parser.position
@@ -117,8 +108,7 @@ struct ConversationScanner {
                 case .todo?: todo = try parser.parseValue()
                 case nil: try parser.skipValue()
                 }
-                if try parser.endOfMember(closing: UInt8(ascii: "}")) { break }
-            }
+            } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
         }
         try finish()
 
@@ -233,24 +223,14 @@ struct ConversationScanner {
             return .init("an event must be a JSON object")
         }
         for i in slots.indices { slots[i] = -1 }
-        try parser.enter()
-        parser.position += 1
-        parser.skipWhitespace()
-        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
-            parser.position += 1
-            parser.depth -= 1
-        } else {
-            while true {
-                parser.skipWhitespace()
-                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else {
-                    throw parser.failure("expected a string key but found \(parser.describeByte())")
-                }
+        if try parser.enterObject() {
+            repeat {
+                try parser.expectKey()
                 let field = try key(EventField.names)
                 try parser.skipColon()
                 if let field { slots[field] = parser.position }
                 try parser.skipValue()
-                if try parser.endOfMember(closing: UInt8(ascii: "}")) { break }
-            }
+            } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
         }
         do throws(ConversationDecoder.Problem) {
             // Built in place: an Event is large, and moving it costs more than filling it.
@@ -280,18 +260,7 @@ struct ConversationScanner {
         let kind: Event.Kind
         switch lead(.type) {
         case nil: throw .init("missing `type`")
-        case UInt8(ascii: "\"")?:
-            switch readString(.type) {
-            case "user": kind = .user
-            case "agent": kind = .agent
-            case "flow": kind = .flow
-            case "function": kind = .function
-            case "metric": kind = .metric
-            case "state": kind = .state
-            case "handoff": kind = .handoff
-            case "end": kind = .end
-            default: kind = .other
-            }
+        case UInt8(ascii: "\"")?: kind = Event.Kind(typeName: readString(.type))
         default: throw .init("`type` must be a string")
         }
         return kind
