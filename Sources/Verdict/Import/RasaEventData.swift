@@ -12,6 +12,9 @@ struct RasaEventData {
     var intent: JSONObject?
     var responseSelector: JSONObject?
 
+    private static let fields: [[UInt8]] = ["text", "name", "value", "action_text", "parse_data"].map { Array($0.utf8) }
+    private static let parseFields: [[UInt8]] = ["intent", "response_selector"].map { Array($0.utf8) }
+
     enum Problem: Error {
         case notObject
         case notJSON(String)
@@ -45,13 +48,13 @@ struct RasaEventData {
             try finish(&parser)
             return .failure(.notObject)
         }
-        try members(&parser) { (key, parser) throws(JSONSyntaxError) in
+        try members(&parser, among: fields) { (key, parser) throws(JSONSyntaxError) in
             switch key {
-            case "text": d.text = try stringOrSkip(&parser)
-            case "name": d.name = try stringOrSkip(&parser)
-            case "value": d.value = try parser.parseValue()
-            case "action_text": d.actionText = try stringOrSkip(&parser)
-            case "parse_data":
+            case 0?: d.text = try stringOrSkip(&parser)
+            case 1?: d.name = try stringOrSkip(&parser)
+            case 2?: d.value = try parser.parseValue()
+            case 3?: d.actionText = try stringOrSkip(&parser)
+            case 4?:
                 guard parser.bytes[parser.position] == UInt8(ascii: "{") else {
                     d.intent = nil
                     d.responseSelector = nil
@@ -59,10 +62,10 @@ struct RasaEventData {
                     return
                 }
                 var intent: JSONObject?, selector: JSONObject?
-                try members(&parser) { (key, parser) throws(JSONSyntaxError) in
+                try members(&parser, among: parseFields) { (key, parser) throws(JSONSyntaxError) in
                     switch key {
-                    case "intent": intent = try parser.parseValue().objectValue
-                    case "response_selector": selector = try parser.parseValue().objectValue
+                    case 0?: intent = try parser.parseValue().objectValue
+                    case 1?: selector = try parser.parseValue().objectValue
                     default: try parser.skipValue()
                     }
                 }
@@ -82,14 +85,14 @@ struct RasaEventData {
         return nil
     }
 
-    /// Walks an object's members, handing each key and the parser (at the value) to `body`,
-    /// which must read or skip the value.
-    private static func members(_ parser: inout JSONParser,
-                                _ body: (String, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+    /// Walks an object's members, handing each key's index in `names` (nil for others) and
+    /// the parser (at the value) to `body`, which must read or skip the value.
+    private static func members(_ parser: inout JSONParser, among names: [[UInt8]],
+                                _ body: (Int?, inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
         guard try parser.enterObject() else { return }
         repeat {
             try parser.expectKey()
-            let key = try parser.parseString()
+            let key = try parser.readKey(among: names)
             try parser.skipColon()
             guard parser.position < parser.bytes.count else { throw parser.failure("expected a value but found end of input") }
             try body(key, &parser)

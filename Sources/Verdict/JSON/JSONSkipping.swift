@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading past a JSON value without building it: the same checks, in the same order, with
 /// the same messages and offsets as `parseValue`, so that a decoder skipping what it does not
 /// need reports exactly the error a full parse would. Only strings that hold an escape or a
@@ -117,6 +119,26 @@ extension JSONParser {
             return false
         }
         return true
+    }
+
+    /// Reads a key; returns its index in `names`, or nil for any other key. A key of plain
+    /// ASCII is compared as bytes, without making a string of it.
+    mutating func readKey(among names: [[UInt8]]) throws(JSONSyntaxError) -> Int? {
+        let start = position
+        if try skipString() {
+            let first = start + 1, count = position - 1 - first
+            let raw = bytes.baseAddress! + first
+            for (i, name) in names.enumerated() where name.count == count {
+                if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw, count) == 0 }) { return i }
+            }
+            return nil
+        }
+        // A key written with escapes or non-ASCII text: compare what it says.
+        let end = position
+        position = start
+        let text = try parseString()
+        position = end
+        return names.firstIndex { String(decoding: $0, as: UTF8.self).isExactly(text) }
     }
 
     /// Before a member: whitespace, then the key's opening quote (not consumed), or the error.

@@ -76,7 +76,7 @@ struct ConversationScanner {
         if try parser.enterObject() {
             repeat {
                 try parser.expectKey()
-                let field = try key(TopField.names).map { TopField.allCases[$0] }
+                let field = try parser.readKey(among: TopField.names).map { TopField.allCases[$0] }
                 try parser.skipColon()
                 let start = parser.position
                 let lead = start < bytes.count ? bytes[start] : 0
@@ -156,25 +156,6 @@ struct ConversationScanner {
         }
     }
 
-    /// Reads a key; returns its index in `names`, or nil for any other key.
-    private mutating func key(_ names: [[UInt8]]) throws(JSONSyntaxError) -> Int? {
-        let start = parser.position
-        if try parser.skipString() {
-            let first = start + 1, count = parser.position - 1 - first
-            let raw = parser.bytes.baseAddress! + first
-            for (i, name) in names.enumerated() where name.count == count {
-                if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw, count) == 0 }) { return i }
-            }
-            return nil
-        }
-        // A key written with escapes or non-ASCII text: compare what it says.
-        let end = parser.position
-        parser.position = start
-        let text = try parser.parseString()
-        parser.position = end
-        return names.firstIndex { String(decoding: $0, as: UTF8.self).isExactly(text) }
-    }
-
     private mutating func string(at p: Int) throws(JSONSyntaxError) -> String {
         let saved = parser.position
         parser.position = p
@@ -226,7 +207,7 @@ struct ConversationScanner {
         if try parser.enterObject() {
             repeat {
                 try parser.expectKey()
-                let field = try key(EventField.names)
+                let field = try parser.readKey(among: EventField.names)
                 try parser.skipColon()
                 if let field { slots[field] = parser.position }
                 try parser.skipValue()
