@@ -36,11 +36,7 @@ struct ImportCommand: ParsableCommand {
         let out = try openOutput(output)
         do {
             while let record = records.next()?.resolved() {
-                switch record.payload {
-                case .json, .converted, .deferred:
-                    out.write((record.bytes ?? []) + [0x0A])
-                    converted += 1
-                case let .unreadable(message):
+                if case let .unreadable(message) = record.payload {
                     var w = JSONWriter()
                     w.object { o in
                         o.add("source", record.source)
@@ -48,6 +44,9 @@ struct ImportCommand: ParsableCommand {
                     }
                     out.write(w.bytes + [0x0A])
                     failed += 1
+                } else {
+                    out.write(record.bytes! + [0x0A])
+                    converted += 1
                 }
             }
             try out.commit()

@@ -31,16 +31,7 @@ struct ConversationScannerTests {
     }
 
     static func tree(_ bytes: [UInt8]) -> String {
-        describe(bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }.map { c, object in
-            var annotations: JSONObject?
-            for key in ["expect", "todo"] {
-                if let value = object[key] {
-                    if annotations == nil { annotations = JSONObject() }
-                    annotations![key] = value
-                }
-            }
-            return (c, annotations)
-        })
+        describe(bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }.map { ($0, ConversationDecoder.annotations(of: $1)) })
     }
 
     static func scanned(_ bytes: [UInt8], needs: DecodeNeeds = .everything) -> String {

@@ -100,10 +100,8 @@ public struct ResultLines {
 
     /// The next line, or its error; nil at the end.
     public func next() -> Result<ResultLine, ResultLineError>? {
-        guard let raw = reader.next() else { return nil }
-        switch raw.payload {
-        case let .unreadable(message): return .failure(ResultLineError(source: raw.source, message: message))
-        case .json, .converted, .deferred: return ResultLine.parse(raw.bytes ?? [], source: raw.source)
-        }
+        guard let raw = reader.next()?.resolved() else { return nil }
+        if case let .unreadable(message) = raw.payload { return .failure(ResultLineError(source: raw.source, message: message)) }
+        return ResultLine.parse(raw.bytes!, source: raw.source)
     }
 }

@@ -2,7 +2,7 @@
 /// checks. A buffer owns its memory and frees it in its one `deinit`; pointers to it stay
 /// inside the evaluator and never reach the public API.
 ///
-/// Rule tables are filled once and then only read (`init(_:)`, `init(repeating:count:)`).
+/// Rule tables are filled once and then only read (`init(_:)`).
 /// Per-conversation tables only grow (`reserve`): a conversation no longer than one seen
 /// before reuses the memory as it is.
 final class Buffer<Element>: @unchecked Sendable {
@@ -20,10 +20,6 @@ final class Buffer<Element>: @unchecked Sendable {
             p += 1
         }
         initialized = elements.count
-    }
-
-    convenience init(repeating value: Element, count: Int) {
-        self.init(repeatElement(value, count: count))
     }
 
     deinit {

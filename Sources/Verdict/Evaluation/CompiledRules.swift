@@ -11,17 +11,15 @@ public final class CompiledRules: Sendable {
     /// Every metric's conditions, compiled into one table.
     let nodes: Buffer<Program.Node>
     let children: Buffer<Int32>
-    let metricRoots: [MetricRoots]
-    let metricInfo: [MetricInfo]
     /// What the per-metric loop reads, as plain values: no reference counting per metric.
     let plans: Buffer<MetricPlan>
     /// The body roots of every metric, `plans[m].bodyFirst ..< + bodyCount`.
     let bodyRoots: Buffer<Int32>
+    /// What a metric's result is made of, read only when the result is built.
+    let metricInfo: [MetricInfo]
     var metricCount: Int { metricInfo.count }
     /// The leaf ids of each metric's `applies_when`.
     let triggerLeafIDs: [[Int]]
-    /// Whether each metric reads flow state (a `flow` leaf or `in_flow`).
-    let metricUsesFlows: [Bool]
 
     let leafCount: Int
     /// Each leaf by id, read in place when a (leaf, event) pair is first matched.
@@ -50,13 +48,8 @@ public final class CompiledRules: Sendable {
     /// Set in an event's kind bits where a flow is entered, once the replay is known.
     static let flowEntryBit: UInt16 = 1 << 15
 
-    /// Where a metric's compiled conditions start: `applies` is -1 without `applies_when`;
-    /// `body` holds the `when` root, or one root per label.
-    struct MetricRoots: Sendable {
-        var applies: Int32
-        var body: [Int32]
-    }
-
+    /// Where a metric's compiled conditions start (`applies` is -1 without `applies_when`; the
+    /// body is the `when` root, or one root per label), and what decides its walk.
     struct MetricPlan: Sendable {
         var applies: Int32
         var bodyFirst: Int32
@@ -65,13 +58,13 @@ public final class CompiledRules: Sendable {
         var isNumber: Bool
         var isCategorical: Bool
         var hasActiveFrom: Bool
+        /// Whether the metric reads flow state (a `flow` leaf or `in_flow`).
         var usesFlows: Bool
     }
 
     /// What evaluation reads of each metric, kept apart so that the metric is not copied.
     struct MetricInfo: Sendable {
         var activeFrom: Timestamp?
-        var scope: MetricScope
         /// nil for a boolean metric.
         var labels: [String]?
         var otherwise: String?
@@ -84,7 +77,6 @@ public final class CompiledRules: Sendable {
         self.rules = rules
         let count = max(1, rules.leafCount)
         leafCount = rules.leafCount
-        metricUsesFlows = rules.metrics.map { m in m.conditions.contains { $0.leaves.contains(where: \.usesFlows) } }
         triggerLeafIDs = rules.metrics.map { ($0.appliesWhen?.leaves ?? []).map(\.id) }
 
         var table = [Leaf?](repeating: nil, count: count)
@@ -148,33 +140,28 @@ public final class CompiledRules: Sendable {
         scanner = LiteralScanner(literals)
 
         var compiled = Program()
-        metricRoots = rules.metrics.map { metric in
-            let applies = metric.appliesWhen.map { compiled.add($0) } ?? -1
-            switch metric.body {
-            case let .boolean(when): return MetricRoots(applies: applies, body: [compiled.add(when)])
-            case let .categorical(labels, _): return MetricRoots(applies: applies, body: labels.map { compiled.add($0.when) })
-            case .number: return MetricRoots(applies: applies, body: [])
-            }
-        }
+        var plans: [MetricPlan] = [], roots: [Int32] = []
         metricInfo = rules.metrics.map { metric in
+            let applies = metric.appliesWhen.map { compiled.add($0) } ?? -1
+            let first = Int32(roots.count)
+            let info: MetricInfo
             switch metric.body {
-            case .boolean: return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope)
+            case let .boolean(when):
+                roots.append(compiled.add(when))
+                info = MetricInfo(activeFrom: metric.activeFrom)
             case let .categorical(labels, otherwise):
-                return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, labels: labels.map(\.label), otherwise: otherwise)
+                roots += labels.map { compiled.add($0.when) }
+                info = MetricInfo(activeFrom: metric.activeFrom, labels: labels.map(\.label), otherwise: otherwise)
             case let .number(expression, _):
-                return MetricInfo(activeFrom: metric.activeFrom, scope: metric.scope, expression: expression)
+                info = MetricInfo(activeFrom: metric.activeFrom, expression: expression)
             }
+            plans.append(MetricPlan(applies: applies, bodyFirst: first, bodyCount: Int32(roots.count) - first,
+                                    conversationScope: metric.scope == .conversation, isNumber: info.expression != nil,
+                                    isCategorical: info.labels != nil, hasActiveFrom: metric.activeFrom != nil,
+                                    usesFlows: metric.conditions.contains { $0.leaves.contains(where: \.usesFlows) }))
+            return info
         }
-        var roots: [Int32] = []
-        let usesFlows = metricUsesFlows
-        plans = Buffer(zip(metricRoots, metricInfo).enumerated().map { m, pair in
-            let (r, info) = pair
-            defer { roots += r.body }
-            return MetricPlan(applies: r.applies, bodyFirst: Int32(roots.count), bodyCount: Int32(r.body.count),
-                              conversationScope: info.scope == .conversation, isNumber: info.expression != nil,
-                              isCategorical: info.labels != nil, hasActiveFrom: info.activeFrom != nil,
-                              usesFlows: usesFlows[m])
-        })
+        self.plans = Buffer(plans)
         bodyRoots = Buffer(roots)
         nodes = Buffer(compiled.nodes)
         children = Buffer(compiled.children)

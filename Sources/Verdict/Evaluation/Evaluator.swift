@@ -226,8 +226,14 @@ public final class Evaluator {
             }
             if !any { return false }
         }
+        return try text(of: i, matches: compiled.textPatterns[p])
+    }
+
+    /// Matches `pattern` on event `i`'s text in the arena.
+    @inline(__always)
+    private func text(of i: Int, matches pattern: Pattern) throws(MatchLimitError) -> Bool {
         let start = tables.textStart[i]
-        return try compiled.textPatterns[p].matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
+        return try pattern.matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
     }
 
     private func isHit(_ leaf: borrowing Leaf, at i: Int) throws(MatchLimitError) -> Bool {
@@ -265,8 +271,7 @@ public final class Evaluator {
         }
         switch leaf.kind {
         case let .user(p), let .agent(p), let .said(p):
-            let start = tables.textStart[i]
-            return try p.matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
+            return try text(of: i, matches: p)
         case let .intent(name):
             return events[i].intents.contains { $0.isExactly(name) }
         case let .function(name, args, result, failed):

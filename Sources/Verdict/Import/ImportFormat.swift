@@ -78,10 +78,7 @@ struct ImportConverter: RecordFormat {
             case let .success(value): return .records(convertFile(value, path: path))
             }
         }
-        guard let file = fopen(path, "rb") else {
-            return .records([RawRecord(source: path, payload: .unreadable("cannot read: " + String(cString: strerror(errno)).lowercased()))])
-        }
-        return .lines(LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes))
+        return .lines(of: path, input: input)
     }
 
     /// A whole `.json` file: SGD and the export hold arrays of conversations; a chat file

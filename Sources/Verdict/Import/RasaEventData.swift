@@ -45,7 +45,7 @@ struct RasaEventData {
         parser.skipWhitespace()
         guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
             try parser.skipValue()
-            try finish(&parser)
+            try parser.expectEnd()
             return .failure(.notObject)
         }
         try members(&parser, among: fields) { (key, parser) throws(JSONSyntaxError) in
@@ -74,7 +74,7 @@ struct RasaEventData {
             default: try parser.skipValue()
             }
         }
-        try finish(&parser)
+        try parser.expectEnd()
         return .success(d)
     }
 
@@ -97,12 +97,5 @@ struct RasaEventData {
             guard parser.position < parser.bytes.count else { throw parser.failure("expected a value but found end of input") }
             try body(key, &parser)
         } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
-    }
-
-    private static func finish(_ parser: inout JSONParser) throws(JSONSyntaxError) {
-        parser.skipWhitespace()
-        if parser.position < parser.bytes.count {
-            throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
-        }
     }
 }

@@ -138,8 +138,7 @@ final class RasaReader: RecordSource {
         }
         if splitSessions, type == "action", RasaReader.mayStartSession(statement, column: 4) {
             // Only an action naming `action_session_start` splits; its data is read here.
-            guard case let .object(fields)? = try? JSONParser.parseReadingNonFiniteAsNull(data),
-                  fields["name"]?.stringValue == "action_session_start" else {
+            guard case let .success(fields) = RasaEventData.read(data), fields.name == "action_session_start" else {
                 current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: data))
                 return
             }

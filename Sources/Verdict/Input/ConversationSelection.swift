@@ -15,20 +15,16 @@ public enum ConversationSelection {
         var found: Conversation?
         var count = 0
         while let raw = source.next()?.resolved() {
-            switch raw.payload {
-            case let .unreadable(message):
-                return .failure(.unreadable("\(raw.source): \(message)"))
-            case .json, .converted, .deferred:
-                switch raw.decoded()! {
-                case let .failure(problem):
-                    if id == nil || problem.id.map({ $0.isExactly(id!) }) == true {
-                        return .failure(.unreadable("\(raw.source): \(problem.message)"))
-                    }
-                case let .success((conversation, _)):
-                    count += 1
-                    if let id, !conversation.id.isExactly(id) { continue }
-                    if found == nil { found = conversation }
+            if case let .unreadable(message) = raw.payload { return .failure(.unreadable("\(raw.source): \(message)")) }
+            switch raw.decoded()! {
+            case let .failure(problem):
+                if id == nil || problem.id.map({ $0.isExactly(id!) }) == true {
+                    return .failure(.unreadable("\(raw.source): \(problem.message)"))
                 }
+            case let .success((conversation, _)):
+                count += 1
+                if let id, !conversation.id.isExactly(id) { continue }
+                if found == nil { found = conversation }
             }
         }
         guard let found else {

@@ -118,6 +118,14 @@ enum OpenedFile {
     case records([RawRecord])
     /// A database with a reader of its own.
     case source(any RecordSource)
+
+    /// `path` read line by line, or why it cannot be opened.
+    static func lines(of path: String, input: InputOptions) -> OpenedFile {
+        guard let file = fopen(path, "rb") else {
+            return .records([RawRecord(source: path, payload: .unreadable("cannot read: " + String(cString: strerror(errno)).lowercased()))])
+        }
+        return .lines(LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes))
+    }
 }
 
 /// Reads inputs (SPEC §1) one record at a time, in input order: files, folders walked in
@@ -240,10 +248,7 @@ struct NativeRecords: RecordFormat {
 
     func open(_ path: String, input: InputOptions) -> OpenedFile {
         if path.hasSuffix(".json") { return .records(readJSONFile(path, input: input)) }
-        guard let file = fopen(path, "rb") else {
-            return .records([RawRecord(source: path, payload: .unreadable("cannot read: \(String(cString: strerror(errno)).lowercased())"))])
-        }
-        return .lines(LineReader(file: file, closeWhenDone: true, maxLineBytes: input.maxLineBytes))
+        return .lines(of: path, input: input)
     }
 
     private func readJSONFile(_ path: String, input: InputOptions) -> [RawRecord] {

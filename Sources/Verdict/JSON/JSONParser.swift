@@ -42,10 +42,7 @@ public struct JSONParser {
             do throws(JSONSyntaxError) {
                 parser.skipWhitespace()
                 let value = try parser.parseValue()
-                parser.skipWhitespace()
-                if parser.position < buffer.count {
-                    throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
-                }
+                try parser.expectEnd()
                 return .success(value)
             } catch { return .failure(error) }
         }
@@ -64,11 +61,16 @@ public struct JSONParser {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
-        parser.skipWhitespace()
-        if parser.position < bytes.count {
-            throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
-        }
+        try parser.expectEnd()
         return value
+    }
+
+    /// After the one value a text holds: nothing but whitespace may follow.
+    mutating func expectEnd() throws(JSONSyntaxError) {
+        skipWhitespace()
+        if position < bytes.count {
+            throw failure("unexpected \(describeByte()) after the end of the value")
+        }
     }
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
@@ -257,12 +259,6 @@ public struct JSONParser {
         }
         guard let value = Double(literal) else { throw failure("number \(literal) is out of range") }
         return .number(value, literal: literal)
-    }
-
-    /// A number's value (what `parseNumber` gives as `.number`).
-    mutating func parseDouble() throws(JSONSyntaxError) -> Double {
-        guard case let .number(value, _) = try parseNumber() else { return 0 }
-        return value
     }
 
     private static let powersOfTen: [Double] = (0...15).map { Double("1e\($0)")! }

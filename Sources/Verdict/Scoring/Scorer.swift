@@ -111,6 +111,7 @@ public struct Scorer {
 
     /// Parses, checks and scores one record.
     public static func score(_ raw: RawRecord, with evaluator: Evaluator) -> ScoredConversation {
+        let decoded: Result<(Conversation, JSONObject?), UnreadableConversation>
         switch raw.payload {
         case .deferred:
             return score(raw.resolved(), with: evaluator)
@@ -118,32 +119,16 @@ public struct Scorer {
             return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: nil, message: message))
         case let .json(bytes):
             let needs = evaluator.compiled.decodeNeeds
-            let decoded = bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }
-            switch decoded {
-            case let .failure(problem):
-                return ScoredConversation(source: raw.source,
-                                          record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
-            case let .success((conversation, annotations)):
-                return ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)),
-                                          annotations: annotations)
-            }
+            decoded = bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }
         case let .converted(value):
             // An importer's conversion: decoded from the value, never written out and parsed again.
-            switch ConversationDecoder.decode(value) {
-            case let .failure(problem):
-                return ScoredConversation(source: raw.source,
-                                          record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
-            case let .success((conversation, object)):
-                var annotations: JSONObject?
-                for key in ["expect", "todo"] {
-                    if let value = object[key] {
-                        if annotations == nil { annotations = JSONObject() }
-                        annotations![key] = value
-                    }
-                }
-                return ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)),
-                                          annotations: annotations)
-            }
+            decoded = ConversationDecoder.decode(value).map { ($0, ConversationDecoder.annotations(of: $1)) }
+        }
+        switch decoded {
+        case let .failure(problem):
+            return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
+        case let .success((conversation, annotations)):
+            return ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)), annotations: annotations)
         }
     }
 }

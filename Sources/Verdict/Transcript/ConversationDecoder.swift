@@ -69,6 +69,18 @@ public enum ConversationDecoder {
         }
     }
 
+    /// A conversation's fixture annotations (`expect`, then `todo`), when it has any.
+    static func annotations(of object: JSONObject) -> JSONObject? {
+        var annotations: JSONObject?
+        for key in ["expect", "todo"] {
+            if let value = object[key] {
+                if annotations == nil { annotations = JSONObject() }
+                annotations!.appendUnchecked(key, value)
+            }
+        }
+        return annotations
+    }
+
     struct Problem: Error {
         let message: String
         init(_ message: String) { self.message = message }

@@ -66,7 +66,7 @@ struct ConversationScanner {
         parser.skipWhitespace()
         guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
             try parser.skipValue()
-            try finish()
+            try parser.expectEnd()
             return .failure(UnreadableConversation(id: nil, message: "a conversation must be a JSON object"))
         }
         var id = Found.absent, startedAt = Found.absent, events = Found.absent
@@ -110,7 +110,7 @@ struct ConversationScanner {
                 }
             } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
         }
-        try finish()
+        try parser.expectEnd()
 
         // The checks of `ConversationDecoder.decode`, in its order.
         var idString: String?
@@ -146,14 +146,6 @@ struct ConversationScanner {
             annotations = object
         }
         return .success((Conversation(id: idString!, startedAt: started, metadata: metadata, events: decoded), annotations))
-    }
-
-    /// Nothing but whitespace may follow the value.
-    private mutating func finish() throws(JSONSyntaxError) {
-        parser.skipWhitespace()
-        if parser.position < parser.bytes.count {
-            throw parser.failure("unexpected \(parser.describeByte()) after the end of the value")
-        }
     }
 
     private mutating func string(at p: Int) throws(JSONSyntaxError) -> String {
@@ -252,7 +244,7 @@ struct ConversationScanner {
         let kind = e.kind
         if let b = lead(.at) {
             guard b == UInt8(ascii: "-") || (b >= 0x30 && b <= 0x39) else { throw .init("`at` must be a number") }
-            e.at = readNumber(.at)
+            e.at = readValue(.at).numberValue
         }
         switch kind {
         case .user:
@@ -300,14 +292,6 @@ struct ConversationScanner {
     /// A field's value, already checked: building it again cannot fail.
     private mutating func readValue(_ field: EventField) -> JSONValue {
         (try? value(at: slots[field.rawValue])) ?? .null
-    }
-
-    /// A number field's value, already checked, without its literal.
-    private mutating func readNumber(_ field: EventField) -> Double? {
-        let saved = parser.position
-        parser.position = slots[field.rawValue]
-        defer { parser.position = saved }
-        return try? parser.parseDouble()
     }
 
     private mutating func readString(_ field: EventField) -> String {
