@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 import Testing
 @testable import Verdict
@@ -10,15 +9,7 @@ private func imported(_ format: ImportFormat, _ files: [String: String], inputs:
     defer { try? FileManager.default.removeItem(at: dir) }
     let paths = (inputs ?? files.keys.sorted()).map { dir.appendingPathComponent($0).path }
     let records = InputReader(format: format, inputs: paths, options: ImportOptions(splitSessions: splitSessions))
-    var out: [(String, String)] = []
-    while let r = records.next()?.resolved() {
-        let source = r.source.replacingOccurrences(of: dir.path + "/", with: "")
-        switch r.payload {
-        case .json, .converted, .deferred: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
-        case let .unreadable(message): out.append((source, "! " + message))
-        }
-    }
-    return out
+    return Support.records(records, strippingPrefix: dir.path + "/")
 }
 
 @Suite("Importers")
@@ -73,13 +64,7 @@ struct ImportTests {
 
     @Test("rasa: one conversation per sender, or per session; actions as functions, slots as state, times from timestamps")
     func rasa() throws {
-        let dir = try CLI.folder([:])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("tracker.db").path
-        var db: OpaquePointer?
-        #expect(sqlite3_open(path, &db) == SQLITE_OK)
-        let sql = """
-        CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT);
+        let (dir, path) = try RasaImportTests.store(RasaImportTests.schema + """
         INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
           ('u2', 'action', 1772359200.0, '{"name": "action_session_start"}'),
           ('u2', 'user', 1772359201.25, '{"text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}}'),
@@ -90,25 +75,13 @@ struct ImportTests {
           ('u2', 'user', 1772359205.0, '{"text": "again", "parse_data": {"intent": {"name": "greet"}}}'),
           ('u1', 'action', 1772359300.0, '{"name": "utter_welcome"}'),
           ('u1', 'user', 1772359301.0, 'not json');
-        """
-        #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK)
-        sqlite3_close(db)
-        func convert(split: Bool) -> [(String, String)] {
-            let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
-            var out: [(String, String)] = []
-            while let r = records.next()?.resolved() {
-                switch r.payload {
-                case .json, .converted, .deferred: out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), String(decoding: r.bytes!, as: UTF8.self)))
-                case let .unreadable(m): out.append((r.source.replacingOccurrences(of: dir.path + "/", with: ""), "! " + m))
-                }
-            }
-            return out
-        }
-        let whole = convert(split: false)
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = RasaImportTests.convert(path, split: false)
         #expect(whole.map(\.0) == ["tracker.db:u1", "tracker.db:u2"])
         #expect(whole[0].1 == "! event row 9: `data` is not JSON: expected a value but found character 'n'")
         #expect(whole[1].1 == #"{"id":"u2","started_at":"2026-03-01T10:00:00.000Z","metadata":{"source":"rasa","sender_id":"u2"},"events":[{"type":"user","text":"hi","intents":["greet"],"at":1.25},{"type":"agent","text":"Hello!","at":2},{"type":"state","key":"city","value":"Lyon","at":3},{"type":"user","text":"again","intents":["greet"],"at":5}]}"#)
-        let sessions = convert(split: true)
+        let sessions = RasaImportTests.convert(path, split: true)
         #expect(sessions.map(\.0) == ["tracker.db:u1#1", "tracker.db:u2#1", "tracker.db:u2#2"])
         #expect(sessions[2].1 == #"{"id":"u2#2","started_at":"2026-03-01T10:00:04.000Z","metadata":{"source":"rasa","sender_id":"u2"},"events":[{"type":"user","text":"again","intents":["greet"],"at":1}]}"#)
     }

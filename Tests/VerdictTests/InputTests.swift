@@ -9,16 +9,7 @@ struct InputTests {
     /// working directory is left alone.
     func records(_ inputs: [String], in dir: URL) -> [(String, String)] {
         let prefix = dir.path + "/"
-        let reader = InputReader(inputs: inputs.map { prefix + $0 })
-        var out: [(String, String)] = []
-        while let r = reader.next()?.resolved() {
-            let source = r.source.hasPrefix(prefix) ? String(r.source.dropFirst(prefix.count)) : r.source
-            switch r.payload {
-            case .json, .converted, .deferred: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
-            case let .unreadable(message): out.append((source, "! " + message))
-            }
-        }
-        return out
+        return Support.records(InputReader(inputs: inputs.map { prefix + $0 }), strippingPrefix: prefix)
     }
 
     @Test("folders: recursive, byte-wise order of relative paths, only .json and .jsonl")

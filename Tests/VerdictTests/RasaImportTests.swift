@@ -27,16 +27,7 @@ struct RasaImportTests {
     /// Converted records as (source without the folder, JSON or "! error").
     static func convert(_ path: String, split: Bool) -> [(String, String)] {
         let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path + "/"
-        var out: [(String, String)] = []
-        while let r = records.next()?.resolved() {
-            let source = r.source.replacingOccurrences(of: folder, with: "")
-            switch r.payload {
-            case .json, .converted, .deferred: out.append((source, String(decoding: r.bytes!, as: UTF8.self)))
-            case let .unreadable(m): out.append((source, "! " + m))
-            }
-        }
-        return out
+        return Support.records(records, strippingPrefix: URL(fileURLWithPath: path).deletingLastPathComponent().path + "/")
     }
 
     static func events(_ json: String) throws -> [[String: Any]] {

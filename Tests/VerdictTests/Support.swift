@@ -38,6 +38,21 @@ enum Support {
         return try result.get().0
     }
 
+    /// Every record `source` yields, conversions done, as (source without `prefix`, the JSON
+    /// text or "! " and the unreadable message).
+    static func records(_ source: some RecordSource, strippingPrefix prefix: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        while let r = source.next()?.resolved() {
+            let name = r.source.hasPrefix(prefix) ? String(r.source.dropFirst(prefix.count)) : r.source
+            if case let .unreadable(message) = r.payload {
+                out.append((name, "! " + message))
+            } else {
+                out.append((name, String(decoding: r.bytes!, as: UTF8.self)))
+            }
+        }
+        return out
+    }
+
     /// Scores one conversation, given as JSON, against rules given as YAML.
     static func score(_ yaml: String, _ json: String) throws -> ConversationResult {
         let rules = try rules(yaml)
