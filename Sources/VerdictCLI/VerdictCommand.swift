@@ -8,7 +8,7 @@ struct VerdictCommand: ParsableCommand {
         commandName: "verdict",
         abstract: "Score voice and chat agent transcripts against custom metrics, offline and deterministically.",
         version: "0.1.0",
-        subcommands: [ScoreCommand.self, TestCommand.self, ReportCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
+        subcommands: [ScoreCommand.self, TestCommand.self, MutateCommand.self, ReportCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
     )
 
     /// Usage errors exit 2, as every other error Verdict reports before doing any work.
@@ -61,9 +61,10 @@ struct JobOptions: ParsableArguments {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
+    var limits: EvaluationLimits { EvaluationLimits(matchBudget: matchBudget) }
+
     func scorer(for rules: RuleSet) -> Scorer {
-        Scorer(rules: rules, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-               limits: EvaluationLimits(matchBudget: matchBudget))
+        Scorer(rules: rules, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, limits: limits)
     }
 }
 

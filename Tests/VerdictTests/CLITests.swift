@@ -164,8 +164,35 @@ struct CLITests {
         #expect(junit.contains(#"<skipped message="todo: expected true, got false"#))
     }
 
+    @Test("test --coverage and --agreement, mutate: reports on standard output, JSON, exit statuses from the minimums")
+    func quality() throws {
+        let fixtures = """
+        {"id": "ok", "expect": {"Greeted": true, "Tone": "polite"}, "events": [{"type": "agent", "text": "hello, thank you"}]}
+        """
+        let dir = try CLI.folder(["rules.yaml": rules, "fixtures/calls.jsonl": fixtures])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let coverage = try CLI.run(["test", "--rules", "rules.yaml", "--coverage", "fixtures"], in: dir)
+        #expect(coverage.status == 0)
+        #expect(coverage.stdout.hasPrefix("2 passed, 0 failed\n\nGreeted: 66.7% (2 of 3)"))
+        #expect(coverage.stdout.contains("rules.yaml:10:5: never seen: outcome 'curt'\n"))
+        let below = try CLI.run(["test", "--rules", "rules.yaml", "--coverage", "--min-coverage", "90", "--format", "json", "fixtures"], in: dir)
+        #expect(below.status == 1)
+        #expect(below.stdout.hasPrefix(#"{"coverage":"#))
+        #expect(below.stderr.contains("2 passed, 0 failed"))
+        #expect(below.stderr.contains("coverage is below --min-coverage 90%"))
+        let agreement = try CLI.run(["test", "--rules", "rules.yaml", "--agreement", "fixtures"], in: dir)
+        #expect(agreement.status == 0)
+        #expect(agreement.stdout.hasPrefix("Greeted: n 1, accuracy 100.0% (1 of 1), kappa undefined (one class only)\n"))
+        let mutate = try CLI.run(["mutate", "--rules", "rules.yaml", "--format", "json", "--min-score", "1", "fixtures"], in: dir)
+        #expect(mutate.status == 1)
+        #expect(mutate.stdout.hasPrefix(#"{"score":"#))
+        #expect(mutate.stdout.contains(#""operator":"negate_leaf","description":"negate agent says 'hello' in when","killed":true}"#))
+        let both = try CLI.run(["test", "--coverage", "--agreement", "fixtures"], in: dir)
+        #expect(both.status == 2)
+    }
+
     /// Help is part of the interface: pinned byte for byte (scripts/update-golden.sh rewrites it).
-    @Test("help text is pinned", arguments: ["score", "test", "report", "diff", "sample", "import", "lint", "explain", "init"])
+    @Test("help text is pinned", arguments: ["score", "test", "mutate", "report", "diff", "sample", "import", "lint", "explain", "init"])
     func help(command: String) throws {
         let run = try CLI.run([command, "--help"])
         #expect(run.status == 0)

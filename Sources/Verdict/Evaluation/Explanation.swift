@@ -45,7 +45,12 @@ public struct Explanation: Sendable {
 
     /// Explains `conversation` under `rules`, for the metrics named in `only` (all when empty).
     public static func build(_ conversation: Conversation, rules: RuleSet, only: [String] = []) -> Explanation {
-        let evaluator = Evaluator(rules: rules)
+        build(conversation, evaluator: Evaluator(rules: rules), only: only)
+    }
+
+    /// The same with an evaluator that is reused from one conversation to the next.
+    static func build(_ conversation: Conversation, evaluator: Evaluator, only: [String] = []) -> Explanation {
+        let rules = evaluator.rules
         let result = evaluator.evaluate(conversation)
         evaluator.load(conversation)
         let replay = evaluator.flowReplay

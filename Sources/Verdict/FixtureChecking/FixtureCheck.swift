@@ -16,12 +16,13 @@ public struct FixtureCheck: ResultSink {
     }
 
     private let rules: RuleSet
-    private let report: ByteOutput
+    /// Where mismatches and the summary go; nil keeps them quiet (the counts remain).
+    private let report: ByteOutput?
     public private(set) var cases: [TestCase] = []
     /// Fixtures that carried neither `expect` nor `todo`.
     public private(set) var withoutExpectations: [String] = []
 
-    public init(rules: RuleSet, report: ByteOutput) {
+    public init(rules: RuleSet, report: ByteOutput?) {
         self.rules = rules
         self.report = report
     }
@@ -35,20 +36,18 @@ public struct FixtureCheck: ResultSink {
         case let .unreadable(source, id, message):
             record(TestCase(source: source, id: id, metric: nil, failure: "cannot read fixture: \(message)"))
         case let .scored(result):
-            let groups = [("expect", false), ("todo", true)].compactMap { key, isTodo in
-                item.annotations?[key].flatMap { $0 == .null ? nil : (key, $0, isTodo) }
-            }
+            let groups = Expectation.groups(item.annotations)
             if groups.isEmpty { withoutExpectations.append(item.source) }
-            for (key, value, isTodo) in groups {
-                guard case let .object(expectations) = value else {
-                    record(TestCase(source: item.source, id: result.id, metric: nil,
-                                    failure: "`\(key)` must be an object from metric names to expected values"))
-                    continue
-                }
-                for (name, expected) in expectations.pairs {
-                    var testCase = TestCase(source: item.source, id: result.id, metric: name, isTodo: isTodo)
-                    testCase.failure = mismatch(name: name, expected: expected, result: result)
-                    record(testCase)
+            for group in groups {
+                switch group.entries {
+                case let .failure(problem):
+                    record(TestCase(source: item.source, id: result.id, metric: nil, failure: problem.message))
+                case let .success(entries):
+                    for (name, expected) in entries {
+                        var testCase = TestCase(source: item.source, id: result.id, metric: name, isTodo: group.isTodo)
+                        testCase.failure = mismatch(name: name, expected: expected, result: result)
+                        record(testCase)
+                    }
                 }
             }
         }
@@ -61,24 +60,12 @@ public struct FixtureCheck: ResultSink {
             return "expects metric '\(name)', which no rule file defines\(hint)"
         }
         let actual = result.metrics[m]
-        let wanted: String
-        switch expected {
-        case let .bool(b):
-            wanted = b ? "true" : "false"
-            if actual.status == .ok && actual.value == .bool(b) { return nil }
-        case let .string(s):
-            wanted = s
-            let isStatus = MetricResult.Status(rawValue: s).map { $0 == actual.status } ?? false
-            if isStatus || (actual.status == .ok && actual.value == .label(s)) { return nil }
-            if actual.status == .ok, case let .bool(b)? = actual.value, s == (b ? "true" : "false") {
-                return "expected the string \"\(s)\", got the boolean \(s); write \(s) without quotes"
-            }
-        case let .number(e, literal):
-            // SPEC 1.1 §7: equal when they differ by at most 1e-9 × max(1, |expected|).
-            wanted = literal
-            if actual.status == .ok, case let .number(a)? = actual.value, abs(a - e) <= 1e-9 * max(1, abs(e)) { return nil }
-        default:
+        guard let wanted = Expectation.text(of: expected) else {
             return "expected value for '\(name)' must be true, false, a number, a label or a status name"
+        }
+        if Expectation.holds(expected, actual) { return nil }
+        if case .string = expected, actual.status == .ok, case let .bool(b)? = actual.value, wanted == (b ? "true" : "false") {
+            return "expected the string \"\(wanted)\", got the boolean \(wanted); write \(wanted) without quotes"
         }
         var detail = "expected \(wanted), got \(actual.display)"
         if actual.status == .ok { detail += " (status ok)" }
@@ -101,13 +88,13 @@ public struct FixtureCheck: ResultSink {
         if let id = testCase.id { line += " id '\(id)'" }
         if let metric = testCase.metric { line += " metric '\(metric)'" }
         line += ": " + (testCase.failure ?? "now holds; move it from todo to expect") + "\n"
-        report.write(TerminalText.escape(line))
+        report?.write(TerminalText.escape(line))
     }
 
     public mutating func finish() throws {
-        if todos > 0 { report.write("\(todos) todo\n") }
-        report.write("\(passed) passed, \(failed) failed\n")
-        try report.flush()
+        if todos > 0 { report?.write("\(todos) todo\n") }
+        report?.write("\(passed) passed, \(failed) failed\n")
+        try report?.flush()
     }
 
     /// JUnit XML with one test case per fixture and metric; todos are reported as skipped.

@@ -23,11 +23,11 @@ struct TranscriptBuilder {
 
     init(id: String) { self.id = id }
 
-    /// Carries `expect` and `todo` over from a source record, so fixtures can be kept in
+    /// Carries the fixture annotations (`expect`, `todo`, `equivalent_mutants`) over from a source record, so fixtures can be kept in
     /// another format and checked with `verdict test --from`.
     mutating func keepAnnotations(of record: JSONValue) {
         guard case let .object(o) = record else { return }
-        for key in ["expect", "todo"] { if let v = o[key] { annotations.append((key, v)) } }
+        for key in ConversationDecoder.annotationKeys { if let v = o[key] { annotations.append((key, v)) } }
     }
 
     mutating func add(_ type: String, _ fields: [(String, JSONValue?)]) {

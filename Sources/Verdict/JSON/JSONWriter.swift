@@ -160,6 +160,15 @@ public struct JSONMembers {
         writer.int(value)
     }
 
+    /// A member whose key is not known in advance, with any value written by `body`.
+    public mutating func add(key: String, _ body: (inout JSONWriter) -> Void) {
+        if !first { writer.raw(",") }
+        first = false
+        writer.string(key)
+        writer.raw(":")
+        body(&writer)
+    }
+
     public mutating func add(_ key: StaticString, _ value: String) {
         self.key(key)
         writer.string(value)

@@ -5,6 +5,7 @@ extension RuleBuilder {
     // MARK: Conditions
 
     func readCondition(_ node: Node, place: Place) -> Condition? {
+        nodeMarks.append(location(node))
         guard let mapping = pairs(node) else {
             fail(node, "\(place.name): a condition must be a mapping with one kind (\(RuleKeys.leafKinds.joined(separator: ", ")), all, any, not or sequence)")
             return nil
@@ -65,6 +66,7 @@ extension RuleBuilder {
     }
 
     func readLeafOnly(_ node: Node, place: Place, site: LeafSite) -> Leaf? {
+        nodeMarks.append(location(node))
         let where_ = site.phrase
         guard let mapping = pairs(node) else {
             fail(node, "\(place.name): \(where_) each item must be a leaf condition (a mapping such as {agent: PATTERN})")

@@ -115,6 +115,8 @@ extension RuleBuilder {
             return
         }
         var fields: [String: (key: Node, value: Node)] = [:]
+        let firstMark = nodeMarks.count
+        labelMarks = []
         for (k, v) in mapping {
             guard let kn = keyName(k) else { continue }
             guard RuleKeys.metric.contains(kn) else {
@@ -211,8 +213,14 @@ extension RuleBuilder {
             if errors.count == errorCount { fail(node, "\(place.name) could not be read") }
             return
         }
-        metrics.append(Metric(name: name, definition: definition, appliesWhen: appliesWhen, scope: scope,
-                              activeFrom: activeFrom, body: body, location: location(node)))
+        var metric = Metric(name: name, definition: definition, appliesWhen: appliesWhen, scope: scope,
+                            activeFrom: activeFrom, body: body, location: location(node))
+        metric.locations.nodes = Array(nodeMarks[firstMark...])
+        metric.locations.labels = labelMarks
+        metric.locations.otherwise = fields["otherwise"].map { location($0.key) }
+        metric.locations.scope = fields["scope"].map { location($0.key) }
+        metric.locations.appliesWhen = fields["applies_when"].map { location($0.key) }
+        metrics.append(metric)
     }
 
     func readLabels(_ node: Node, place: Place) -> [Label]? {
@@ -222,7 +230,9 @@ extension RuleBuilder {
         }
         var labels: [Label] = []
         var ok = true
+        labelMarks = []
         for item in items {
+            labelMarks.append(location(item))
             guard let mapping = pairs(item) else {
                 fail(item, "\(place.name): each label must be a mapping with 'label' and 'when'")
                 ok = false

@@ -50,6 +50,11 @@ final class RuleBuilder {
     var patterns: [String: Pattern] = [:]
     var file = ""
     var lint = LintSettings()
+    /// Where each condition node was read, in reading order (depth first); a metric keeps its
+    /// own stretch of it (`MetricLocations.nodes`).
+    var nodeMarks: [SourceLocation] = []
+    /// Where each label of the metric being read stands.
+    var labelMarks: [SourceLocation] = []
 
     /// Where conditions are being read, for messages and for what is allowed there.
     enum Place {

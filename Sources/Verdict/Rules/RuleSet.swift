@@ -31,6 +31,8 @@ public struct Metric: Sendable {
     public var activeFrom: Timestamp?
     public var body: Body
     public var location: SourceLocation
+    /// Where its parts stand in the rule file, for coverage and mutation reports.
+    public var locations = MetricLocations()
 
     public var isBoolean: Bool {
         if case .boolean = body { return true }
@@ -61,6 +63,21 @@ public struct Metric: Sendable {
         }
         return all
     }
+}
+
+/// Where the parts of a metric stand in its rule file.
+public struct MetricLocations: Sendable {
+    /// One per condition node, in the order `Metric.conditions` lists the conditions and, within
+    /// each, depth first: a combinator before its items, a `sequence` before its leaves.
+    public var nodes: [SourceLocation] = []
+    /// One per label, in order.
+    public var labels: [SourceLocation] = []
+    /// The `otherwise`, `scope` and `applies_when` keys, when written.
+    public var otherwise: SourceLocation?
+    public var scope: SourceLocation?
+    public var appliesWhen: SourceLocation?
+
+    public init() {}
 }
 
 /// Every rule file merged: flows in the order they were declared, metrics in rule order.

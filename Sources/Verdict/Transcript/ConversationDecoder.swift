@@ -69,10 +69,14 @@ public enum ConversationDecoder {
         }
     }
 
-    /// A conversation's fixture annotations (`expect`, then `todo`), when it has any.
+    /// The top-level fields a fixture may carry beside the conversation: `expect` and `todo`
+    /// (`verdict test`), and `equivalent_mutants` (`verdict mutate`).
+    public static let annotationKeys = ["expect", "todo", "equivalent_mutants"]
+
+    /// A conversation's fixture annotations, in the order of `annotationKeys`, when it has any.
     static func annotations(of object: JSONObject) -> JSONObject? {
         var annotations: JSONObject?
-        for key in ["expect", "todo"] {
+        for key in annotationKeys {
             if let value = object[key] {
                 if annotations == nil { annotations = JSONObject() }
                 annotations!.appendUnchecked(key, value)

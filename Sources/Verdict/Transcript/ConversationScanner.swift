@@ -37,7 +37,7 @@ struct ConversationScanner {
     }
 
     private enum TopField: CaseIterable {
-        case id, started_at, metadata, events, expect, todo
+        case id, started_at, metadata, events, expect, todo, equivalent_mutants
         static let names: [[UInt8]] = allCases.map { Array(String(describing: $0).utf8) }
     }
 
@@ -70,7 +70,8 @@ struct ConversationScanner {
             return .failure(UnreadableConversation(id: nil, message: "a conversation must be a JSON object"))
         }
         var id = Found.absent, startedAt = Found.absent, events = Found.absent
-        var metadata: JSONValue?, expect: JSONValue?, todo: JSONValue?
+        var metadata: JSONValue?
+        var annotated: [(key: String, value: JSONValue)] = []
         var decoded: [Event] = []
         var eventProblem: String?
         if try parser.enterObject() {
@@ -104,8 +105,11 @@ struct ConversationScanner {
                     } else {
                         try parser.skipValue()
                     }
-                case .expect?: expect = try parser.parseValue()
-                case .todo?: todo = try parser.parseValue()
+                case .expect?, .todo?, .equivalent_mutants?:
+                    // The last of duplicate keys wins, as for every field.
+                    let key = String(describing: field!)
+                    annotated.removeAll { $0.key == key }
+                    annotated.append((key, try parser.parseValue()))
                 case nil: try parser.skipValue()
                 }
             } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
@@ -139,10 +143,11 @@ struct ConversationScanner {
         }
         if let eventProblem { return .failure(UnreadableConversation(id: idString, message: eventProblem)) }
         var annotations: JSONObject?
-        if expect != nil || todo != nil {
+        if !annotated.isEmpty {
             var object = JSONObject()
-            if let expect { object.appendUnchecked("expect", expect) }
-            if let todo { object.appendUnchecked("todo", todo) }
+            for key in ConversationDecoder.annotationKeys {
+                if let found = annotated.first(where: { $0.key == key }) { object.appendUnchecked(key, found.value) }
+            }
             annotations = object
         }
         return .success((Conversation(id: idString!, startedAt: started, metadata: metadata, events: decoded), annotations))

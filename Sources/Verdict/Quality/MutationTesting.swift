@@ -1,0 +1,148 @@
+import Dispatch
+import Foundation
+
+/// `verdict mutate`: mutation testing of rules. Every mutant of every metric (see `Mutant`)
+/// is run on the fixtures that expect a value for that metric and meet it with the rules as
+/// written; only the mutated metric is evaluated. A mutant that no fixture notices either
+/// shows a gap in the fixtures or is *equivalent* (no conversation could tell it apart); a
+/// fixture records the latter under `"equivalent_mutants": {"Metric": {"description": "why"}}`.
+public struct MutationTesting: Sendable {
+    public struct Outcome: Sendable {
+        public var mutant: Mutant
+        /// The fixture (`source`, with its id) whose expectation failed; nil when it survived.
+        public var killedBy: String?
+        /// Why it is equivalent, as recorded in a fixture; nil when nothing is recorded.
+        public var equivalent: String?
+
+        public var killed: Bool { killedBy != nil }
+    }
+
+    /// Every mutant, metric by metric in rule order.
+    public var outcomes: [Outcome]
+    /// Expectations that fail on the rules as written, and so are left out.
+    public var failingExpectations: Int
+    /// Problems with `equivalent_mutants`: a malformed record, or one that names no mutant.
+    public var warnings: [String]
+
+    public var killed: Int { outcomes.filter(\.killed).count }
+    public var equivalent: Int { outcomes.filter { !$0.killed && $0.equivalent != nil }.count }
+    /// Killed mutants over those not recorded as equivalent; 1 when there are none.
+    public var score: Double {
+        let counted = outcomes.count - equivalent
+        return counted == 0 ? 1 : Double(killed) / Double(counted)
+    }
+
+    /// Mutates every metric of `rules` (or those in `only`) and runs the fixtures, on `jobs` threads.
+    public static func run(rules: RuleSet, fixtures: FixtureSet, only: [String] = [], jobs: Int = 1,
+                           limits: EvaluationLimits = EvaluationLimits()) -> MutationTesting {
+        // The expectations met as written, by metric.
+        let evaluator = Evaluator(rules: rules, limits: limits)
+        let results = fixtures.fixtures.map { evaluator.evaluate($0.conversation) }
+        var byMetric = Array(repeating: [FixtureSet.Expected](), count: rules.metrics.count)
+        var failing = 0
+        for e in fixtures.expectations(for: rules) {
+            if Expectation.holds(e.value, results[e.fixture].metrics[e.metric]) { byMetric[e.metric].append(e) } else { failing += 1 }
+        }
+        var mutants: [Mutant] = []
+        for m in rules.metrics.indices where only.isEmpty || only.contains(where: { $0.isExactly(rules.metrics[m].name) }) {
+            mutants += Mutant.all(of: m, in: rules)
+        }
+
+        let killers = UnsafeResults(count: mutants.count)
+        let (work, expected, step) = (mutants, byMetric, max(1, jobs))
+        DispatchQueue.concurrentPerform(iterations: step) { worker in
+            for i in stride(from: worker, to: work.count, by: step) {
+                killers.set(i, firstKiller(work[i], rules: rules, fixtures: fixtures, expectations: expected[work[i].metricIndex], limits: limits))
+            }
+        }
+
+        let (recorded, warnings) = equivalentRecords(fixtures)
+        var outcomes: [Outcome] = []
+        var used: Set<String> = []
+        for (i, mutant) in mutants.enumerated() {
+            let key = rules.metrics[mutant.metricIndex].name + "\u{0}" + mutant.description
+            let why = recorded[key]?.why
+            if why != nil { used.insert(key) }
+            outcomes.append(Outcome(mutant: mutant, killedBy: killers.get(i), equivalent: why))
+        }
+        var allWarnings = warnings
+        let mutated = Set(mutants.map(\.metricIndex))
+        for (key, record) in recorded.sorted(by: { $0.value.order < $1.value.order }) where !used.contains(key) {
+            let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+            guard let m = rules.metrics.firstIndex(where: { $0.name.isExactly(parts[0]) }) else {
+                allWarnings.append("\(record.source): equivalent_mutants names metric '\(parts[0])', which no rule file defines")
+                continue
+            }
+            if mutated.contains(m) {
+                allWarnings.append("\(record.source): metric '\(parts[0])' has no mutant '\(parts[1])' any more; remove the record")
+            }
+        }
+        for o in outcomes where o.killed && o.equivalent != nil {
+            allWarnings.append("metric '\(rules.metrics[o.mutant.metricIndex].name)': mutant '\(o.mutant.description)' is recorded as equivalent, but \(o.killedBy!) kills it; remove the record")
+        }
+        return MutationTesting(outcomes: outcomes, failingExpectations: failing, warnings: allWarnings)
+    }
+
+    /// The first fixture whose expectation fails under `mutant`, as `source id 'ID'`.
+    static func firstKiller(_ mutant: Mutant, rules: RuleSet, fixtures: FixtureSet, expectations: [FixtureSet.Expected],
+                            limits: EvaluationLimits) -> String? {
+        guard !expectations.isEmpty else { return nil }
+        var alone = RuleSet(flows: rules.flows, metrics: [mutant.metric], files: rules.files, leafCount: rules.leafCount)
+        alone.lint = rules.lint
+        let evaluator = Evaluator(rules: alone, limits: limits)
+        for e in expectations {
+            let fixture = fixtures.fixtures[e.fixture]
+            let result = evaluator.evaluate(fixture.conversation)
+            if !Expectation.holds(e.value, result.metrics[0]) { return "\(fixture.source) id '\(fixture.conversation.id)'" }
+        }
+        return nil
+    }
+
+    /// The `equivalent_mutants` records of every fixture, by metric and description, with the
+    /// problems found reading them.
+    static func equivalentRecords(_ fixtures: FixtureSet) -> ([String: (why: String, source: String, order: Int)], [String]) {
+        var records: [String: (why: String, source: String, order: Int)] = [:]
+        var warnings: [String] = []
+        for fixture in fixtures.fixtures {
+            guard let value = fixture.annotations?["equivalent_mutants"], value != .null else { continue }
+            guard case let .object(metrics) = value else {
+                warnings.append("\(fixture.source): equivalent_mutants must be an object from metric names to {mutant: why}")
+                continue
+            }
+            for (metric, entries) in metrics.pairs {
+                guard case let .object(mutants) = entries else {
+                    warnings.append("\(fixture.source): equivalent_mutants for '\(metric)' must be an object from mutant descriptions to why they are equivalent")
+                    continue
+                }
+                for (description, why) in mutants.pairs {
+                    guard case let .string(text) = why, !text.isEmpty else {
+                        warnings.append("\(fixture.source): equivalent mutant '\(description)' of '\(metric)' needs a reason (a string)")
+                        continue
+                    }
+                    records[metric + "\u{0}" + description] = (text, fixture.source, records.count)
+                }
+            }
+        }
+        return (records, warnings)
+    }
+}
+
+/// One slot per mutant, written by the worker that runs it and read after all have finished.
+private final class UnsafeResults: @unchecked Sendable {
+    private var values: [String?]
+    private let lock = NSLock()
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: String?) {
+        lock.lock()
+        values[i] = value
+        lock.unlock()
+    }
+
+    func get(_ i: Int) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[i]
+    }
+}
