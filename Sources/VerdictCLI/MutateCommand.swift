@@ -9,7 +9,7 @@ struct MutateCommand: ParsableCommand {
         discussion: """
             Operators: drop an item of 'all', 'any' or 'sequence'; negate a leaf; evaluate from the start instead of applies_when; switch scope; move turns, seconds, count and within_turns bounds by one; drop an alternative of a pattern; drop a \\b; drop a label or otherwise; swap two labels. Each surviving mutant prints as 'file:line:column: metric: description' with what a fixture would have to show to kill it. A mutant no conversation could tell apart is recorded in a fixture: "equivalent_mutants": {"Metric": {"description": "why"}}. Exit status: 0; 1 when the score is below --min-score or a fixture fails; 2 on rule or usage errors.
 
-            Example: verdict mutate --rules rules fixtures
+            Example: verdict mutate --rules rules fixtures --suggest calls/
             """
     )
 
@@ -23,6 +23,9 @@ struct MutateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Exit 1 when the mutation score (0 to 1) is below this.", valueName: "score"))
     var minScore: Double?
+
+    @Option(help: ArgumentHelp("Unlabelled conversations to search: for each surviving mutant, the first one where it and the rules disagree is named, to be labelled next.", valueName: "input"))
+    var suggest: [String] = []
 
     @OptionGroup var jobs: JobOptions
 
@@ -52,8 +55,12 @@ struct MutateCommand: ParsableCommand {
             printError("verdict: no fixture was checked: \(fixtures.joined(separator: ", ")) holds no conversation with \"expect\" for these rules")
             throw ExitStatus.failed
         }
-        let result = MutationTesting.run(rules: ruleSet, fixtures: set, only: metric,
-                                         jobs: jobs.jobs ?? ProcessInfo.processInfo.activeProcessorCount, limits: jobs.limits)
+        let threads = jobs.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        var result = MutationTesting.run(rules: ruleSet, fixtures: set, only: metric, jobs: threads, limits: jobs.limits)
+        if !suggest.isEmpty {
+            let pool = FixtureSet.read(from.source(suggest, options: limits.options(output: nil)))
+            result.findCandidates(rules: ruleSet, pool: pool, jobs: threads, limits: jobs.limits)
+        }
         if result.failingExpectations > 0 {
             printError("warning: \(result.failingExpectations) expectation\(result.failingExpectations == 1 ? " fails" : "s fail") on the rules as written and kill nothing; run 'verdict test'")
         }

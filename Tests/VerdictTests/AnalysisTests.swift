@@ -85,9 +85,12 @@ struct AnalysisCommandTests {
         #expect(run.status == 0)
         #expect(run.stdout == (try golden("sample-bundled.txt")))
         #expect(try CLI.run(arguments).stdout == run.stdout)
-        // Eleven conversations have Booking: completed false; a sample of 3 leaves eight out.
-        let all = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "20", Self.results])
-        #expect(all.stdout.split(separator: "\n").count == 11)
+        // A sample as large as the population lists every conversation with Booking: completed false.
+        let lines = try String(contentsOf: Support.root.appendingPathComponent(Self.results), encoding: .utf8).split(separator: "\n")
+        let falseCount = lines.filter { $0.contains(#""Booking: completed":{"status":"ok","value":false"#) }.count
+        #expect(falseCount > 3)
+        let all = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "1000", Self.results])
+        #expect(all.stdout.split(separator: "\n").count == falseCount)
         let seeds = try (1...8).map { try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "3", "--seed", "\($0)", Self.results]).stdout }
         #expect(Set(seeds).count > 1)
     }

@@ -128,10 +128,10 @@ struct RealDataTests {
         #expect(converted == dialogues.count)
     }
 
-    @Test("the hand-annotated SGD fixtures pass with the example rules")
+    @Test("the SGD fixtures (dev dialogues labelled by hand, and written ones) pass with the example rules")
     func sgdFixtures() throws {
         let run = try CLI.run(["test", "--rules", "examples/sgd/rules", "--from", "sgd", "examples/sgd/fixtures"])
         #expect(run.status == 0)
-        #expect(run.stdout == "16 passed, 0 failed\n")
+        #expect(run.stdout.hasSuffix("\n15 todo\n157 passed, 0 failed\n"))
     }
 }

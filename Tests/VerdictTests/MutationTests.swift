@@ -130,6 +130,25 @@ struct MutationTests {
         #expect(second.json(metrics: rules.metrics).contains(#""equivalent":[{"metric":"M""#))
     }
 
+    @Test("--suggest: for a survivor, the first unlabelled conversation where it and the rules disagree")
+    func candidates() throws {
+        let rules = try metricRules("boolean", "when: {user: '\\b(yes|yeah)\\b'}")
+        var run = MutationTesting.run(rules: rules, fixtures: try fixtureSet([fixture("a", [("user", "yes")], expect: "true")]))
+        let pool = try fixtureSet([
+            #"{"id":"p1","events":[{"type":"user","text":"no"}]}"#,
+            #"{"id":"p2","events":[{"type":"user","text":"yeah sure"}]}"#,
+            #"{"id":"p3","events":[{"type":"user","text":"yeah"}]}"#,
+        ])
+        run.findCandidates(rules: rules, pool: pool, jobs: 2)
+        let i = try #require(run.outcomes.firstIndex { $0.mutant.description.hasPrefix("drop alternative 'yeah'") })
+        #expect(!run.outcomes[i].killed)
+        #expect(run.candidates[i] == MutationTesting.Candidate(source: "f.jsonl:2", id: "p2", rules: "true", mutant: "false"))
+        // A killed mutant gets no candidate.
+        let killed = try #require(run.outcomes.firstIndex { $0.killed })
+        #expect(run.candidates[killed] == nil)
+        #expect(run.text(metrics: rules.metrics).contains("    label f.jsonl:2 id 'p2' to decide it: the rules give true, the mutant false\n"))
+    }
+
     @Test("expectations the rules as written fail are left out and counted")
     func failingExpectations() throws {
         let rules = try metricRules("boolean", "when: {agent: alpha}")

@@ -16,8 +16,11 @@ extension MutationTesting {
             out += "\(metrics[m].name): \(NumberText.percent(counted == 0 ? 1 : Double(killed) / Double(counted)))"
             out += " (\(killed) of \(counted) killed"
             out += equivalent > 0 ? ", \(equivalent) equivalent)\n" : ")\n"
-            for o in group where !o.killed && o.equivalent == nil {
+            for (i, o) in zip(start..<end, group) where !o.killed && o.equivalent == nil {
                 out += "  \(o.mutant.location): \(metrics[m].name): \(o.mutant.description) (to kill it: \(o.mutant.hint))\n"
+                if i < candidates.count, let c = candidates[i] {
+                    out += "    label \(c.source) id '\(c.id)' to decide it: the rules give \(c.rules), the mutant \(c.mutant)\n"
+                }
             }
             start = end
         }
@@ -28,7 +31,8 @@ extension MutationTesting {
     }
 
     /// `{"score": 0.0-1.0, "mutants": [{"metric", "location", "operator", "description",
-    /// "killed"}], "equivalent": [{"metric", "location", "operator", "description", "why"}]}`:
+    /// "killed"}], "equivalent": [{"metric", "location", "operator", "description", "why"}]}`
+    /// (with `--suggest`, a survivor may carry `"candidate": {"source", "id", "rules", "mutant"}`):
     /// mutants recorded as equivalent (and not killed) are listed apart and left out of the score.
     public func json(metrics: [Metric]) -> String {
         var w = JSONWriter()
@@ -41,10 +45,20 @@ extension MutationTesting {
         w.object { o in
             o.add("score", number: JSONNumber.text((score * 10000).rounded() / 10000))
             o.add("mutants") { w in
-                w.array(outcomes.filter { $0.killed || $0.equivalent == nil }) { w, outcome in
+                w.array(outcomes.indices.filter { outcomes[$0].killed || outcomes[$0].equivalent == nil }) { w, i in
                     w.object { o in
-                        common(&o, outcome.mutant)
-                        o.add("killed", outcome.killed)
+                        common(&o, outcomes[i].mutant)
+                        o.add("killed", outcomes[i].killed)
+                        if i < candidates.count, let c = candidates[i] {
+                            o.add("candidate") { w in
+                                w.object { o in
+                                    o.add("source", c.source)
+                                    o.add("id", c.id)
+                                    o.add("rules", c.rules)
+                                    o.add("mutant", c.mutant)
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -17,8 +17,21 @@ public struct MutationTesting: Sendable {
         public var killed: Bool { killedBy != nil }
     }
 
+    /// A conversation without a label on which a surviving mutant and the rules disagree:
+    /// labelling it decides between them.
+    public struct Candidate: Sendable, Equatable {
+        public var source: String
+        public var id: String
+        /// What the rules and the mutant give there (a value or a status).
+        public var rules: String
+        public var mutant: String
+    }
+
     /// Every mutant, metric by metric in rule order.
     public var outcomes: [Outcome]
+    /// Per outcome, from `findCandidates`: for a survivor, the first conversation of the pool
+    /// where it and the rules disagree.
+    public var candidates: [Candidate?] = []
     /// Expectations that fail on the rules as written, and so are left out.
     public var failingExpectations: Int
     /// Problems with `equivalent_mutants`: a malformed record, or one that names no mutant.
@@ -48,7 +61,7 @@ public struct MutationTesting: Sendable {
             mutants += Mutant.all(of: m, in: rules)
         }
 
-        let killers = UnsafeResults(count: mutants.count)
+        let killers = UnsafeSlots<String>(count: mutants.count)
         let (work, expected, step) = (mutants, byMetric, max(1, jobs))
         DispatchQueue.concurrentPerform(iterations: step) { worker in
             for i in stride(from: worker, to: work.count, by: step) {
@@ -83,13 +96,41 @@ public struct MutationTesting: Sendable {
         return MutationTesting(outcomes: outcomes, failingExpectations: failing, warnings: allWarnings)
     }
 
+    /// For each surviving mutant not recorded as equivalent, the first conversation of `pool`
+    /// (in order) on which it and the rules give different outcomes.
+    public mutating func findCandidates(rules: RuleSet, pool: FixtureSet, jobs: Int = 1, limits: EvaluationLimits = EvaluationLimits()) {
+        let survivors = outcomes.indices.filter { !outcomes[$0].killed && outcomes[$0].equivalent == nil }
+        let found = UnsafeSlots<Candidate>(count: outcomes.count)
+        let (work, step) = (outcomes, max(1, jobs))
+        DispatchQueue.concurrentPerform(iterations: step) { worker in
+            for k in stride(from: worker, to: survivors.count, by: step) {
+                let mutant = work[survivors[k]].mutant
+                let original = Self.alone(rules.metrics[mutant.metricIndex], rules: rules, limits: limits)
+                let mutated = Self.alone(mutant.metric, rules: rules, limits: limits)
+                for fixture in pool.fixtures {
+                    let a = original.evaluate(fixture.conversation).metrics[0], b = mutated.evaluate(fixture.conversation).metrics[0]
+                    if a.display != b.display {
+                        found.set(survivors[k], Candidate(source: fixture.source, id: fixture.conversation.id, rules: a.display, mutant: b.display))
+                        break
+                    }
+                }
+            }
+        }
+        candidates = outcomes.indices.map { found.get($0) }
+    }
+
+    /// An evaluator for one metric (with every flow of `rules`).
+    static func alone(_ metric: Metric, rules: RuleSet, limits: EvaluationLimits) -> Evaluator {
+        var alone = RuleSet(flows: rules.flows, metrics: [metric], files: rules.files, leafCount: rules.leafCount)
+        alone.lint = rules.lint
+        return Evaluator(rules: alone, limits: limits)
+    }
+
     /// The first fixture whose expectation fails under `mutant`, as `source id 'ID'`.
     static func firstKiller(_ mutant: Mutant, rules: RuleSet, fixtures: FixtureSet, expectations: [FixtureSet.Expected],
                             limits: EvaluationLimits) -> String? {
         guard !expectations.isEmpty else { return nil }
-        var alone = RuleSet(flows: rules.flows, metrics: [mutant.metric], files: rules.files, leafCount: rules.leafCount)
-        alone.lint = rules.lint
-        let evaluator = Evaluator(rules: alone, limits: limits)
+        let evaluator = alone(mutant.metric, rules: rules, limits: limits)
         for e in expectations {
             let fixture = fixtures.fixtures[e.fixture]
             let result = evaluator.evaluate(fixture.conversation)
@@ -128,19 +169,19 @@ public struct MutationTesting: Sendable {
 }
 
 /// One slot per mutant, written by the worker that runs it and read after all have finished.
-private final class UnsafeResults: @unchecked Sendable {
-    private var values: [String?]
+private final class UnsafeSlots<Value: Sendable>: @unchecked Sendable {
+    private var values: [Value?]
     private let lock = NSLock()
 
     init(count: Int) { values = Array(repeating: nil, count: count) }
 
-    func set(_ i: Int, _ value: String?) {
+    func set(_ i: Int, _ value: Value?) {
         lock.lock()
         values[i] = value
         lock.unlock()
     }
 
-    func get(_ i: Int) -> String? {
+    func get(_ i: Int) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return values[i]
