@@ -27,17 +27,9 @@ struct MutateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Unlabelled conversations to search: for each surviving mutant, the first one where it and the rules disagree is named, to be labelled next.", valueName: "input"))
     var suggest: [String] = []
 
-    @OptionGroup var jobs: JobOptions
-
-    @OptionGroup var from: FromOption
-
-    @OptionGroup var limits: InputLimits
-
-    @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
-    var fixtures: [String]
+    @OptionGroup var inputs: FixtureInputs
 
     func validate() throws {
-        if fixtures.isEmpty { throw ValidationError("name at least one fixture file or folder") }
         if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score must be from 0 to 1") }
     }
 
@@ -47,19 +39,19 @@ struct MutateCommand: ParsableCommand {
             printError("verdict: no metric named '\(name)' in the rules")
             throw ExitStatus.usage
         }
-        let set = FixtureSet.read(from.source(fixtures, options: limits.options(output: nil)))
+        let set = FixtureSet.read(inputs.source(output: nil))
         for item in set.unreadable {
             if case let .unreadable(source, _, message) = item.item.record { printError("verdict: \(source): cannot read fixture: \(message)") }
         }
         if set.expectations(for: ruleSet).isEmpty {
-            printError("verdict: no fixture was checked: \(fixtures.joined(separator: ", ")) holds no conversation with \"expect\" for these rules")
+            printError("verdict: no fixture was checked: \(inputs.fixtures.joined(separator: ", ")) holds no conversation with \"expect\" for these rules")
             throw ExitStatus.failed
         }
-        let threads = jobs.jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        var result = MutationTesting.run(rules: ruleSet, fixtures: set, only: metric, jobs: threads, limits: jobs.limits)
+        let threads = inputs.jobs.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        var result = MutationTesting.run(rules: ruleSet, fixtures: set, only: metric, jobs: threads, limits: inputs.jobs.limits)
         if !suggest.isEmpty {
-            let pool = FixtureSet.read(from.source(suggest, options: limits.options(output: nil)))
-            result.findCandidates(rules: ruleSet, pool: pool, jobs: threads, limits: jobs.limits)
+            let pool = FixtureSet.read(inputs.from.source(suggest, options: inputs.limits.options(output: nil)))
+            result.findCandidates(rules: ruleSet, pool: pool, jobs: threads, limits: inputs.jobs.limits)
         }
         if result.failingExpectations > 0 {
             printError("warning: \(result.failingExpectations) expectation\(result.failingExpectations == 1 ? " fails" : "s fail") on the rules as written and kill nothing; run 'verdict test'")

@@ -32,17 +32,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Format of the --coverage or --agreement report.")
     var format: QualityFormat = .text
 
-    @OptionGroup var jobs: JobOptions
-
-    @OptionGroup var from: FromOption
-
-    @OptionGroup var limits: InputLimits
-
-    @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
-    var fixtures: [String]
+    @OptionGroup var inputs: FixtureInputs
 
     func validate() throws {
-        if fixtures.isEmpty { throw ValidationError("name at least one fixture file or folder") }
         if coverage && agreement { throw ValidationError("choose one of --coverage and --agreement") }
         if minCoverage != nil && !coverage { throw ValidationError("--min-coverage needs --coverage") }
         if let minCoverage, !(0...100).contains(minCoverage) { throw ValidationError("--min-coverage must be from 0 to 100") }
@@ -50,9 +42,9 @@ struct TestCommand: ParsableCommand {
     }
 
     func run() throws {
-        try refuseOverwriting(junit, inputs: fixtures, rules: rules.effectivePaths)
+        try refuseOverwriting(junit, inputs: inputs.fixtures, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
-        let source = from.source(fixtures, options: limits.options(output: junit))
+        let source = inputs.source(output: junit)
         let junitOutput = try junit.map(openOutput)
         var check: FixtureCheck
         var report = ""
@@ -63,7 +55,7 @@ struct TestCommand: ParsableCommand {
                 let set = FixtureSet.read(source)
                 let mismatches: ByteOutput? = agreement ? nil : format == .json ? ByteOutput(fd: 2) : .standardOutput
                 check = FixtureCheck(rules: ruleSet, report: mismatches)
-                let results = set.score(ruleSet, limits: jobs.limits, into: &check)
+                let results = set.score(ruleSet, limits: inputs.jobs.limits, into: &check)
                 try check.finish()
                 if coverage {
                     let measured = RuleCoverage.measure(set, rules: ruleSet)
@@ -77,7 +69,7 @@ struct TestCommand: ParsableCommand {
                 out.write(report)
                 try out.flush()
             } else {
-                check = try jobs.scorer(for: ruleSet).runToEnd(source: source, sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
+                check = try inputs.jobs.scorer(for: ruleSet).runToEnd(source: source, sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
             }
             if let junitOutput {
                 junitOutput.write(check.junit())
@@ -91,7 +83,7 @@ struct TestCommand: ParsableCommand {
             printError("warning: \(source): no \"expect\"; nothing was checked")
         }
         if check.cases.isEmpty {
-            printError("verdict: no fixture was checked: \(fixtures.joined(separator: ", ")) holds no conversation with \"expect\" or \"todo\"")
+            printError("verdict: no fixture was checked: \(inputs.fixtures.joined(separator: ", ")) holds no conversation with \"expect\" or \"todo\"")
             throw ExitStatus.failed
         }
         if belowMinimum {

@@ -49,6 +49,25 @@ func loadRules(_ paths: [String]) throws -> RuleSet {
     }
 }
 
+/// The fixtures `test` and `mutate` read, and how they are read and scored.
+struct FixtureInputs: ParsableArguments {
+    @OptionGroup var jobs: JobOptions
+
+    @OptionGroup var from: FromOption
+
+    @OptionGroup var limits: InputLimits
+
+    @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
+    var fixtures: [String]
+
+    func validate() throws {
+        if fixtures.isEmpty { throw ValidationError("name at least one fixture file or folder") }
+    }
+
+    /// Where the fixtures come from; `output` is the file the command writes, if any.
+    func source(output: String?) -> any RecordSource { from.source(fixtures, options: limits.options(output: output)) }
+}
+
 /// `--jobs`, shared by the commands that score.
 struct JobOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))
