@@ -9,7 +9,11 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Summarise score results: rates and intervals, label shares, trends, failing clauses, flows.",
-        discussion: "Reads what 'verdict score' wrote. With --rules, metrics and labels follow rule order and failing 'all' items are described. Exit status: 0; 3 when some result lines could not be read; 2 on usage or rule errors; 1 when the output cannot be written."
+        discussion: """
+            Reads what 'verdict score' wrote. With rules (--rules, or ./rules when that folder exists), metrics and labels follow rule order and failing 'all' items are described in words. --review names the page 'verdict review' wrote: the HTML report's bars, label shares, status counts and failing items then link into it. Exit status: 0; 3 when some result lines could not be read; 2 on usage or rule errors; 1 when the output cannot be written.
+
+            Example: verdict report --format html --review review.html --output report.html results.jsonl
+            """
     )
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("Rule files or folders, to order metrics and describe failing items.", valueName: "path"))
@@ -21,6 +25,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(help: ArgumentHelp("With --format html: the review page (as the report should link to it) that bars and counts link into.", valueName: "page"))
+    var review: String?
+
     @Option(help: "Trend period, from each conversation's started_at (UTC).")
     var by: Report.Period = .day
 
@@ -31,11 +38,13 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if results.isEmpty { throw ValidationError("name at least one result file, or - for standard input") }
+        if review != nil && format != .html { throw ValidationError("--review applies to --format html") }
     }
 
     func run() throws {
-        try refuseOverwriting(output, inputs: results, rules: rulePaths)
-        let rules = rulePaths.isEmpty ? nil : try loadRules(rulePaths)
+        let paths = rulePaths.isEmpty && FileManager.default.fileExists(atPath: "rules") ? ["rules"] : rulePaths
+        try refuseOverwriting(output, inputs: results, rules: paths)
+        let rules = paths.isEmpty ? nil : try loadRules(paths)
         let builder = ReportBuilder(rules: rules, period: by)
         let lines = ResultLines(inputs: results, options: limits.options(output: output))
         var problems = 0
@@ -47,7 +56,7 @@ struct ReportCommand: ParsableCommand {
                 printError("verdict: \(error)")
             }
         }
-        try write(builder.finish().rendered(format), to: output)
+        try write(builder.finish().rendered(format, review: review), to: output)
         if problems > 0 { throw ExitStatus.unreadable }
     }
 }

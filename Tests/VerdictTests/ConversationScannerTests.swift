@@ -155,6 +155,29 @@ struct ConversationScannerTests {
         #expect(unreadable > 5_000 && same > 1_000, "\(unreadable) unreadable, \(same) readable")
     }
 
+    @Test("the id alone, read without decoding, is the decoded conversation's id on real files and corruptions")
+    func idAlone() throws {
+        let documents = try ConversationScannerTests.documents()
+        var rng = SeededGenerator(state: 77)
+        var compared = 0
+        for n in 0..<5_000 {
+            var bytes = documents[n % documents.count]
+            if n >= documents.count, !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                bytes.insert(contentsOf: Array([",", "\"id\":\"x\",", "}", "\"", "null", "\"id\":1,"][Int.random(in: 0..<6, using: &rng)].utf8), at: at)
+            }
+            let decoded = bytes.withUnsafeBufferPointer { ConversationDecoder.decode($0) }
+            if case let .success((conversation, _)) = decoded {
+                #expect(bytes.withUnsafeBufferPointer { ConversationScanner.id(in: $0) } == conversation.id)
+                compared += 1
+            }
+        }
+        #expect(compared > 1_000)
+        #expect(Array(#"{"events":[{"id":"inner"}],"id":"outer","id":"last"}"#.utf8).withUnsafeBufferPointer { ConversationScanner.id(in: $0) } == "last")
+        #expect(Array(#"{"id":7}"#.utf8).withUnsafeBufferPointer { ConversationScanner.id(in: $0) } == nil)
+        #expect(Array(#"[1]"#.utf8).withUnsafeBufferPointer { ConversationScanner.id(in: $0) } == nil)
+    }
+
     @Test("fields no rule reads are checked but not kept")
     func needs() throws {
         let lean = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)

@@ -17,7 +17,10 @@ public struct Report: Sendable {
 
     public struct FailingItem: Sendable {
         public var item: Int
+        /// The item in words ("the agent said “confirmed” or “booked”").
         public var description: String
+        /// The item exactly as the rules state it (its patterns as written); nil without rules.
+        public var condition: String?
         public var count: Int
         /// Among the metric's false results.
         public var share: Double
@@ -83,7 +86,7 @@ public struct Report: Sendable {
     public var unreadable: Int
     public var period: Period
     public var metrics: [MetricReport]
-    /// Flows in funnel order (by how early they are usually reached), with the share of
+    /// Flows in the order they are usually entered (by how early), with the share of
     /// conversations that reached each.
     public var flows: [Share]
     /// The most common flow paths (flows in order of entry), most common first.
@@ -311,7 +314,8 @@ public final class ReportBuilder {
             var items: [Condition] = []
             if let rule, case let .boolean(.all(parts)) = rule.body { items = parts }
             let failing = t.failing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
-                Report.FailingItem(item: $0.key, description: items.indices.contains($0.key) ? items[$0.key].summary : "item \($0.key + 1) of the 'all'",
+                Report.FailingItem(item: $0.key, description: items.indices.contains($0.key) ? items[$0.key].words : "item \($0.key + 1) of the 'all'",
+                                   condition: items.indices.contains($0.key) ? items[$0.key].summary : nil,
                                    count: $0.value, share: share($0.value, t.falseCount))
             }
             let trend = t.periods.keys.sorted().map { key -> Report.TrendPoint in

@@ -7,12 +7,14 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 
 extension Report {
     /// The report in `format`, as the bytes to write.
-    public func rendered(_ format: ReportFormat) -> String {
+    /// `review`: with `.html`, the page `verdict review` wrote, which bars, label shares,
+    /// statuses and failing items then link into.
+    public func rendered(_ format: ReportFormat, review: String? = nil) -> String {
         switch format {
         case .text: return TerminalText.escape(text())
         case .markdown: return markdown()
         case .json: return json()
-        case .html: return ReportHTML(report: self).page()
+        case .html: return ReportHTML(report: self, review: review).page()
         }
     }
 
@@ -77,7 +79,7 @@ extension Report {
             }
         }
         if !flows.isEmpty {
-            out += "\nFlows (funnel order)\n"
+            out += "\nFlows entered (in the order they are usually entered)\n"
             for f in flows { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
             out += "\n  Most common paths\n"
             for p in paths.prefix(10) { out += "  \(NumberText.percent(p.share).leftPadded(6))  \(p.name) (\(p.count))\n" }
@@ -129,7 +131,7 @@ extension Report {
             out += "\n### Why it fails\n\n"
             for m in failing {
                 out += "- **\(cell(m.name))** is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"):\n"
-                for f in m.failing { out += "  - \(NumberText.percent(f.share)) \(Markdown.code(f.description)) (\(f.count))\n" }
+                for f in m.failing { out += "  - \(NumberText.percent(f.share)) \(Markdown.escape(f.description)) (\(f.count))\n" }
             }
         }
         let trended = metrics.filter { !$0.trend.isEmpty && $0.type != "unknown" }
@@ -214,6 +216,7 @@ extension Report {
                                     w.object { o in
                                         o.add("item", f.item)
                                         o.add("description", f.description)
+                                        if let c = f.condition { o.add("condition", c) }
                                         o.add("count", f.count)
                                         o.add("share", number: number(f.share))
                                     }

@@ -5,6 +5,9 @@ public struct ResultLine: Sendable {
         public var status: String
         public var value: JSONValue?
         public var failedItems: [Int]?
+        public var triggeredAt: Int?
+        public var evidence: [Int] = []
+        public var error: String?
 
         /// The value when `ok` (true, false, a label), else the status: what changes are told in.
         public var display: String {
@@ -59,6 +62,12 @@ public struct ResultLine: Sendable {
             }
             var outcome = Outcome(status: status, value: fields["value"], failedItems: nil)
             if outcome.value == .null { outcome.value = nil }
+            // What `review` marks; a line that lacks them, or has them malformed, still counts.
+            if case let .number(d, _)? = fields["triggered_at"], let k = Int(exactly: d) { outcome.triggeredAt = k }
+            if case let .array(items)? = fields["evidence"] {
+                outcome.evidence = items.compactMap { if case let .number(d, _) = $0 { return Int(exactly: d) } else { return nil } }
+            }
+            if case let .string(e)? = fields["error"] { outcome.error = e }
             if let list = fields["failed_items"], list != .null {
                 guard case let .array(items) = list else {
                     return .failure(ResultLineError(source: source, message: "metric '\(name)': `failed_items` must be an array of item positions"))

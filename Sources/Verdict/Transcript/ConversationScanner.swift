@@ -61,6 +61,32 @@ struct ConversationScanner {
         }
     }
 
+    /// A conversation's `id` (the last one, as duplicate keys go) when it is a string, read
+    /// without decoding anything else: for finding a few conversations among many. Nil for
+    /// text that is not a JSON object, or one without a string `id`.
+    static func id(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var parser = JSONParser(bytes)
+        var found: String?
+        do {
+            parser.skipWhitespace()
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{"), try parser.enterObject() else { return nil }
+            repeat {
+                try parser.expectKey()
+                let isID = try parser.readKey(among: [Array("id".utf8)]) != nil
+                try parser.skipColon()
+                if isID, parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") {
+                    found = try parser.parseString()
+                } else {
+                    if isID { found = nil }
+                    try parser.skipValue()
+                }
+            } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
+        } catch {
+            return nil
+        }
+        return found
+    }
+
     private mutating func conversation() throws(JSONSyntaxError) -> Result<(Conversation, JSONObject?), UnreadableConversation> {
         let bytes = parser.bytes
         parser.skipWhitespace()

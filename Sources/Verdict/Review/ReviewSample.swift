@@ -1,0 +1,106 @@
+/// What `verdict review` shows: for every metric and outcome, how many conversations had it
+/// and a seeded sample of at most N of them, drawn in one pass over the results. Each
+/// (metric, outcome) is sampled exactly as `verdict sample --metric M --value V` (or
+/// `--status S`) `--n N --seed S` would, so both name the same calls. Memory is bounded by
+/// N × metrics × outcomes, whatever the number of result lines.
+public struct ReviewSample: Sendable {
+    /// One outcome of one metric: a value of an `ok` result (`true`, `false`, a label), or a
+    /// status (`not_applicable`, `error`, ...; a number metric's values are the status `ok`).
+    public struct Group: Sendable {
+        public var outcome: String
+        public var isStatus: Bool
+        public var count: Int
+        /// Sampled conversations' positions in `lines`, in result order.
+        public var members: [Int]
+    }
+
+    public struct MetricGroups: Sendable {
+        public var name: String
+        /// Values in order of first appearance, then statuses in the order of
+        /// `MetricResult.Status`.
+        public var groups: [Group]
+    }
+
+    public var metrics: [MetricGroups]
+    /// The result lines of every sampled conversation, in result order.
+    public var lines: [ResultLine]
+    /// Result lines read (conversations scored, readable or not).
+    public var total: Int
+    public var problems: [String]
+
+    /// The outcome a result is filed under, and whether it is a status.
+    static func outcome(of o: ResultLine.Outcome) -> (String, Bool) {
+        guard o.status == "ok", let value = o.value else { return (o.status, true) }
+        switch value {
+        case .bool, .string: return (o.display, false)
+        default: return ("ok", true)
+        }
+    }
+
+    public static func draw(results: [String], perOutcome size: Int, seed: UInt64, options: InputOptions = InputOptions()) -> ReviewSample {
+        struct Reservoir {
+            var rng: SplitMix64
+            var count = 0
+            var isStatus: Bool
+            var order: Int
+            var picked: [(position: Int, line: ResultLine)] = []
+        }
+        var metricOrder: [String] = []
+        var reservoirs: [String: [String: Reservoir]] = [:]
+        var problems: [String] = []
+        var position = 0
+        var total = 0
+        var nextOrder = 0
+        let lines = ResultLines(inputs: results, options: options)
+        while let next = lines.next() {
+            switch next {
+            case let .failure(e): problems.append(e.description)
+            case let .success(line):
+                position += 1
+                total += 1
+                guard line.id != nil else { continue }
+                for (name, o) in line.metrics {
+                    let (key, isStatus) = outcome(of: o)
+                    if reservoirs[name] == nil {
+                        reservoirs[name] = [:]
+                        metricOrder.append(name)
+                    }
+                    if reservoirs[name]![key] == nil {
+                        reservoirs[name]![key] = Reservoir(rng: SplitMix64(state: seed), isStatus: isStatus, order: nextOrder)
+                        nextOrder += 1
+                    }
+                    // Algorithm R, as `ResultSample.draw`.
+                    var r = reservoirs[name]![key]!
+                    reservoirs[name]![key] = nil
+                    r.count += 1
+                    if r.picked.count < size {
+                        r.picked.append((position, line))
+                    } else {
+                        let j = Int(r.rng.next() % UInt64(r.count))
+                        if j < size { r.picked[j] = (position, line) }
+                    }
+                    reservoirs[name]![key] = r
+                }
+            }
+        }
+        // Every sampled line once, in result order.
+        var byPosition: [Int: ResultLine] = [:]
+        for groups in reservoirs.values { for r in groups.values { for p in r.picked { byPosition[p.position] = p.line } } }
+        let positions = byPosition.keys.sorted()
+        var index: [Int: Int] = [:]
+        for (i, p) in positions.enumerated() { index[p] = i }
+        let statusRank = Dictionary(uniqueKeysWithValues: MetricResult.Status.allCases.enumerated().map { ($1.rawValue, $0) })
+        var metrics: [MetricGroups] = []
+        for name in metricOrder {
+            let groups = reservoirs[name]!.map { key, r in
+                (r, Group(outcome: key, isStatus: r.isStatus, count: r.count, members: r.picked.map(\.position).sorted().map { index[$0]! }))
+            }.sorted { a, b in
+                if a.0.isStatus != b.0.isStatus { return !a.0.isStatus }
+                if a.0.isStatus { return (statusRank[a.1.outcome] ?? 99, a.1.outcome) < (statusRank[b.1.outcome] ?? 99, b.1.outcome) }
+                return a.0.order < b.0.order
+            }.map(\.1)
+            metrics.append(MetricGroups(name: name, groups: groups))
+        }
+        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: total, problems: problems)
+    }
+}

@@ -1,0 +1,224 @@
+"""Drives `verdict review` pages in headless Chromium, as a person would use them.
+
+Run by scripts/browser-test.sh, which builds Verdict, writes the pages and installs
+Chromium, its driver and Selenium. Arguments: the verdict binary and the folder of pages.
+Each check compares what the page shows with what Verdict's own commands say
+(`verdict sample` for the listed calls, the result lines for evidence and triggers).
+Screenshots go to the same folder.
+"""
+import json
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+VERDICT = sys.argv[1]
+OUT = Path(sys.argv[2])
+FAILURES = []
+
+
+def check(condition, message):
+    if not condition:
+        FAILURES.append(message)
+        print("FAIL", message)
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 f"--window-size={max(width, 500)},{height}", "--hide-scrollbars"]:
+        options.add_argument(flag)
+    if width < 500:
+        # Chromium's windows are at least 500 px wide: a narrower screen is emulated.
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1}})
+    service = Service(executable_path=subprocess.run(["sh", "-c", "command -v chromedriver"],
+                                                     capture_output=True, text=True).stdout.strip() or None)
+    return webdriver.Chrome(options=options, service=service)
+
+
+def url(page, **state):
+    return page.resolve().as_uri() + "#" + urllib.parse.urlencode(state, quote_via=urllib.parse.quote)
+
+
+def results(path):
+    lines = {}
+    for line in Path(path).read_text().splitlines():
+        record = json.loads(line)
+        if "metrics" in record:
+            lines.setdefault(record["id"], record)
+    return lines
+
+
+def sample(results_path, metric, outcome, is_status, n=50, seed=1):
+    flag = "--status" if is_status else "--value"
+    run = subprocess.run([VERDICT, "sample", "--metric", metric, flag, outcome, "--n", str(n), "--seed", str(seed),
+                          str(results_path)], capture_output=True, text=True)
+    return run.stdout.split()
+
+
+def listed(driver):
+    return [li.get_attribute("data-conversation-id") for li in driver.find_elements(By.CSS_SELECTOR, "#list li")]
+
+
+def open_page(driver, address):
+    driver.get("about:blank")
+    driver.get(address)
+
+
+def check_every_filter(driver, page, results_path, name, limit_metrics=None):
+    """Picks each metric and each outcome through the controls; the list must be
+    `verdict sample`'s draw, and each call's marks must be the result line's."""
+    open_page(driver, url(page))
+    by_id = results(results_path)
+    select = Select(driver.find_element(By.ID, "metric"))
+    metrics = [o.get_attribute("value") for o in select.options][:limit_metrics]
+    checked_calls = 0
+    for metric in metrics:
+        Select(driver.find_element(By.ID, "metric")).select_by_value(metric)
+        buttons = driver.find_elements(By.CSS_SELECTOR, "#outcomes button")
+        outcomes = [(b.get_attribute("data-outcome"), b) for b in buttons]
+        for index in range(len(outcomes)):
+            button = driver.find_elements(By.CSS_SELECTOR, "#outcomes button")[index]
+            outcome = button.get_attribute("data-outcome")
+            button.click()
+            ids = listed(driver)
+            is_status = outcome in ("ok", "not_applicable", "inactive", "unmatched", "error") and not any(
+                r["metrics"].get(metric, {}).get("status") == "ok" and str(r["metrics"][metric].get("value")).lower() == outcome
+                for r in list(by_id.values())[:200])
+            expected = sample(results_path, metric, outcome, is_status)
+            check(ids == expected, f"{name}: {metric} / {outcome}: listed {ids[:5]}… but verdict sample draws {expected[:5]}…")
+            fragment = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).fragment)
+            check(fragment.get("metric") == [metric] and fragment.get("outcome") == [outcome],
+                  f"{name}: the address does not say {metric} / {outcome}: {driver.current_url}")
+            # Open the first two calls: the marks must be the result line's.
+            for li_index in range(min(2, len(ids))):
+                driver.find_elements(By.CSS_SELECTOR, "#list li")[li_index].click()
+                cid = ids[li_index]
+                result = by_id[cid]["metrics"][metric]
+                evidence = sorted(int(tr.get_attribute("data-event-index"))
+                                  for tr in driver.find_elements(By.CSS_SELECTOR, "#detail tr[data-evidence]"))
+                check(evidence == sorted(result["evidence"]), f"{name}: {cid} {metric}: evidence {evidence} ≠ {result['evidence']}")
+                triggers = [int(tr.get_attribute("data-trigger") and tr.get_attribute("data-event-index"))
+                            for tr in driver.find_elements(By.CSS_SELECTOR, "#detail tr[data-trigger]")]
+                want = [] if result["triggered_at"] is None else [result["triggered_at"]]
+                # A trigger past the last event (an empty conversation) marks no row.
+                rows = len(driver.find_elements(By.CSS_SELECTOR, "#detail tr[data-event-index]"))
+                want = [k for k in want if k < rows]
+                check(triggers == want, f"{name}: {cid} {metric}: trigger {triggers} ≠ {want}")
+                verdict = driver.find_element(By.CSS_SELECTOR, "#detail .verdict").text
+                shown = result["value"] if result["status"] == "ok" else result["status"]
+                shown = {True: "true", False: "false"}.get(shown, shown) if isinstance(shown, bool) else shown
+                check(str(verdict) == str(shown) or (isinstance(shown, (int, float)) and float(verdict) == float(shown)),
+                      f"{name}: {cid} {metric}: shows {verdict}, result says {shown}")
+                checked_calls += 1
+    return checked_calls
+
+
+def main():
+    bundled, bundled_results = OUT / "bundled.html", OUT / "bundled.jsonl"
+    big, big_results = OUT / "generated.html", OUT / "generated.jsonl"
+    driver = browser(1360, 1000)
+    try:
+        # Deep links open the filter and the call they name.
+        open_page(driver, url(bundled, metric="Booking: completed", outcome="false", conversation="EC-23"))
+        check(driver.find_element(By.CSS_SELECTOR, "#detail h2").text == "EC-23", "deep link: EC-23 is not open")
+        check(Select(driver.find_element(By.ID, "metric")).first_selected_option.get_attribute("value") == "Booking: completed",
+              "deep link: the metric is not chosen")
+        selected = driver.find_element(By.CSS_SELECTOR, "#outcomes button[aria-selected=true]").get_attribute("data-outcome")
+        check(selected == "false", f"deep link: outcome {selected}, not false")
+        check(listed(driver) == sample(bundled_results, "Booking: completed", "false", False),
+              "deep link: the listed calls are not verdict sample's")
+        tree = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#detail ul.tree > li")]
+        check(len(tree) == 2 and "applies when" in tree[0] and "sequence within 2 turns" in tree[1],
+              f"deep link: the condition tree is not explain's: {tree}")
+        driver.save_screenshot(str(OUT / "review-bundled.png"))
+
+        # Keyboard: arrows move through the list and open each call.
+        ids = listed(driver)
+        position = ids.index("EC-23")
+        driver.find_element(By.ID, "list").send_keys(Keys.ARROW_DOWN)
+        check(driver.find_element(By.CSS_SELECTOR, "#detail h2").text == ids[position + 1], "ArrowDown does not open the next call")
+        driver.find_element(By.ID, "list").send_keys(Keys.ARROW_UP)
+        driver.find_element(By.ID, "list").send_keys(Keys.ARROW_UP)
+        check(driver.find_element(By.CSS_SELECTOR, "#detail h2").text == ids[position - 1], "ArrowUp does not open the previous call")
+
+        # Search by id.
+        box = driver.find_element(By.ID, "search")
+        box.send_keys("ec-2")
+        check(listed(driver) == [i for i in ids if "ec-2" in i.lower()], "search does not filter the list by id")
+        box.clear()
+        box.send_keys(Keys.BACKSPACE)
+
+        # Another metric's outcome, from the call's list of every metric.
+        open_page(driver, url(bundled, metric="Booking: completed", outcome="false", conversation="EC-23"))
+        driver.find_element(By.CSS_SELECTOR, "#detail ul.others li[data-metric='Greeting: prompt'] a").click()
+        fragment = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).fragment)
+        check(fragment.get("metric") == ["Greeting: prompt"] and fragment.get("conversation") == ["EC-23"],
+              f"choosing another metric of the call: {driver.current_url}")
+
+        calls = check_every_filter(driver, bundled, bundled_results, "bundled")
+        print(f"bundled: every metric and outcome listed as verdict sample draws it; {calls} calls opened")
+
+        # Untrusted text stays text.
+        hostile = OUT / "hostile.html"
+        open_page(driver, url(hostile, metric="Greeted", outcome="true", conversation="<img src=x onerror=alert(1)></script>"))
+        check(not driver.find_elements(By.CSS_SELECTOR, "#detail img, #list img"), "hostile: markup from a transcript became elements")
+        text = driver.find_element(By.ID, "detail").text
+        check("<b>hello</b> </script><script>window.pwned=1</script>" in text, "hostile: the transcript's text is not shown as written")
+        check(driver.execute_script("return window.pwned === undefined"), "hostile: a script from a transcript ran")
+
+        # The report links into the review.
+        open_page(driver, (OUT / "report.html").resolve().as_uri())
+        links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a")]
+        review_links = [h for h in links if h and "bundled.html#metric=" in h]
+        check(len(review_links) > 20, f"report: only {len(review_links)} links into the review")
+        driver.get(review_links[0])
+        check(listed(driver), "report: following a link lists no call")
+        driver.set_window_size(1100, 1400)
+        open_page(driver, (OUT / "report.html").resolve().as_uri())
+        driver.save_screenshot(str(OUT / "report-top.png"))
+        driver.execute_script("document.querySelectorAll('section')[5].scrollIntoView()")
+        driver.save_screenshot(str(OUT / "report-trends.png"))
+        driver.execute_script("document.querySelectorAll('section')[6].scrollIntoView()")
+        driver.save_screenshot(str(OUT / "report-why.png"))
+    finally:
+        driver.quit()
+
+    # A phone-sized window: nothing wider than the screen.
+    narrow = browser(420, 1600)
+    try:
+        open_page(narrow, url(bundled, metric="Handoff: seconds waited", outcome="ok", conversation="EC-02"))
+        viewport = narrow.execute_script("return window.innerWidth")
+        width = narrow.execute_script("return document.documentElement.scrollWidth")
+        check(viewport == 420, f"420 px: the window is {viewport} px wide")
+        check(width <= 420, f"420 px: the page is {width} px wide")
+        narrow.save_screenshot(str(OUT / "review-420px.png"))
+    finally:
+        narrow.quit()
+
+    # 10,000 generated calls, 60 metrics: the first 12 metrics, every outcome.
+    driver = browser(1360, 1000)
+    try:
+        calls = check_every_filter(driver, big, big_results, "generated", limit_metrics=12)
+        print(f"generated: 12 metrics, every outcome listed as verdict sample draws it; {calls} calls opened")
+        open_page(driver, url(big, metric="Resolution: logged resolved", outcome="false"))
+        first = listed(driver)[0]
+        driver.find_elements(By.CSS_SELECTOR, "#list li")[0].click()
+        driver.save_screenshot(str(OUT / "review-generated.png"))
+        check(driver.find_element(By.CSS_SELECTOR, "#detail h2").text == first, "generated: the first call does not open")
+    finally:
+        driver.quit()
+
+    if FAILURES:
+        print(f"{len(FAILURES)} browser check(s) failed")
+        sys.exit(1)
+    print("browser checks passed")
+
+
+main()
