@@ -65,6 +65,24 @@ struct ReviewTests {
         for hook in ["data-conversation-id", "data-event-index", "data-evidence", "data-trigger"] { #expect(page.html.contains(hook)) }
     }
 
+    @Test("the same results, transcripts, rules and seed give the same page, byte for byte")
+    func deterministic() throws {
+        let rules = try RuleLoader.load(paths: [Support.root.appendingPathComponent("rules").path])
+        func page() throws -> [UInt8] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-review-\(UUID().uuidString).html").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let out = try ByteOutput.file(path)
+            let sample = ReviewSample.draw(results: [Self.results], perOutcome: 4, seed: 9)
+            _ = ReviewPage.write(sample, conversations: InputReader(inputs: [Support.root.appendingPathComponent("fixtures").path]),
+                                 rules: rules, perOutcome: 4, seed: 9, to: out)
+            try out.commit()
+            return Array(FileManager.default.contents(atPath: path)!)
+        }
+        let first = try page()
+        #expect(first.count > 10_000)
+        #expect(try page() == first)
+    }
+
     @Test("a sampled call missing from the transcripts is reported")
     func missingTranscripts() throws {
         let sample = ReviewSample.draw(results: [Self.results], perOutcome: 2, seed: 1)

@@ -18,9 +18,7 @@ public struct ResultSample: Sendable {
     /// Reservoir sampling (Algorithm R) over the matching results, driven by a seeded SplitMix64.
     public static func draw(results: [String], metric: String, outcome: Outcome?, size: Int, seed: UInt64,
                             options: InputOptions = InputOptions()) -> ResultSample {
-        var rng = SplitMix64(state: seed)
-        var reservoir: [(position: Int, id: String)] = []
-        var matching = 0
+        var reservoir = Reservoir<String>(size: size, seed: seed)
         var problems: [String] = []
         var position = 0
         var names: Set<String> = []
@@ -41,16 +39,10 @@ public struct ResultSample: Sendable {
                 case let .status(s)?: guard found.status == s else { continue }
                 case nil: break
                 }
-                matching += 1
-                if reservoir.count < size {
-                    reservoir.append((position, id))
-                } else {
-                    let j = Int(rng.next() % UInt64(matching))
-                    if j < size { reservoir[j] = (position, id) }
-                }
+                reservoir.offer(id, at: position)
             }
         }
-        var sample = ResultSample(ids: reservoir.sorted { $0.position < $1.position }.map(\.id), matching: matching, problems: problems)
+        var sample = ResultSample(ids: reservoir.inOrder.map(\.item), matching: reservoir.seen, problems: problems)
         if !seen && !names.isEmpty {
             let hint = Suggestion.closest(to: metric, in: names.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
             sample.unknownMetric = "no metric named '\(metric)' in the results\(hint)"
@@ -74,6 +66,34 @@ public struct ResultSample: Sendable {
         }
         return ids.filter { wanted.contains($0) }
     }
+}
+
+/// Algorithm R over a stream, driven by a seeded SplitMix64: the same stream, size and seed
+/// keep the same items. `sample` and `review` draw through it, so they draw alike.
+struct Reservoir<Item> {
+    private var rng: SplitMix64
+    let size: Int
+    /// Items offered so far.
+    private(set) var seen = 0
+    private var kept: [(position: Int, item: Item)] = []
+
+    init(size: Int, seed: UInt64) {
+        self.size = size
+        rng = SplitMix64(state: seed)
+    }
+
+    mutating func offer(_ item: Item, at position: Int) {
+        seen += 1
+        if kept.count < size {
+            kept.append((position, item))
+        } else {
+            let j = Int(rng.next() % UInt64(seen))
+            if j < size { kept[j] = (position, item) }
+        }
+    }
+
+    /// The kept items in the order they were offered.
+    var inOrder: [(position: Int, item: Item)] { kept.sorted { $0.position < $1.position } }
 }
 
 /// SplitMix64: a small, fast generator whose sequence is fixed by its seed.

@@ -38,15 +38,13 @@ public struct ReviewSample: Sendable {
     }
 
     public static func draw(results: [String], perOutcome size: Int, seed: UInt64, options: InputOptions = InputOptions()) -> ReviewSample {
-        struct Reservoir {
-            var rng: SplitMix64
-            var count = 0
+        struct Group {
+            var reservoir: Reservoir<ResultLine>
             var isStatus: Bool
             var order: Int
-            var picked: [(position: Int, line: ResultLine)] = []
         }
         var metricOrder: [String] = []
-        var reservoirs: [String: [String: Reservoir]] = [:]
+        var reservoirs: [String: [String: Group]] = [:]
         var problems: [String] = []
         var position = 0
         var total = 0
@@ -66,34 +64,27 @@ public struct ReviewSample: Sendable {
                         metricOrder.append(name)
                     }
                     if reservoirs[name]![key] == nil {
-                        reservoirs[name]![key] = Reservoir(rng: SplitMix64(state: seed), isStatus: isStatus, order: nextOrder)
+                        reservoirs[name]![key] = Group(reservoir: Reservoir(size: size, seed: seed), isStatus: isStatus, order: nextOrder)
                         nextOrder += 1
                     }
-                    // Algorithm R, as `ResultSample.draw`.
-                    var r = reservoirs[name]![key]!
-                    reservoirs[name]![key] = nil
-                    r.count += 1
-                    if r.picked.count < size {
-                        r.picked.append((position, line))
-                    } else {
-                        let j = Int(r.rng.next() % UInt64(r.count))
-                        if j < size { r.picked[j] = (position, line) }
-                    }
-                    reservoirs[name]![key] = r
+                    // Taken out and put back, so that the reservoir is never copied.
+                    var g = reservoirs[name]!.removeValue(forKey: key)!
+                    g.reservoir.offer(line, at: position)
+                    reservoirs[name]![key] = g
                 }
             }
         }
         // Every sampled line once, in result order.
         var byPosition: [Int: ResultLine] = [:]
-        for groups in reservoirs.values { for r in groups.values { for p in r.picked { byPosition[p.position] = p.line } } }
+        for groups in reservoirs.values { for g in groups.values { for p in g.reservoir.inOrder { byPosition[p.position] = p.item } } }
         let positions = byPosition.keys.sorted()
         var index: [Int: Int] = [:]
         for (i, p) in positions.enumerated() { index[p] = i }
         let statusRank = Dictionary(uniqueKeysWithValues: MetricResult.Status.allCases.enumerated().map { ($1.rawValue, $0) })
         var metrics: [MetricGroups] = []
         for name in metricOrder {
-            let groups = reservoirs[name]!.map { key, r in
-                (r, Group(outcome: key, isStatus: r.isStatus, count: r.count, members: r.picked.map(\.position).sorted().map { index[$0]! }))
+            let groups = reservoirs[name]!.map { key, g in
+                (g, ReviewSample.Group(outcome: key, isStatus: g.isStatus, count: g.reservoir.seen, members: g.reservoir.inOrder.map { index[$0.position]! }))
             }.sorted { a, b in
                 if a.0.isStatus != b.0.isStatus { return !a.0.isStatus }
                 if a.0.isStatus { return (statusRank[a.1.outcome] ?? 99, a.1.outcome) < (statusRank[b.1.outcome] ?? 99, b.1.outcome) }
