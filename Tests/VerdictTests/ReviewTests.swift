@@ -141,4 +141,18 @@ struct ReviewTests {
                 + "the agent said “card number” in the Payment flow 0 to 2 times; "
                 + "the caller said “book”, then the agent said “booked”, within 1 turn")
     }
+
+    @Test("the rule schema names every key the loader knows, and init writes it beside the rules")
+    func schema() throws {
+        let text = RuleSchema.json
+        let parsed = try JSONParser.parse(text)
+        guard case let .object(o) = parsed else { Issue.record("not an object"); return }
+        #expect(o["$schema"] == .string("https://json-schema.org/draft/2020-12/schema"))
+        for key in RuleKeys.top + RuleKeys.metric + RuleKeys.condition + RuleKeys.label + RuleKeys.count + ValueExpression.keys + ["enter_when", "path"] {
+            #expect(text.contains("\"\(key)\":"), "the schema does not name '\(key)'")
+        }
+        let starter = Starter.files
+        #expect(starter.first { $0.path == "rules/verdict.schema.json" }?.contents == text)
+        #expect(starter.first { $0.path == "rules/refunds.yaml" }?.contents.hasPrefix("# yaml-language-server: $schema=verdict.schema.json\n") == true)
+    }
 }

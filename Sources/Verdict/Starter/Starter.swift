@@ -3,9 +3,13 @@ import Foundation
 /// `verdict init`: a starter project — two metrics (one boolean, one categorical) on a derived
 /// flow, and four annotated conversations — that passes `verdict test` and lints clean.
 public enum Starter {
-    /// Relative path → contents.
-    public static let files: [(path: String, contents: String)] = [
+    /// Relative path → contents: the rules, the schema editors check them against (the first
+    /// line of the rule file points at it), and the fixtures.
+    public static var files: [(path: String, contents: String)] { [("rules/verdict.schema.json", RuleSchema.json)] + examples }
+
+    static let examples: [(path: String, contents: String)] = [
         ("rules/refunds.yaml", #"""
+        # yaml-language-server: $schema=verdict.schema.json
         # A starter rule file: edit the patterns and definitions, then run `verdict test`.
         version: 1
         flows:
