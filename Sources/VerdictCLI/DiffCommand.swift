@@ -11,7 +11,7 @@ struct DiffCommand: ParsableCommand {
         discussion: "Per metric, the transitions (true → false, label a → b, ok → not_applicable ...), then each changed conversation, and the conversations found in one file only. Exit status: 0 when nothing changed, 1 when something did, 2 on usage errors or unreadable result lines."
     )
 
-    @Option(help: "Output format.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: DiffFormat = .text
 
     @Option(help: ArgumentHelp("Compare only this metric; repeat for more.", valueName: "name"))

@@ -19,7 +19,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Explain only this metric; repeat for more.", valueName: "name"))
     var metric: [String] = []
 
-    @Option(help: "Output format.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: ExplainFormat = .text
 
     @OptionGroup var from: FromOption

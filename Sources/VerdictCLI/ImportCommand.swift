@@ -17,7 +17,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or folders in that format.", valueName: "input"))
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @OptionGroup var importOptions: ImportFlags

@@ -16,7 +16,7 @@ struct LintCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Transcripts whose functions, flows, intents and logged metrics the references check may rely on.", valueName: "dir"))
     var fixtures: [String] = []
 
-    @Option(help: "Output format.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: LintFormat = .text
 
     @Flag(help: "Exit 1 when there are warnings.")

@@ -18,7 +18,7 @@ struct MutateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this metric; repeat for more.", valueName: "name"))
     var metric: [String] = []
 
-    @Option(help: "Output format.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: QualityFormat = .text
 
     @Option(help: ArgumentHelp("Exit 1 when the mutation score (0 to 1) is below this.", valueName: "score"))

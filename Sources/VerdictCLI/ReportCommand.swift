@@ -16,13 +16,13 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule files or folders, to order metrics and describe failing items.", valueName: "path"))
+    @Option(name: [.customShort("r"), .customLong("rules")], help: ArgumentHelp("Rule files or folders, to order metrics and describe failing items.", valueName: "path"))
     var rulePaths: [String] = []
 
-    @Option(help: "Output format.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("With --format html: the review page (as the report should link to it) that bars and counts link into.", valueName: "page"))
@@ -31,13 +31,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Trend period, from each conversation's started_at (UTC).")
     var by: Report.Period = .day
 
-    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input.", valueName: "results"))
+    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
 
     @OptionGroup var limits: InputLimits
 
-    func validate() throws {
-        if results.isEmpty { throw ValidationError("name at least one result file, or - for standard input") }
+    mutating func validate() throws {
+        // `verdict score … | verdict report`: no input named reads standard input, as `score` does.
+        if results.isEmpty { results = ["-"] }
         if review != nil && format != .html { throw ValidationError("--review applies to --format html") }
     }
 

@@ -16,7 +16,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Transcript files or folders holding the scored conversations.", valueName: "input"))
     var conversations: [String] = []
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule files or folders, for each call's conditions (default: ./rules when it exists).", valueName: "path"))
+    @Option(name: [.customShort("r"), .customLong("rules")], help: ArgumentHelp("Rule files or folders, for each call's conditions (default: ./rules when it exists).", valueName: "path"))
     var rulePaths: [String] = []
 
     @Option(help: ArgumentHelp("Calls kept per metric and outcome.", valueName: "n"))
@@ -25,21 +25,21 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seed of the random draw.", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Write the page to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the page to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @OptionGroup var from: FromOption
 
     @OptionGroup var limits: InputLimits
 
-    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score'.", valueName: "results"))
+    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
 
     mutating func validate() throws {
         // `--conversations calls.jsonl results.jsonl`: the option takes every path up to the
         // next option, so the last one is the results file (as for `sample`).
         if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
-        if results.isEmpty { throw ValidationError("name at least one result file") }
+        if results.isEmpty { results = ["-"] }
         if conversations.isEmpty { throw ValidationError("name the scored transcripts with --conversations") }
         if perOutcome < 1 { throw ValidationError("--per-outcome must be at least 1") }
     }

@@ -18,7 +18,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep conversations where the metric has this status.", valueName: "status"))
     var status: String?
 
-    @Option(help: ArgumentHelp("How many to draw.", valueName: "n"))
+    @Option(name: [.short, .long], help: ArgumentHelp("How many to draw.", valueName: "n"))
     var n = 20
 
     @Option(help: ArgumentHelp("Seed of the random draw.", valueName: "n"))
@@ -27,7 +27,7 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Transcript files or folders to print the sampled conversations from.", valueName: "input"))
     var conversations: [String] = []
 
-    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score'.", valueName: "results"))
+    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
 
     @OptionGroup var limits: InputLimits
@@ -36,7 +36,7 @@ struct SampleCommand: ParsableCommand {
         // `--conversations calls.jsonl results.jsonl`, the order the README shows: the option
         // takes every path up to the next option, so the last one is the results file.
         if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
-        if results.isEmpty { throw ValidationError("name at least one result file") }
+        if results.isEmpty { results = ["-"] }
         if value != nil && status != nil { throw ValidationError("give --value or --status, not both") }
         if n < 1 { throw ValidationError("--n must be at least 1") }
         if let status, MetricResult.Status(rawValue: status) == nil {

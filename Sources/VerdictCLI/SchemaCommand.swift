@@ -13,7 +13,7 @@ struct SchemaCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Write the schema to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the schema to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     func run() throws {

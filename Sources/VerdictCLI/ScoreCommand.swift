@@ -13,10 +13,10 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
-    @Option(help: ArgumentHelp("Write results to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write results to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Output format.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: OutputFormat = .jsonl
 
     @OptionGroup var jobs: JobOptions

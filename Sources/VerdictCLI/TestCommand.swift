@@ -29,7 +29,7 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Report agreement between the rules and the fixtures' expected values instead of each mismatch.")
     var agreement = false
 
-    @Option(help: "Format of the --coverage or --agreement report.")
+    @Option(name: .shortAndLong, help: "Format of the --coverage or --agreement report.")
     var format: QualityFormat = .text
 
     @OptionGroup var inputs: FixtureInputs

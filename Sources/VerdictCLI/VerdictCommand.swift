@@ -29,7 +29,7 @@ struct VerdictCommand: ParsableCommand {
 
 /// `--rules`, shared by every command that reads rules.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or folder; repeat for more (default: ./rules).", valueName: "path"))
+    @Option(name: [.customShort("r"), .customLong("rules")], help: ArgumentHelp("A rule file or folder; repeat for more (default: ./rules).", valueName: "path"))
     var paths: [String] = []
 
     /// The paths rules are read from.
@@ -57,11 +57,11 @@ struct FixtureInputs: ParsableArguments {
 
     @OptionGroup var limits: InputLimits
 
-    @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl).", valueName: "fixtures"))
-    var fixtures: [String]
+    @Argument(help: ArgumentHelp("Fixture files or folders (.json, .jsonl), or - for standard input (the default).", valueName: "fixtures"))
+    var fixtures: [String] = []
 
-    func validate() throws {
-        if fixtures.isEmpty { throw ValidationError("name at least one fixture file or folder") }
+    mutating func validate() throws {
+        if fixtures.isEmpty { fixtures = ["-"] }
     }
 
     /// Where the fixtures come from; `output` is the file the command writes, if any.
@@ -70,7 +70,7 @@ struct FixtureInputs: ParsableArguments {
 
 /// `--jobs`, shared by the commands that score.
 struct JobOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Threads that score (default: every core).", valueName: "n"))
     var jobs: Int?
 
     @Option(help: ArgumentHelp("Pattern steps one metric may spend on one conversation beyond the cheap first tier of each match; past it the metric is 'error' there.", valueName: "steps"))
@@ -102,16 +102,19 @@ struct InputLimits: ParsableArguments {
 
     /// How to read inputs in a run that writes `output` (nil: standard output): never the
     /// run's own output, lines no longer than the limit, and a note for each file passed over.
-    func options(output: String?) -> InputOptions { InputLimits.options(output: output, maxLineBytes: maxLineBytes) }
+    func options(output: String?) -> InputOptions { InputLimits.options(output: fileOutput(output), maxLineBytes: maxLineBytes) }
 
     static func options(output: String?, maxLineBytes: Int) -> InputOptions {
         InputOptions(skip: OutputSafety.ownOutputs(output), maxLineBytes: maxLineBytes) { printError("verdict: \($0)") }
     }
 }
 
+/// An output path as given, or nil for standard output (none, or `-`).
+func fileOutput(_ path: String?) -> String? { path == "-" ? nil : path }
+
 /// Refuses (exit 2) an output that is one of the run's inputs or rule files.
 func refuseOverwriting(_ output: String?, inputs: [String], rules: [String] = []) throws {
-    guard let output else { return }
+    guard let output = fileOutput(output) else { return }
     if let conflict = OutputSafety.conflict(output: output, inputs: inputs, rules: rules) {
         printError("verdict: \(conflict)")
         throw ExitStatus.usage
@@ -120,7 +123,7 @@ func refuseOverwriting(_ output: String?, inputs: [String], rules: [String] = []
 
 /// Opens `path` for writing (atomically: it appears when committed), or standard output.
 func openOutput(_ path: String?) throws -> ByteOutput {
-    do { return try path.map(ByteOutput.file) ?? .standardOutput } catch {
+    do { return try fileOutput(path).map(ByteOutput.file) ?? .standardOutput } catch {
         printError("verdict: \(error)")
         throw ExitStatus.failed
     }

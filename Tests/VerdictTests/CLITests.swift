@@ -191,6 +191,26 @@ struct CLITests {
         #expect(both.status == 2)
     }
 
+    @Test("pipes: no input named reads standard input; --output - is standard output; short flags")
+    func pipes() throws {
+        let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scored = try CLI.run(["score", "-r", "rules.yaml", "-o", "-", "-j", "1", "calls.jsonl"], in: dir)
+        #expect(scored.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+        #expect(scored.stdout == (try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl"], in: dir)).stdout)
+        let report = try CLI.run(["report", "-r", "rules.yaml", "-f", "json"], in: dir, stdin: Data(scored.stdout.utf8))
+        #expect(report.status == 0)
+        #expect(report.stdout.hasPrefix(#"{"conversations":2"#))
+        let sample = try CLI.run(["sample", "--metric", "Greeted", "--value", "true", "-n", "5"], in: dir, stdin: Data(scored.stdout.utf8))
+        #expect(sample.stdout == "a\n")
+        let fixtures = #"{"id": "ok", "expect": {"Greeted": true}, "events": [{"type": "agent", "text": "hello"}]}"# + "\n"
+        let test = try CLI.run(["test", "-r", "rules.yaml", "--junit", "-"], in: dir, stdin: Data(fixtures.utf8))
+        #expect(test.status == 0)
+        #expect(test.stdout.hasPrefix("1 passed, 0 failed\n<?xml"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+    }
+
     /// Help is part of the interface: pinned byte for byte (scripts/update-golden.sh rewrites it).
     @Test("help text is pinned", arguments: ["score", "test", "mutate", "report", "review", "schema", "diff", "sample", "import", "lint", "explain", "init"])
     func help(command: String) throws {
