@@ -8,7 +8,11 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two score results for the same conversations: what a rule or agent change moved.",
-        discussion: "Per metric, the transitions (true → false, label a → b, ok → not_applicable ...), then each changed conversation, and the conversations found in one file only. Exit status: 0 when nothing changed, 1 when something did, 2 on usage errors or unreadable result lines."
+        discussion: """
+            Per metric, the transitions (true → false, label a → b, ok → not_applicable ...), then each changed conversation, and the conversations found in one file only. Exit status: 0 when nothing changed, 1 when something did, 2 on usage errors or unreadable result lines.
+
+            Example: verdict diff results-before.jsonl results-after.jsonl
+            """
     )
 
     @Option(name: .shortAndLong, help: "Output format.")

@@ -8,7 +8,11 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Replay one conversation and show why each metric got its value.",
-        discussion: "Prints the timeline (index, turn, seconds, current flow; flow entries, derived ones marked), then per metric the trigger and the applies_when hits that made it, the window, and the condition tree with each node's hits and truth. Colour on a terminal (not with NO_COLOR), plain when piped. Exit status: 0; 3 when the conversation cannot be read; 2 on rule or usage errors."
+        discussion: """
+            Prints the timeline (index, turn, seconds, current flow; flow entries, derived ones marked), then per metric the trigger and the applies_when hits that made it, the window, and the condition tree with each node's hits and truth. Colour on a terminal (not with NO_COLOR), plain when piped. Exit status: 0; 3 when the conversation cannot be read; 2 on rule or usage errors.
+
+            Example: verdict explain -r rules --metric "Booking: completed" fixtures/booking-completed.json
+            """
     )
 
     @OptionGroup var rules: RuleOptions

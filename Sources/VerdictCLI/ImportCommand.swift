@@ -8,7 +8,11 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Convert transcripts from another format into Verdict's (SPEC §1), as JSON Lines.",
-        discussion: "Formats: sgd (Schema-Guided Dialogue files), openai (chat-completions messages or responses items), polyai (a Conversations API export), rasa (a Rasa 3.x SQLite tracker store). A record that cannot be converted gets an error line with its source, like 'verdict score' writes; the rest is converted. Exit status: 0; 3 when some records could not be converted; 2 on usage errors; 1 when the output cannot be written."
+        discussion: """
+            Formats: sgd (Schema-Guided Dialogue files), openai (chat-completions messages or responses items), polyai (a Conversations API export), rasa (a Rasa 3.x SQLite tracker store). A record that cannot be converted gets an error line with its source, like 'verdict score' writes; the rest is converted. Exit status: 0; 3 when some records could not be converted; 2 on usage errors; 1 when the output cannot be written.
+
+            Example: verdict import sgd dialogues_001.json -o calls.jsonl
+            """
     )
 
     @Argument(help: "The input format.")

@@ -6,7 +6,11 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Start a Verdict project: a starter rules/ and four annotated fixtures that pass.",
-        discussion: "Writes DIR/rules/refunds.yaml (a boolean and a categorical metric on a derived flow) and four conversations in DIR/fixtures, then prints the next commands to try. Never overwrites a file. Exit status: 0; 1 when a file exists or cannot be written."
+        discussion: """
+            Writes DIR/rules/refunds.yaml (a boolean and a categorical metric on a derived flow) and four conversations in DIR/fixtures, then prints the next commands to try. Never overwrites a file. Exit status: 0; 1 when a file exists or cannot be written.
+
+            Example: verdict init support && cd support && verdict test fixtures
+            """
     )
 
     @Argument(help: ArgumentHelp("The folder to create the project in (default: the current folder).", valueName: "dir"))

@@ -8,7 +8,11 @@ struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check rules against the metrics guide: naming, definitions, references, dead labels.",
-        discussion: "Rule errors are reported as by every command (exit 2). Warnings print as 'file:line:column: warning: message [check-id]'. A 'lint:' section in a rule file turns checks off ('disable: [check-id]') and adds synonym groups ('synonyms: [[refund, reimbursement]]'). Exit status: 0, also with warnings; 1 with --strict and warnings; 2 on rule or usage errors."
+        discussion: """
+            Rule errors are reported as by every command (exit 2). Warnings print as 'file:line:column: warning: message [check-id]'. A 'lint:' section in a rule file turns checks off ('disable: [check-id]') and adds synonym groups ('synonyms: [[refund, reimbursement]]'). Exit status: 0, also with warnings; 1 with --strict and warnings; 2 on rule or usage errors.
+
+            Example: verdict lint -r rules --strict
+            """
     )
 
     @OptionGroup var rules: RuleOptions

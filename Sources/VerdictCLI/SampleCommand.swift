@@ -6,7 +6,11 @@ struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Draw a reproducible random sample of the conversations where a metric had an outcome.",
-        discussion: "Prints the sampled ids, one per line, in result order; with --conversations, their transcripts as JSON Lines, ready for review or 'verdict explain'. The same results, options and seed always give the same sample. Exit status: 0; 3 when some result lines could not be read or sampled transcripts were not found; 2 on usage errors."
+        discussion: """
+            Prints the sampled ids, one per line, in result order; with --conversations, their transcripts as JSON Lines, ready for review or 'verdict explain'. The same results, options and seed always give the same sample. Exit status: 0; 3 when some result lines could not be read or sampled transcripts were not found; 2 on usage errors.
+
+            Example: verdict sample --metric "Booking: completed" --value false -n 10 results.jsonl
+            """
     )
 
     @Option(help: ArgumentHelp("The metric whose outcome selects conversations.", valueName: "name"))

@@ -8,7 +8,11 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score conversations: one JSON line (or CSV row) per conversation, in input order.",
-        discussion: "Exit status: 0 when every conversation was read; 3 when some could not be (each gets an error line, the rest is scored); 2 on rule or usage errors; 1 when the output cannot be written."
+        discussion: """
+            Exit status: 0 when every conversation was read; 3 when some could not be (each gets an error line, the rest is scored); 2 on rule or usage errors; 1 when the output cannot be written.
+
+            Example: verdict score -r rules calls/ -o results.jsonl
+            """
     )
 
     @OptionGroup var rules: RuleOptions
