@@ -43,7 +43,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = rulePaths.isEmpty && FileManager.default.fileExists(atPath: "rules") ? ["rules"] : rulePaths
+        let paths = optionalRulePaths(rulePaths)
         try refuseOverwriting(output, inputs: results, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
         let builder = ReportBuilder(rules: rules, period: by)

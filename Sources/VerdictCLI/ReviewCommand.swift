@@ -45,7 +45,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = rulePaths.isEmpty && FileManager.default.fileExists(atPath: "rules") ? ["rules"] : rulePaths
+        let paths = optionalRulePaths(rulePaths)
         try refuseOverwriting(output, inputs: results + conversations, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
         let options = limits.options(output: output)

@@ -39,6 +39,12 @@ struct RuleOptions: ParsableArguments {
     func load() throws -> RuleSet { try loadRules(effectivePaths) }
 }
 
+/// The rules of a command for which they are optional (`report`, `review`): the paths given,
+/// else `./rules` when that folder exists, else none.
+func optionalRulePaths(_ paths: [String]) -> [String] {
+    paths.isEmpty && FileManager.default.fileExists(atPath: "rules") ? ["rules"] : paths
+}
+
 /// Loads rules, or prints every rule error and exits 2.
 func loadRules(_ paths: [String]) throws -> RuleSet {
     do {

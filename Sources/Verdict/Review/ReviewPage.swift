@@ -56,7 +56,6 @@ public enum ReviewPage {
         // in memory.
         output.write(ReviewAssets.head + "<script type=\"application/json\" id=\"review-data\">")
         var w = JSONWriter()
-        w.raw("{")
         w.object { o in
             o.add("total", sample.total)
             o.add("per_outcome", perOutcome)
@@ -81,46 +80,40 @@ public enum ReviewPage {
             }
         }
         // `{"total":…,"metrics":[…]}` becomes `{"total":…,"metrics":[…],"conversations":{`.
-        w.bytes.removeFirst()
         w.bytes.removeLast()
         w.raw(",\"conversations\":{")
         output.write(scriptSafe(w.bytes))
         var seen: Set<String> = []
         for (i, line) in sample.lines.enumerated() where seen.insert(line.id!).inserted {
+            // A member of "conversations": the id, then the call.
             var c = JSONWriter()
             if seen.count > 1 { c.raw(",") }
+            c.string(line.id!)
+            c.raw(":")
             c.object { o in
-                o.add(key: line.id!) { w in
+                o.add("source", line.source)
+                o.add("results") { w in
                     w.object { o in
-                        o.add("source", line.source)
-                        o.add("results") { w in
-                            w.object { o in
-                                for (name, r) in line.metrics {
-                                    o.add(key: name) { w in
-                                        w.object { o in
-                                            o.add("status", r.status)
-                                            o.add("value") { w in w.value(r.value ?? .null) }
-                                            o.add("display", r.display)
-                                            o.add("triggered_at", number: r.triggeredAt.map(String.init))
-                                            o.add("evidence") { $0.intArray(r.evidence) }
-                                            if let e = r.error { o.add("error", e) }
-                                        }
-                                    }
+                        for (name, r) in line.metrics {
+                            o.add(key: name) { w in
+                                w.object { o in
+                                    o.add("status", r.status)
+                                    o.add("value") { w in w.value(r.value ?? .null) }
+                                    o.add("display", r.display)
+                                    o.add("triggered_at", number: r.triggeredAt.map(String.init))
+                                    o.add("evidence") { $0.intArray(r.evidence) }
+                                    if let e = r.error { o.add("error", e) }
                                 }
                             }
                         }
-                        o.add("sampled_under", strings: sampledUnder[i] ?? [])
-                        o.add("explain") { w in
-                            if let text = explained.removeValue(forKey: i) { w.raw(Array(text.utf8)) } else { w.raw("null") }
-                        }
                     }
                 }
+                o.add("sampled_under", strings: sampledUnder[i] ?? [])
+                o.add("explain") { w in
+                    if let text = explained.removeValue(forKey: i) { w.raw(Array(text.utf8)) } else { w.raw("null") }
+                }
             }
-            // Without the braces of the one-member object: a member of "conversations".
-            var piece = c.bytes
-            if let open = piece.firstIndex(of: UInt8(ascii: "{")) { piece.remove(at: open) }
-            piece.removeLast()
-            output.write(scriptSafe(piece))
+            output.write(scriptSafe(c.bytes))
         }
         output.write("}}</script>\n" + ReviewAssets.tail)
         return Built(missing: missing, unreadable: unreadable)

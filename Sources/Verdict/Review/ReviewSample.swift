@@ -47,7 +47,6 @@ public struct ReviewSample: Sendable {
         var reservoirs: [String: [String: Group]] = [:]
         var problems: [String] = []
         var position = 0
-        var total = 0
         var nextOrder = 0
         let lines = ResultLines(inputs: results, options: options)
         while let next = lines.next() {
@@ -55,7 +54,6 @@ public struct ReviewSample: Sendable {
             case let .failure(e): problems.append(e.description)
             case let .success(line):
                 position += 1
-                total += 1
                 guard line.id != nil else { continue }
                 for (name, o) in line.metrics {
                     let (key, isStatus) = outcome(of: o)
@@ -92,6 +90,6 @@ public struct ReviewSample: Sendable {
             }.map(\.1)
             metrics.append(MetricGroups(name: name, groups: groups))
         }
-        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: total, problems: problems)
+        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: position, problems: problems)
     }
 }
