@@ -69,25 +69,25 @@ public struct MutationTesting: Sendable {
             }
         }
 
-        let (recorded, warnings) = equivalentRecords(fixtures)
+        let (records, warnings) = equivalentRecords(fixtures)
+        var index: [EquivalentRecord.Key: Int] = [:]
+        for (r, record) in records.enumerated() { index[record.key] = r }
         var outcomes: [Outcome] = []
-        var used: Set<String> = []
+        var used = Set<Int>()
         for (i, mutant) in mutants.enumerated() {
-            let key = rules.metrics[mutant.metricIndex].name + "\u{0}" + mutant.description
-            let why = recorded[key]?.why
-            if why != nil { used.insert(key) }
-            outcomes.append(Outcome(mutant: mutant, killedBy: killers.get(i), equivalent: why))
+            let r = index[EquivalentRecord.Key(rules.metrics[mutant.metricIndex].name, mutant.description)]
+            if let r { used.insert(r) }
+            outcomes.append(Outcome(mutant: mutant, killedBy: killers.get(i), equivalent: r.map { records[$0].why }))
         }
         var allWarnings = warnings
         let mutated = Set(mutants.map(\.metricIndex))
-        for (key, record) in recorded.sorted(by: { $0.value.order < $1.value.order }) where !used.contains(key) {
-            let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-            guard let m = rules.metrics.firstIndex(where: { $0.name.isExactly(parts[0]) }) else {
-                allWarnings.append("\(record.source): equivalent_mutants names metric '\(parts[0])', which no rule file defines")
+        for (r, record) in records.enumerated() where !used.contains(r) {
+            guard let m = rules.metrics.firstIndex(where: { $0.name.isExactly(record.metric) }) else {
+                allWarnings.append("\(record.source): equivalent_mutants names metric '\(record.metric)', which no rule file defines")
                 continue
             }
             if mutated.contains(m) {
-                allWarnings.append("\(record.source): metric '\(parts[0])' has no mutant '\(parts[1])' any more; remove the record")
+                allWarnings.append("\(record.source): metric '\(record.metric)' has no mutant '\(record.description)' any more; remove the record")
             }
         }
         for o in outcomes where o.killed && o.equivalent != nil {
@@ -139,10 +139,29 @@ public struct MutationTesting: Sendable {
         return nil
     }
 
-    /// The `equivalent_mutants` records of every fixture, by metric and description, with the
-    /// problems found reading them.
-    static func equivalentRecords(_ fixtures: FixtureSet) -> ([String: (why: String, source: String, order: Int)], [String]) {
-        var records: [String: (why: String, source: String, order: Int)] = [:]
+    /// One entry of a fixture's `equivalent_mutants`.
+    struct EquivalentRecord {
+        /// Metric and description, compared by their bytes as names are.
+        struct Key: Hashable {
+            let metric: ExactKey, description: ExactKey
+            init(_ metric: String, _ description: String) {
+                self.metric = ExactKey(metric)
+                self.description = ExactKey(description)
+            }
+        }
+
+        var metric: String
+        var description: String
+        var why: String
+        var source: String
+        var key: Key { Key(metric, description) }
+    }
+
+    /// The `equivalent_mutants` records of every fixture in reading order (a mutant recorded
+    /// twice keeps its first place and its last reason), with the problems found reading them.
+    static func equivalentRecords(_ fixtures: FixtureSet) -> ([EquivalentRecord], [String]) {
+        var records: [EquivalentRecord] = []
+        var position: [EquivalentRecord.Key: Int] = [:]
         var warnings: [String] = []
         for fixture in fixtures.fixtures {
             guard let value = fixture.annotations?["equivalent_mutants"], value != .null else { continue }
@@ -160,7 +179,11 @@ public struct MutationTesting: Sendable {
                         warnings.append("\(fixture.source): equivalent mutant '\(description)' of '\(metric)' needs a reason (a string)")
                         continue
                     }
-                    records[metric + "\u{0}" + description] = (text, fixture.source, records.count)
+                    let record = EquivalentRecord(metric: metric, description: description, why: text, source: fixture.source)
+                    if let p = position[record.key] { records[p] = record } else {
+                        position[record.key] = records.count
+                        records.append(record)
+                    }
                 }
             }
         }
