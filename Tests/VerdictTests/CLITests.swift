@@ -211,6 +211,36 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
     }
 
+    @Test("new usage and failure messages: exact text and exit status")
+    func qualityAndReviewErrors() throws {
+        let fixtures = #"{"id": "ok", "expect": {"Greeted": true, "Tone": "polite"}, "events": [{"type": "agent", "text": "hello, thanks"}]}"# + "\n"
+        let dir = try CLI.folder(["rules.yaml": rules, "fixtures.jsonl": fixtures, "calls.jsonl": good])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func check(_ arguments: [String], status: Int32, stderr: String) throws {
+            let run = try CLI.run(arguments, in: dir)
+            #expect(run.status == status, "\(arguments)")
+            #expect(run.stderr.contains(stderr), "\(arguments): \(run.stderr)")
+        }
+        try check(["test", "-r", "rules.yaml", "--coverage", "--agreement", "fixtures.jsonl"], status: 2,
+                  stderr: "choose one of --coverage and --agreement")
+        try check(["test", "-r", "rules.yaml", "--min-coverage", "50", "fixtures.jsonl"], status: 2, stderr: "--min-coverage needs --coverage")
+        try check(["test", "-r", "rules.yaml", "--coverage", "--min-coverage", "150", "fixtures.jsonl"], status: 2,
+                  stderr: "--min-coverage must be from 0 to 100")
+        try check(["test", "-r", "rules.yaml", "-f", "json", "fixtures.jsonl"], status: 2, stderr: "--format applies to --coverage and --agreement")
+        try check(["mutate", "-r", "rules.yaml", "--metric", "Nope", "fixtures.jsonl"], status: 2, stderr: "verdict: no metric named 'Nope' in the rules")
+        try check(["mutate", "-r", "rules.yaml", "--min-score", "2", "fixtures.jsonl"], status: 2, stderr: "--min-score must be from 0 to 1")
+        try check(["mutate", "-r", "rules.yaml", "--min-score", "1", "fixtures.jsonl"], status: 1, stderr: "verdict: mutation score 0.")
+        try check(["report", "--review", "review.html", "calls.jsonl"], status: 2, stderr: "--review applies to --format html")
+        let scored = try CLI.run(["score", "-r", "rules.yaml", "-o", "results.jsonl", "calls.jsonl"], in: dir)
+        #expect(scored.status == 0)
+        try check(["review", "results.jsonl"], status: 2, stderr: "name the scored transcripts with --conversations")
+        try check(["review", "-r", "rules.yaml", "--per-outcome", "0", "--conversations", "calls.jsonl", "--", "results.jsonl"], status: 2,
+                  stderr: "--per-outcome must be at least 1")
+        try check(["review", "-r", "rules.yaml", "--conversations", "fixtures.jsonl", "-o", "review.html", "--", "results.jsonl"], status: 3,
+                  stderr: "verdict: conversation 'a' is not in the given transcripts")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("review.html").path))
+    }
+
     /// Help is part of the interface: pinned byte for byte (scripts/update-golden.sh rewrites it).
     @Test("help text is pinned", arguments: ["score", "test", "mutate", "report", "review", "schema", "diff", "sample", "import", "lint", "explain", "init"])
     func help(command: String) throws {
