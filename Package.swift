@@ -31,8 +31,11 @@ let package = Package(
         // from the library's 'Verdict' only in case (one name on a case-insensitive disk).
         .executableTarget(
             name: "VerdictCLI",
-            dependencies: ["Verdict", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Verdict", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            plugins: ["BuildInfo"]
         ),
+        // Records the commit being built, for `verdict --version`.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .testTarget(
             name: "VerdictTests",
             dependencies: ["Verdict", "VerdictCLI", "CSQLite"]

@@ -28,14 +28,18 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimits
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one file or folder to import") }
     }
 
     func run() throws {
         try refuseOverwriting(output, inputs: inputs)
+        let display = progress.start(output: output)
+        defer { display?.finish() }
         let records = InputReader(format: format, inputs: inputs, options: importOptions.options,
-                                      input: limits.options(output: output))
+                                  input: limits.options(output: output, progress: display))
         var converted = 0, failed = 0
         let out = try openOutput(output)
         do {
@@ -58,6 +62,7 @@ struct ImportCommand: ParsableCommand {
             printError("verdict: \(error)")
             throw ExitStatus.failed
         }
+        display?.finish()
         if failed > 0 {
             let total = converted + failed
             printError("verdict: \(failed) of \(total) \(total == 1 ? "record" : "records") could not be converted; each has an error line")

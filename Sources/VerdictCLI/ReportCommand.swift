@@ -36,6 +36,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimits
 
+    @OptionGroup var progress: ProgressOptions
+
     mutating func validate() throws {
         // `verdict score … | verdict report`: no input named reads standard input, as `score` does.
         if results.isEmpty { results = ["-"] }
@@ -47,7 +49,9 @@ struct ReportCommand: ParsableCommand {
         try refuseOverwriting(output, inputs: results, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
         let builder = ReportBuilder(rules: rules, period: by)
-        let lines = ResultLines(inputs: results, options: limits.options(output: output))
+        let display = progress.start(output: output)
+        defer { display?.finish() }
+        let lines = ResultLines(inputs: results, options: limits.options(output: output, progress: display))
         var problems = 0
         while let next = lines.next() {
             switch next {
@@ -57,6 +61,7 @@ struct ReportCommand: ParsableCommand {
                 printError("verdict: \(error)")
             }
         }
+        display?.finish()
         try write(builder.finish().rendered(format, review: review), to: output)
         if problems > 0 { throw ExitStatus.unreadable }
     }

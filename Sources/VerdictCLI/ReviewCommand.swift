@@ -32,6 +32,8 @@ struct ReviewCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimits
 
+    @OptionGroup var progress: ProgressOptions
+
     @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
 
@@ -48,12 +50,15 @@ struct ReviewCommand: ParsableCommand {
         let paths = optionalRulePaths(rulePaths)
         try refuseOverwriting(output, inputs: results + conversations, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
-        let options = limits.options(output: output)
+        let display = progress.start(output: output)
+        defer { display?.finish() }
+        let options = limits.options(output: output, progress: display)
         let sample = ReviewSample.draw(results: results, perOutcome: perOutcome, seed: seed, options: options)
         for problem in sample.problems { printError("verdict: \(problem)") }
         let out = try openOutput(output)
         let page = ReviewPage.write(sample, conversations: from.source(conversations, options: options), rules: rules,
                                     perOutcome: perOutcome, seed: seed, to: out)
+        display?.finish()
         for problem in page.unreadable { printError("verdict: \(problem)") }
         for id in page.missing { printError("verdict: conversation '\(id)' is not in the given transcripts") }
         try commit(out)

@@ -36,6 +36,8 @@ struct SampleCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimits
 
+    @OptionGroup var progress: ProgressOptions
+
     mutating func validate() throws {
         // `--conversations calls.jsonl results.jsonl`, the order the README shows: the option
         // takes every path up to the next option, so the last one is the results file.
@@ -50,7 +52,9 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let outcome: ResultSample.Outcome? = value.map { .value($0) } ?? status.map { .status($0) }
-        let options = limits.options(output: nil)
+        let display = progress.start(output: nil)
+        defer { display?.finish() }
+        let options = limits.options(output: nil, progress: display)
         let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed, options: options)
         for problem in sample.problems { printError("verdict: \(problem)") }
         if let unknown = sample.unknownMetric {

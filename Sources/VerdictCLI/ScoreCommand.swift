@@ -29,6 +29,8 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimits
 
+    @OptionGroup var progress: ProgressOptions
+
     @Argument(help: ArgumentHelp("Conversation files or folders (.json, .jsonl), or - for standard input.", valueName: "input"))
     var inputs: [String] = []
 
@@ -42,7 +44,9 @@ struct ScoreCommand: ParsableCommand {
         try refuseOverwriting(output, inputs: inputs, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
         let summary: Scorer.Summary
-        let source = from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output))
+        let display = progress.start(output: output)
+        defer { display?.finish() }
+        let source = from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output, progress: display))
         let out = try openOutput(output)
         do {
             summary = try jobs.scorer(for: ruleSet).score(source: source, format: format, to: out)
@@ -51,6 +55,7 @@ struct ScoreCommand: ParsableCommand {
             printError("verdict: \(error)")
             throw ExitStatus.failed
         }
+        display?.finish()
         for id in summary.duplicateIDs {
             printError("warning: conversation id '\(id)' occurs more than once; every occurrence was scored")
         }

@@ -34,6 +34,8 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var inputs: FixtureInputs
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if coverage && agreement { throw ValidationError("choose one of --coverage and --agreement") }
         if minCoverage != nil && !coverage { throw ValidationError("--min-coverage needs --coverage") }
@@ -44,7 +46,9 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         try refuseOverwriting(junit, inputs: inputs.fixtures, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
-        let source = inputs.source(output: junit)
+        let display = progress.start(output: nil)
+        defer { display?.finish() }
+        let source = inputs.source(output: junit, progress: display)
         let junitOutput = try junit.map(openOutput)
         var check: FixtureCheck
         var report = ""

@@ -7,7 +7,7 @@ struct VerdictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verdict",
         abstract: "Score voice and chat agent transcripts against custom metrics, offline and deterministically.",
-        version: "0.1.0",
+        version: versionText,
         subcommands: [ScoreCommand.self, TestCommand.self, MutateCommand.self, ReportCommand.self, ReviewCommand.self, SchemaCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
     )
 
@@ -26,6 +26,10 @@ struct VerdictCommand: ParsableCommand {
         }
     }
 }
+
+/// Verdict's version, and the commit it was built from when the build knew it
+/// (`0.1.0 (commit 1a2b3c4d5e6f)`; `-dirty` when the checkout had changes).
+let versionText = "0.1.0" + (buildCommit.map { " (commit \($0))" } ?? "")
 
 /// `--rules`, shared by every command that reads rules.
 struct RuleOptions: ParsableArguments {
@@ -71,7 +75,9 @@ struct FixtureInputs: ParsableArguments {
     }
 
     /// Where the fixtures come from; `output` is the file the command writes, if any.
-    func source(output: String?) -> any RecordSource { from.source(fixtures, options: limits.options(output: output)) }
+    func source(output: String?, progress: ProgressDisplay? = nil) -> any RecordSource {
+        from.source(fixtures, options: limits.options(output: output, progress: progress))
+    }
 }
 
 /// `--jobs`, shared by the commands that score.
@@ -93,8 +99,30 @@ struct JobOptions: ParsableArguments {
     }
 }
 
+/// Writes a message to standard error, clearing the progress line first if one is shown.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((TerminalText.escape(text) + "\n").utf8))
+    StatusLine.standardError.message(TerminalText.escape(text))
+}
+
+/// `--progress` and `--quiet`, for the commands that read many conversations or results.
+struct ProgressOptions: ParsableArguments {
+    @Flag(help: "Show progress on standard error even when it is not a terminal (a line a second, for logs).")
+    var progress = false
+
+    @Flag(name: .shortAndLong, help: "Show no progress. VERDICT_PROGRESS=0 does the same for every run.")
+    var quiet = false
+
+    func validate() throws {
+        if progress && quiet { throw ValidationError("--progress and --quiet cannot be used together") }
+    }
+
+    /// A running display when progress is to be shown (see `ProgressDisplay.Mode.choose`), else
+    /// nil. `output` is where the command writes its results (nil or `-`: standard output).
+    func start(output: String?) -> ProgressDisplay? {
+        ProgressDisplay.Mode.choose(progress: progress, quiet: quiet, environment: ProcessInfo.processInfo.environment,
+                                    errorIsTerminal: isatty(2) != 0, outputIsTerminal: fileOutput(output) == nil && isatty(1) != 0)
+            .map { ProgressDisplay(mode: $0) }
+    }
 }
 
 /// `--max-line-bytes`, for the commands that read JSON Lines.
@@ -108,10 +136,14 @@ struct InputLimits: ParsableArguments {
 
     /// How to read inputs in a run that writes `output` (nil: standard output): never the
     /// run's own output, lines no longer than the limit, and a note for each file passed over.
-    func options(output: String?) -> InputOptions { InputLimits.options(output: fileOutput(output), maxLineBytes: maxLineBytes) }
+    func options(output: String?, progress: ProgressDisplay? = nil) -> InputOptions {
+        InputLimits.options(output: fileOutput(output), maxLineBytes: maxLineBytes, progress: progress)
+    }
 
-    static func options(output: String?, maxLineBytes: Int) -> InputOptions {
-        InputOptions(skip: OutputSafety.ownOutputs(output), maxLineBytes: maxLineBytes) { printError("verdict: \($0)") }
+    static func options(output: String?, maxLineBytes: Int, progress: ProgressDisplay? = nil) -> InputOptions {
+        InputOptions(skip: OutputSafety.ownOutputs(output), maxLineBytes: maxLineBytes, progress: progress?.meter) {
+            printError("verdict: \($0)")
+        }
     }
 }
 

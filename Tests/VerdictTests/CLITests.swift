@@ -22,6 +22,23 @@ private let good = """
 
 @Suite("Command line", .serialized)
 struct CLITests {
+    @Test("--version names the commit built from, as git tells it, with -dirty for a changed checkout")
+    func version() throws {
+        let run = try CLI.run(["--version"])
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        let head = try CLI.run(["-C", Support.root.path, "rev-parse", "--short=12", "HEAD"], executable: URL(fileURLWithPath: "/usr/bin/git"))
+        guard head.status == 0 else {
+            // Built outside a git checkout: the version alone.
+            #expect(run.stdout == "0.1.0\n")
+            return
+        }
+        let changes = try CLI.run(["-C", Support.root.path, "status", "--porcelain", "--untracked-files=no"], executable: URL(fileURLWithPath: "/usr/bin/git"))
+        let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + (changes.stdout.isEmpty ? "" : "-dirty")
+        #expect(commit.count >= 12)
+        #expect(run.stdout == "0.1.0 (commit \(commit))\n")
+    }
+
     @Test("score writes one line per conversation and exits 0")
     func score() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good])

@@ -35,6 +35,24 @@ struct RasaImportTests {
         return try #require(object["events"] as? [[String: Any]])
     }
 
+    @Test("progress over a store: conversations counted, no total (a database is not read in byte order), its size once read")
+    func progressOverStore() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('s', 'user', 1.0, '{"text": "hi"}'), ('t', 'user', 2.0, '{"text": "hello"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let meter = ProgressMeter()
+        let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: false),
+                                  input: InputOptions(progress: meter))
+        #expect(records.next() != nil)
+        meter.resolveTotal()
+        #expect(meter.reading() == ProgressMeter.Reading(records: 1, bytes: 0, totalBytes: nil, pass: 1))
+        while records.next() != nil {}
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(meter.reading() == ProgressMeter.Reading(records: 2, bytes: size, totalBytes: nil, pass: 1))
+    }
+
     @Test("sessions are split as Rasa's markers split them: empty sessions kept, events before the first session start left out")
     func sessionsLikeRasa() throws {
         let (dir, path) = try Self.store(Self.schema + """

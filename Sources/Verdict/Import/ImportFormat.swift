@@ -61,6 +61,9 @@ struct ImportConverter: RecordFormat {
 
     var extensions: Set<String> { format == .rasa ? ["db", "sqlite", "sqlite3"] : ["json", "jsonl"] }
 
+    /// A Rasa tracker store is a database: its bytes say nothing of how far reading has got.
+    var readsInOrder: Bool { format != .rasa }
+
     /// SGD's folder also holds schema.json, which describes services, not dialogues.
     func readsWalked(_ path: String) -> Bool {
         format != .sgd || (path as NSString).lastPathComponent != "schema.json"

@@ -69,11 +69,14 @@ public struct InputOptions: Sendable {
     public var maxLineBytes: Int
     /// Told about each file passed over.
     public var notice: @Sendable (String) -> Void
+    /// Counts what is read, for a progress display; each reader starts a pass of its own.
+    public var progress: ProgressMeter?
 
     public init(skip: Set<FileIdentity> = [], maxLineBytes: Int = InputOptions.defaultMaxLineBytes,
-                notice: @escaping @Sendable (String) -> Void = { _ in }) {
+                progress: ProgressMeter? = nil, notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.skip = skip
         self.maxLineBytes = maxLineBytes
+        self.progress = progress
         self.notice = notice
     }
 
@@ -100,7 +103,7 @@ public struct InputOptions: Sendable {
 /// What makes records of one input format: Verdict's own (`NativeRecords`) or an imported
 /// one (`ImportConverter`). The reader walks the inputs and streams lines; the format says
 /// which files a folder walk reads and what each file, line or database becomes.
-protocol RecordFormat {
+protocol RecordFormat: Sendable {
     /// Extensions read in folder walks, without the dot.
     var extensions: Set<String> { get }
     /// Whether a file a folder walk found is read (an explicitly named file always is).
@@ -109,6 +112,13 @@ protocol RecordFormat {
     func open(_ path: String, input: InputOptions) -> OpenedFile
     /// The record of line `number` of `file`.
     func record(line: [UInt8], source: String, number: Int, file: String) -> RawRecord
+    /// Whether reading goes through a file's bytes in order, so that bytes read of the total
+    /// says how far along a run is (not for a database, read by queries).
+    var readsInOrder: Bool { get }
+}
+
+extension RecordFormat {
+    var readsInOrder: Bool { true }
 }
 
 enum OpenedFile {
@@ -145,7 +155,14 @@ public final class InputReader: RecordSource {
     private var lines: LineReader?
     private var linesSource = ""
     private var source: (any RecordSource)?
+    /// The file `source` reads, whose size counts as read when it ends.
+    private var sourcePath = ""
     private let options: InputOptions
+    private let inputs: [String]
+    /// For `options.progress`: records handed out, and bytes of the inputs already finished.
+    private var counted = 0
+    private var finishedBytes = 0
+    private var began = false
 
     /// Reads conversations in Verdict's own format.
     public convenience init(inputs: [String], options: InputOptions = InputOptions()) {
@@ -154,11 +171,28 @@ public final class InputReader: RecordSource {
 
     init(inputs: [String], format: any RecordFormat, options: InputOptions) {
         self.format = format
+        self.inputs = inputs
         pending = inputs.reversed().map { .argument($0) }
         self.options = options
     }
 
     public func next() -> RawRecord? {
+        guard let meter = options.progress else { return nextRecord() }
+        if !began {
+            began = true
+            let inputs = inputs, format = format, stdin = ProgressMeter.standardInputRemaining()
+            meter.begin {
+                guard format.readsInOrder else { return nil }
+                return ProgressMeter.totalBytes(of: inputs, extensions: format.extensions, accepts: format.readsWalked, stdinRemaining: stdin)
+            }
+        }
+        let record = nextRecord()
+        if record != nil { counted += 1 }
+        meter.update(records: counted, bytes: finishedBytes + (lines?.consumed ?? 0))
+        return record
+    }
+
+    private func nextRecord() -> RawRecord? {
         while true {
             if queueHead < queue.count {
                 defer {
@@ -170,6 +204,7 @@ public final class InputReader: RecordSource {
             if let reader = source {
                 if let record = reader.next() { return record }
                 source = nil
+                finishedBytes += ProgressMeter.size(of: sourcePath)
                 continue
             }
             if let reader = lines {
@@ -181,6 +216,7 @@ public final class InputReader: RecordSource {
                     }
                 }
                 let failure = reader.failure
+                finishedBytes += reader.consumed
                 lines = nil
                 if let failure {
                     return RawRecord(source: linesSource, payload: .unreadable("cannot read: \(failure)"))
@@ -229,8 +265,12 @@ public final class InputReader: RecordSource {
         case let .lines(reader):
             lines = reader
             linesSource = path
-        case let .records(records): queue += records
-        case let .source(reader): source = reader
+        case let .records(records):
+            queue += records
+            finishedBytes += ProgressMeter.size(of: path)
+        case let .source(reader):
+            source = reader
+            sourcePath = path
         }
     }
 }

@@ -22,6 +22,8 @@ final class LineReader {
     private var end = 0
     private var eof = false
     private var lineNumber = 0
+    /// Bytes read from the file so far, buffered or not.
+    private var readTotal = 0
     private(set) var failure: String?
     private let maxLineBytes: Int
     /// Set while the rest of an over-long line is being skipped.
@@ -36,6 +38,9 @@ final class LineReader {
     }
 
     deinit { if closeWhenDone { fclose(file) } }
+
+    /// Bytes of the file handed out as lines (or skipped) so far, line feeds included.
+    var consumed: Int { readTotal - (end - start) }
 
     /// The next line that is not blank, with its number from 1; nil at the end.
     func nextLine() -> (Int, Line)? {
@@ -108,6 +113,7 @@ final class LineReader {
                 fread(p.baseAddress! + end, 1, p.count - end, file)
             }
             end += n
+            readTotal += n
             if n == 0 {
                 if ferror(file) != 0 { failure = String(cString: strerror(errno)).lowercased() }
                 eof = true
