@@ -173,4 +173,26 @@ struct AnalysisTests {
         #expect(r.functions.map(\.count) == [2])
         #expect(r.logged.count == 1 && r.logged[0].mean == 2 && r.logged[0].conversations == 2)
     }
+
+    @Test("report: metrics listed in another order, or first seen, on later lines are still tallied by name")
+    func metricOrderAcrossLines() throws {
+        let lines = [
+            #"{"id":"a","started_at":"2026-03-01T10:00:00Z","metrics":{"A":{"status":"ok","value":true},"B":{"status":"ok","value":"x"}},"flows":[],"functions":[],"logged":{}}"#,
+            #"{"id":"b","started_at":"2026-03-01T11:00:00Z","metrics":{"B":{"status":"ok","value":"y"},"A":{"status":"ok","value":false},"C":{"status":"ok","value":4}},"flows":[],"functions":[],"logged":{}}"#,
+            #"{"id":"c","started_at":"2026-03-02T10:00:00Z","metrics":{"C":{"status":"ok","value":6},"A":{"status":"not_applicable","value":null}},"flows":[],"functions":[],"logged":{}}"#,
+            #"{"id":"d","started_at":"2026-03-02T11:00:00Z","metrics":{"A":{"status":"ok","value":true},"B":{"status":"ok","value":"x"}},"flows":[],"functions":[],"logged":{}}"#,
+        ]
+        let builder = ReportBuilder(rules: nil, period: .day)
+        for line in lines {
+            builder.add(try Array(line.utf8).withUnsafeBufferPointer { ResultLine.parse($0, source: "t") }.get())
+        }
+        let r = builder.finish()
+        #expect(r.metrics.map(\.name) == ["A", "B", "C"])
+        let a = r.metrics[0], b = r.metrics[1], c = r.metrics[2]
+        #expect(a.conversations == 4 && a.applied == 3 && a.trueCount == 2 && a.falseCount == 1)
+        #expect(a.trend.map(\.applied) == [2, 1] && a.trend.map(\.trueCount) == [1, 1])
+        #expect(b.conversations == 3 && b.labels.map(\.name) == ["x", "y"] && b.labels.map(\.count) == [2, 1])
+        #expect(c.conversations == 2 && c.numbers?.n == 2 && c.numbers?.mean == 5)
+        #expect(c.trend.map(\.period) == ["2026-03-01", "2026-03-02"] && c.trend.map(\.okCount) == [1, 1])
+    }
 }

@@ -167,6 +167,39 @@ public final class ReportBuilder {
     private var logged: [String: LoggedTally] = [:]
     private var conversationPeriods: [String: Int] = [:]
 
+    /// The tallies in the order the last line listed its metrics: lines written by one run
+    /// list them alike, so the name at a position is compared instead of hashed.
+    private var lineOrder: [MetricTally] = []
+
+    /// The tally of metric `name`, the `position`-th of its line; made when first seen.
+    private func tally(named name: String, at position: Int) -> MetricTally {
+        if position < lineOrder.count, lineOrder[position].name == name { return lineOrder[position] }
+        let tally: MetricTally
+        if let known = tallies[name] { tally = known } else {
+            tally = MetricTally(name: name)
+            tallies[name] = tally
+            order.append(name)
+        }
+        if position < lineOrder.count { lineOrder[position] = tally } else if position == lineOrder.count { lineOrder.append(tally) }
+        return tally
+    }
+
+    /// Counts one outcome into its metric's tally for the line's period.
+    private static func count(_ outcome: ResultLine.Outcome, applied: Bool, into period: inout PeriodTally) {
+        period.conversations += 1
+        if applied { period.applied += 1 }
+        guard outcome.status == "ok", let value = outcome.value else { return }
+        period.okCount += 1
+        switch value {
+        case let .bool(b): if b { period.trueCount += 1 }
+        case let .number(d, _):
+            if period.distribution == nil { period.distribution = NumberDistribution(exactLimit: ReportBuilder.exactPeriodNumberLimit) }
+            period.distribution!.add(d)
+        case let .string(label): period.labels[label, default: 0] += 1
+        default: break
+        }
+    }
+
     /// `rules`, when given, fixes the metric and label order and describes failing items.
     public init(rules: RuleSet?, period: Report.Period) {
         self.rules = rules
@@ -187,26 +220,16 @@ public final class ReportBuilder {
         conversations += 1
         let periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
         if let periodKey { conversationPeriods[periodKey, default: 0] += 1 }
-        for (name, outcome) in line.metrics {
-            let tally: MetricTally
-            if let known = tallies[name] { tally = known } else {
-                tally = MetricTally(name: name)
-                tallies[name] = tally
-                order.append(name)
-            }
+        for (i, (name, outcome)) in line.metrics.enumerated() {
+            let tally = self.tally(named: name, at: i)
             tally.statuses[outcome.status, default: 0] += 1
-            let applied = ["ok", "unmatched", "error"].contains(outcome.status)
-            var periodTally = periodKey.map { tally.periods[$0] ?? PeriodTally() }
-            periodTally?.conversations += 1
-            if applied { periodTally?.applied += 1 }
+            let applied = outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error"
             if outcome.status == "ok", let value = outcome.value {
-                periodTally?.okCount += 1
                 switch value {
                 case let .bool(b):
                     tally.booleans += 1
                     if b {
                         tally.trueCount += 1
-                        periodTally?.trueCount += 1
                     } else {
                         tally.falseCount += 1
                         for item in outcome.failedItems ?? [] { tally.failing[item, default: 0] += 1 }
@@ -214,18 +237,14 @@ public final class ReportBuilder {
                 case let .number(d, _):
                     tally.numbers += 1
                     tally.distribution.add(d)
-                    if periodTally != nil {
-                        if periodTally!.distribution == nil { periodTally!.distribution = NumberDistribution(exactLimit: ReportBuilder.exactPeriodNumberLimit) }
-                        periodTally!.distribution!.add(d)
-                    }
                 case let .string(label):
                     tally.categoricals += 1
                     tally.labels[label, default: 0] += 1
-                    periodTally?.labels[label, default: 0] += 1
                 default: break
                 }
             }
-            if let periodKey, let periodTally { tally.periods[periodKey] = periodTally }
+            // One lookup per metric and line, updated in place.
+            if let periodKey { ReportBuilder.count(outcome, applied: applied, into: &tally.periods[periodKey, default: PeriodTally()]) }
         }
         for (i, flow) in line.flows.enumerated() {
             flowCounts[flow, default: 0] += 1
