@@ -195,4 +195,49 @@ struct AnalysisTests {
         #expect(c.conversations == 2 && c.numbers?.n == 2 && c.numbers?.mean == 5)
         #expect(c.trend.map(\.period) == ["2026-03-01", "2026-03-02"] && c.trend.map(\.okCount) == [1, 1])
     }
+
+    @Test("result lines parsed on several threads come back exactly as parsed on one: same lines, errors and order, across files")
+    func parallelReading() throws {
+        // Lines of every kind, several batches' worth, over three files: results, error lines,
+        // broken JSON, lines that are not results, over-long and blank lines.
+        var rng = SeededGenerator(state: 11)
+        var files: [String: String] = [:]
+        for f in 0..<3 {
+            var text = ""
+            for i in 0..<(ResultLines.batchSize * 3 + 17) {
+                switch rng.next() % 7 {
+                case 0: text += #"{"source":"x.jsonl:\#(i)","id":null,"error":"invalid JSON"}"# + "\n"
+                case 1: text += #"{"id":"broken-\#(i)","metrics":{"#  + "\n"
+                case 2: text += #"{"id":"\#(f)-\#(i)","metrics":{"A":{"status":"ok"}}}"# + "\n"
+                case 3: text += "\n   \n"
+                case 4: text += #"{"id":"long-\#(i)","metrics":{},"pad":""# + String(repeating: "x", count: 600) + "\"}\n"
+                default:
+                    let value = rng.next() % 2 == 0 ? "true" : #""label-\#(i % 5)""#
+                    text += #"{"id":"\#(f)-\#(i)","started_at":"2026-03-0\#(1 + i % 9)T10:00:00Z","metrics":{"A":{"status":"ok","value":\#(value),"triggered_at":0,"evidence":[1]}},"flows":["F"],"functions":[],"logged":{}}"# + "\n"
+                }
+            }
+            files["results/\(f).jsonl"] = text
+        }
+        let dir = try CLI.folder(files)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func read(jobs: Int) -> [String] {
+            let lines = ResultLines(inputs: [dir.appendingPathComponent("results").path], options: InputOptions(maxLineBytes: 500), jobs: jobs)
+            var seen: [String] = []
+            while let line = lines.next() {
+                switch line {
+                case let .success(l): seen.append("\(l.id ?? "-") \(l.error ?? "") \(l.metrics.map { "\($0.name)=\($0.outcome.display)" }) \(l.startedAt ?? "")")
+                case let .failure(e): seen.append("! \(e)")
+                }
+            }
+            return seen
+        }
+        let one = read(jobs: 1)
+        #expect(one.count > ResultLines.batchSize * 6)
+        #expect(one.contains { $0.hasPrefix("! ") && $0.contains("line longer than 500 bytes") })
+        #expect(one.contains { $0.hasPrefix("! ") && $0.contains("invalid JSON") })
+        for jobs in [2, 3, 8] { #expect(read(jobs: jobs) == one, "jobs \(jobs)") }
+        // A reader dropped part-way leaves its parsing threads to finish on their own.
+        let partial = ResultLines(inputs: [dir.appendingPathComponent("results").path], jobs: 4)
+        #expect(partial.next() != nil)
+    }
 }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// One line of `verdict score` output, read back for `report`, `diff` and `sample`.
 public struct ResultLine: Sendable {
     /// One metric's outcome as written.
@@ -101,16 +104,81 @@ public struct ResultLineError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(source): \(message)" }
 }
 
-/// Streams result lines from files, folders or standard input, in order.
-public struct ResultLines {
-    private let reader: InputReader
+/// Streams result lines from files, folders or standard input, in order. Lines are read on
+/// the calling thread and parsed in batches on up to `jobs` threads ahead of it (a few
+/// batches in flight), so a command that tallies them works while the next ones are parsed;
+/// what `next()` returns, and in what order, is the same for any `jobs`.
+public final class ResultLines {
+    public typealias Line = Result<ResultLine, ResultLineError>
 
-    public init(inputs: [String], options: InputOptions = InputOptions()) { reader = InputReader(inputs: inputs, options: options) }
+    private let reader: InputReader
+    private let jobs: Int
+    private let results = OrderedResults<[Line]>()
+    private var submitted = 0
+    private var taken = 0
+    private var exhausted = false
+    private var batch: [Line] = []
+    private var head = 0
+
+    /// Lines per batch handed to a parsing thread.
+    static let batchSize = 128
+
+    public init(inputs: [String], options: InputOptions = InputOptions(),
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        reader = InputReader(inputs: inputs, options: options)
+        self.jobs = max(1, jobs)
+    }
 
     /// The next line, or its error; nil at the end.
-    public func next() -> Result<ResultLine, ResultLineError>? {
-        guard let raw = reader.next()?.resolved() else { return nil }
+    public func next() -> Line? {
+        if jobs == 1 { return reader.next().map(ResultLines.parse) }
+        while head == batch.count {
+            // Keep `2 × jobs` batches being parsed, then take the oldest.
+            while !exhausted && submitted - taken < 2 * jobs {
+                var raws: [RawRecord] = []
+                raws.reserveCapacity(ResultLines.batchSize)
+                while raws.count < ResultLines.batchSize, let raw = reader.next() { raws.append(raw) }
+                if raws.isEmpty {
+                    exhausted = true
+                    break
+                }
+                let sequence = submitted, results = results, records = raws
+                DispatchQueue.global().async { results.put(sequence, records.map(ResultLines.parse)) }
+                submitted += 1
+            }
+            if taken == submitted { return nil }
+            batch = results.take(taken)
+            taken += 1
+            head = 0
+        }
+        defer { head += 1 }
+        return batch[head]
+    }
+
+    private static func parse(_ raw: RawRecord) -> Line {
+        let raw = raw.resolved()
         if case let .unreadable(message) = raw.payload { return .failure(ResultLineError(source: raw.source, message: message)) }
         return ResultLine.parse(raw.bytes!, source: raw.source)
+    }
+}
+
+/// Results handed back by sequence number, for a reader that takes them in order.
+final class OrderedResults<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var done: [Int: Value] = [:]
+
+    func put(_ sequence: Int, _ value: Value) {
+        condition.lock()
+        done[sequence] = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for result `sequence` and takes it.
+    func take(_ sequence: Int) -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while done[sequence] == nil { condition.wait() }
+        return done.removeValue(forKey: sequence)!
     }
 }
