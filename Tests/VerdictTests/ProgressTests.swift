@@ -187,8 +187,9 @@ struct ProgressCLITests {
         }
     }
 
-    @Test("on a terminal: a line redrawn in place and cleared at the end, never a line feed; results untouched")
-    func terminal() throws {
+    @Test("on a terminal: a line redrawn in place and cleared at the end, never a line feed; results untouched; Ctrl-C clears it too",
+          arguments: [false, true])
+    func terminal(interrupted: Bool) throws {
         // A pseudo-terminal, through Linux's ioctls (TIOCSPTLCK unlocks, TIOCGPTN numbers it):
         // Glibc's posix_openpt family is not visible to Swift.
         let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -237,19 +238,29 @@ struct ProgressCLITests {
         // Wait (up to a minute) for a status line with a count, drawn while input is pending.
         drain(until: { String(decoding: $0, as: UTF8.self).contains(" read\u{1B}[K") }, seconds: 60)
         let shown = String(decoding: seen, as: UTF8.self)
-        input.fileHandleForWriting.write(rest)
+        if interrupted {
+            process.interrupt()
+        } else {
+            input.fileHandleForWriting.write(rest)
+        }
         input.fileHandleForWriting.closeFile()
         process.waitUntilExit()
         close(slave)
         drain(until: { _ in false }, seconds: 5)
-        #expect(process.terminationStatus == 0)
         let text = String(decoding: seen, as: UTF8.self)
         #expect(shown.firstMatch(of: /\rverdict: [0-9,]+ conversations, ([0-9,]+\/s, )?[0-9.]+ [kM]?B read\u{1B}\[K/) != nil, "\(shown.debugDescription)")
         #expect(text.hasPrefix("\rverdict: "))
-        #expect(text.hasSuffix("\u{1B}[K\r\u{1B}[K"))
+        #expect(text.hasSuffix("\u{1B}[K\r\u{1B}[K"), "\(text.suffix(80).debugDescription)")
         #expect(!text.contains("\n"))
-        let scored = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
-        #expect(scored.count == count)
-        #expect(scored.last?.hasPrefix(#"{"id":"P-\#(count - 1)""#) == true)
+        if interrupted {
+            // Stopped by the signal, as before: no output file, and no temporary one left.
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        } else {
+            #expect(process.terminationStatus == 0)
+            let scored = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+            #expect(scored.count == count)
+            #expect(scored.last?.hasPrefix(#"{"id":"P-\#(count - 1)""#) == true)
+        }
     }
 }

@@ -155,22 +155,12 @@ public struct OutputError: Error, CustomStringConvertible {
 enum TemporaryFiles {
     private static let lock = NSLock()
     /// C strings, read by the signal handler: it may only call async-signal-safe functions.
-    nonisolated(unsafe) private static var paths = [UnsafeMutablePointer<CChar>?](repeating: nil, count: 16)
-    nonisolated(unsafe) private static var installed = false
+    nonisolated(unsafe) static var paths = [UnsafeMutablePointer<CChar>?](repeating: nil, count: 16)
 
     static func register(_ path: String) {
+        Interruption.install()
         lock.lock()
         defer { lock.unlock() }
-        if !installed {
-            installed = true
-            for sig in [SIGINT, SIGTERM, SIGHUP] {
-                signal(sig) { sig in
-                    for case let p? in TemporaryFiles.paths { unlink(p) }
-                    signal(sig, SIG_DFL)
-                    raise(sig)
-                }
-            }
-        }
         if let slot = paths.firstIndex(where: { $0 == nil }) { paths[slot] = strdup(path) }
     }
 
@@ -181,6 +171,35 @@ enum TemporaryFiles {
             if let p = paths[i], String(cString: p) == path {
                 paths[i] = nil
                 free(p)
+            }
+        }
+    }
+}
+
+/// What a run undoes when SIGINT, SIGTERM or SIGHUP stops it, before dying of the signal as
+/// it would have: temporary output files are removed, and a progress line on the terminal
+/// is cleared (so the shell's prompt does not land after it). Installed once, by the first
+/// part that needs it.
+enum Interruption {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var installed = false
+    /// Set while `StatusLine.standardError` shows a line; read by the handler.
+    nonisolated(unsafe) static var statusShown: Int32 = 0
+    /// `\r ESC [ K`, made before any handler can run: the handler may not allocate.
+    nonisolated(unsafe) private static var clearLine: UnsafeMutablePointer<CChar>?
+
+    static func install() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !installed else { return }
+        installed = true
+        clearLine = strdup("\r\u{1B}[K")
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { sig in
+                for case let p? in TemporaryFiles.paths { unlink(p) }
+                if Interruption.statusShown != 0, let clear = Interruption.clearLine { _ = write(2, clear, 4) }
+                signal(sig, SIG_DFL)
+                raise(sig)
             }
         }
     }

@@ -8,7 +8,9 @@ public final class StatusLine: @unchecked Sendable {
 
     private let descriptor: Int32
     private let lock = NSLock()
-    private var shown = false
+    private var shown = false {
+        didSet { if descriptor == 2 { Interruption.statusShown = shown ? 1 : 0 } }
+    }
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -23,8 +25,10 @@ public final class StatusLine: @unchecked Sendable {
         emit(bytes)
     }
 
-    /// Shows `text` as the status line, in place of the one shown.
+    /// Shows `text` as the status line, in place of the one shown. On standard error, an
+    /// interrupted run clears it (`Interruption`).
     func show(_ text: String) {
+        if descriptor == 2 { Interruption.install() }
         lock.lock()
         defer { lock.unlock() }
         emit(Array(("\r" + text + "\u{1B}[K").utf8))
