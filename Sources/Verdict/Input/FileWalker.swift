@@ -34,6 +34,12 @@ public enum FileWalker {
         }
     }
 
+    /// The size of the regular file at `path` (following links); 0 when there is none.
+    static func regularFileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+    }
+
     public static func entries(_ path: String, extensions: Set<String>) -> Result<[Entry], Problem> {
         var st = stat()
         guard stat(path, &st) == 0 else {

@@ -91,9 +91,9 @@ public struct InputOptions: Sendable {
 
     /// Why a `.json` file, which is read whole, is too large to read; nil when it is not.
     func wholeFileProblem(_ path: String) -> String? {
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > maxLineBytes else { return nil }
-        return "a .json file is read whole, and this one has \(st.st_size) bytes, more than \(maxLineBytes) (see --max-line-bytes); skipped"
+        let size = FileWalker.regularFileSize(path)
+        guard size > maxLineBytes else { return nil }
+        return "a .json file is read whole, and this one has \(size) bytes, more than \(maxLineBytes) (see --max-line-bytes); skipped"
     }
 
     /// The error text of a line over the limit.
@@ -204,7 +204,7 @@ public final class InputReader: RecordSource {
             if let reader = source {
                 if let record = reader.next() { return record }
                 source = nil
-                finishedBytes += ProgressMeter.size(of: sourcePath)
+                finishedBytes += FileWalker.regularFileSize(sourcePath)
                 continue
             }
             if let reader = lines {
@@ -267,7 +267,7 @@ public final class InputReader: RecordSource {
             linesSource = path
         case let .records(records):
             queue += records
-            finishedBytes += ProgressMeter.size(of: path)
+            finishedBytes += FileWalker.regularFileSize(path)
         case let .source(reader):
             source = reader
             sourcePath = path

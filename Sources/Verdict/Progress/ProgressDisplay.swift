@@ -34,7 +34,6 @@ public final class ProgressDisplay: @unchecked Sendable {
     private let line: StatusLine
     private let condition = NSCondition()
     private var stopped = false
-    private var finished = false
     private let done = DispatchSemaphore(value: 0)
     private let started = DispatchTime.now()
 
@@ -50,11 +49,10 @@ public final class ProgressDisplay: @unchecked Sendable {
     /// Safe to call more than once.
     public func finish() {
         condition.lock()
-        if finished {
+        if stopped {
             condition.unlock()
             return
         }
-        finished = true
         stopped = true
         condition.broadcast()
         condition.unlock()
@@ -80,7 +78,6 @@ public final class ProgressDisplay: @unchecked Sendable {
         let window = 5.0
         var samples: [Sample] = []
         var pass = 0
-        var totalAsked = 0
         while true {
             condition.lock()
             if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
@@ -89,17 +86,15 @@ public final class ProgressDisplay: @unchecked Sendable {
             if stop { return }
             var reading = meter.reading()
             if reading.pass == 0 { continue }
-            if reading.pass != totalAsked {
-                // Summing a folder's sizes is a walk: done here, not on the reading thread.
-                totalAsked = reading.pass
+            if reading.pass != pass {
+                // A new pass: its rates start afresh, and its total is summed here, not on
+                // the reading thread, since summing a folder's sizes is a walk.
+                pass = reading.pass
+                samples = []
                 meter.resolveTotal()
                 reading = meter.reading()
             }
             let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-            if reading.pass != pass {
-                pass = reading.pass
-                samples = []
-            }
             samples.append(Sample(time: now, records: reading.records, bytes: reading.bytes))
             while samples.count > 2 && now - samples[1].time >= window { samples.removeFirst() }
             var rate: Double?, byteRate: Double?

@@ -70,15 +70,9 @@ public final class ProgressMeter: @unchecked Sendable {
             }
             guard case let .success(entries) = FileWalker.entries(input, extensions: extensions) else { continue }
             let walked = entries.count != 1 || entries.first != .file(input)
-            for case let .file(path) in entries where !walked || accepts(path) { sum += size(of: path) }
+            for case let .file(path) in entries where !walked || accepts(path) { sum += FileWalker.regularFileSize(path) }
         }
         return sum
-    }
-
-    /// The size of the regular file at `path`; 0 when there is none.
-    static func size(of path: String) -> Int {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
     }
 
     /// What is left to read of standard input when it is a regular file; nil for a pipe or terminal.
