@@ -74,66 +74,56 @@ public struct ResultDiff: Sendable {
         }
         var oldNumbers: [OccurrenceKey: [String: Double]] = [:]
         var sums: [String: (before: Double, after: Double, n: Int)] = [:]
-        let oldLines = ResultLines(inputs: old)
-        while let next = oldLines.next() {
-            switch next {
-            case let .failure(e): problems.append(e.description)
-            case let .success(line):
-                guard let id = line.id else { continue }
-                for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && oldMetricSet.insert(name).inserted {
-                    oldMetrics.append(name)
-                }
-                oldCount[ExactKey(id), default: 0] += 1
-                let key = OccurrenceKey(id: ExactKey(id), occurrence: oldCount[ExactKey(id)]!)
-                oldByID[key] = outcomes(line)
-                oldOrder.append(key)
-                let values = numbers(line)
-                if !values.isEmpty { oldNumbers[key] = values }
+        problems += ResultLines(inputs: old).forEach { line, _ in
+            guard let id = line.id else { return }
+            for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && oldMetricSet.insert(name).inserted {
+                oldMetrics.append(name)
             }
-        }
+            oldCount[ExactKey(id), default: 0] += 1
+            let key = OccurrenceKey(id: ExactKey(id), occurrence: oldCount[ExactKey(id)]!)
+            oldByID[key] = outcomes(line)
+            oldOrder.append(key)
+            let values = numbers(line)
+            if !values.isEmpty { oldNumbers[key] = values }
+        }.problems
         var newMetrics: [String] = [], newMetricSet = Set<String>()
         var seen = Set<OccurrenceKey>()
         var onlyNew: [String] = []
         var changes: [Change] = []
         var counts: [String: [String: Int]] = [:]
         var compared: [String: Int] = [:]
-        let newLines = ResultLines(inputs: new)
-        while let next = newLines.next() {
-            switch next {
-            case let .failure(e): problems.append(e.description)
-            case let .success(line):
-                guard let id = line.id else { continue }
-                for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && newMetricSet.insert(name).inserted {
-                    newMetrics.append(name)
-                }
-                newCount[ExactKey(id), default: 0] += 1
-                let key = OccurrenceKey(id: ExactKey(id), occurrence: newCount[ExactKey(id)]!)
-                seen.insert(key)
-                let display = key.display
-                guard let before = oldByID[key] else {
-                    onlyNew.append(display)
-                    continue
-                }
-                let after = outcomes(line)
-                if let oldValues = oldNumbers[key] {
-                    for (name, y) in numbers(line) {
-                        guard let x = oldValues[name] else { continue }
-                        let s = sums[name] ?? (0, 0, 0)
-                        sums[name] = (s.before + x, s.after + y, s.n + 1)
-                    }
-                }
-                let names = before["*"] != nil || after["*"] != nil ? ["*"] : line.metrics.map(\.name).filter { before[$0] != nil && after[$0] != nil }
-                for name in names {
-                    let b = before[name] ?? "ok", a = after[name] ?? "ok"
-                    let metric = name == "*" ? "(conversation)" : name
-                    compared[metric, default: 0] += 1
-                    if b != a {
-                        changes.append(Change(id: display, metric: metric, before: b, after: a))
-                        counts[metric, default: [:]]["\(b)\u{1}\(a)", default: 0] += 1
-                    }
+        problems += ResultLines(inputs: new).forEach { line, _ in
+            guard let id = line.id else { return }
+            for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && newMetricSet.insert(name).inserted {
+                newMetrics.append(name)
+            }
+            newCount[ExactKey(id), default: 0] += 1
+            let key = OccurrenceKey(id: ExactKey(id), occurrence: newCount[ExactKey(id)]!)
+            seen.insert(key)
+            let display = key.display
+            guard let before = oldByID[key] else {
+                onlyNew.append(display)
+                return
+            }
+            let after = outcomes(line)
+            if let oldValues = oldNumbers[key] {
+                for (name, y) in numbers(line) {
+                    guard let x = oldValues[name] else { continue }
+                    let s = sums[name] ?? (0, 0, 0)
+                    sums[name] = (s.before + x, s.after + y, s.n + 1)
                 }
             }
-        }
+            let names = before["*"] != nil || after["*"] != nil ? ["*"] : line.metrics.map(\.name).filter { before[$0] != nil && after[$0] != nil }
+            for name in names {
+                let b = before[name] ?? "ok", a = after[name] ?? "ok"
+                let metric = name == "*" ? "(conversation)" : name
+                compared[metric, default: 0] += 1
+                if b != a {
+                    changes.append(Change(id: display, metric: metric, before: b, after: a))
+                    counts[metric, default: [:]]["\(b)\u{1}\(a)", default: 0] += 1
+                }
+            }
+        }.problems
         var order = oldMetrics
         for m in newMetrics where !oldMetricSet.contains(m) { order.append(m) }
         if counts["(conversation)"] != nil { order.append("(conversation)") }

@@ -155,6 +155,22 @@ public final class ResultLines {
         return batch[head]
     }
 
+    /// Reads every line, calling `body` with each readable one and its position among them
+    /// (from 1); returns how many were readable, and the ones that were not, described, in order.
+    public func forEach(_ body: (ResultLine, Int) -> Void) -> (read: Int, problems: [String]) {
+        var problems: [String] = []
+        var position = 0
+        while let next = next() {
+            switch next {
+            case let .failure(e): problems.append(e.description)
+            case let .success(line):
+                position += 1
+                body(line, position)
+            }
+        }
+        return (position, problems)
+    }
+
     private static func parse(_ raw: RawRecord) -> Line {
         let raw = raw.resolved()
         if case let .unreadable(message) = raw.payload { return .failure(ResultLineError(source: raw.source, message: message)) }

@@ -19,28 +19,20 @@ public struct ResultSample: Sendable {
     public static func draw(results: [String], metric: String, outcome: Outcome?, size: Int, seed: UInt64,
                             options: InputOptions = InputOptions()) -> ResultSample {
         var reservoir = Reservoir<String>(size: size, seed: seed)
-        var problems: [String] = []
-        var position = 0
         var names: Set<String> = []
         var seen = false
-        let lines = ResultLines(inputs: results, options: options)
-        while let next = lines.next() {
-            switch next {
-            case let .failure(e): problems.append(e.description)
-            case let .success(line):
-                position += 1
-                guard let id = line.id, let found = line.metrics.first(where: { $0.name.isExactly(metric) })?.outcome else {
-                    if !seen { for m in line.metrics { names.insert(m.name) } }
-                    continue
-                }
-                seen = true
-                switch outcome {
-                case let .value(v)?: guard found.status == "ok", found.display == v else { continue }
-                case let .status(s)?: guard found.status == s else { continue }
-                case nil: break
-                }
-                reservoir.offer(id, at: position)
+        let (_, problems) = ResultLines(inputs: results, options: options).forEach { line, position in
+            guard let id = line.id, let found = line.metrics.first(where: { $0.name.isExactly(metric) })?.outcome else {
+                if !seen { for m in line.metrics { names.insert(m.name) } }
+                return
             }
+            seen = true
+            switch outcome {
+            case let .value(v)?: guard found.status == "ok", found.display == v else { return }
+            case let .status(s)?: guard found.status == s else { return }
+            case nil: break
+            }
+            reservoir.offer(id, at: position)
         }
         var sample = ResultSample(ids: reservoir.inOrder.map(\.item), matching: reservoir.seen, problems: problems)
         if !seen && !names.isEmpty {

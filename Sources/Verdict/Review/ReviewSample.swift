@@ -45,31 +45,23 @@ public struct ReviewSample: Sendable {
         }
         var metricOrder: [String] = []
         var reservoirs: [String: [String: Group]] = [:]
-        var problems: [String] = []
-        var position = 0
         var nextOrder = 0
-        let lines = ResultLines(inputs: results, options: options)
-        while let next = lines.next() {
-            switch next {
-            case let .failure(e): problems.append(e.description)
-            case let .success(line):
-                position += 1
-                guard line.id != nil else { continue }
-                for (name, o) in line.metrics {
-                    let (key, isStatus) = outcome(of: o)
-                    if reservoirs[name] == nil {
-                        reservoirs[name] = [:]
-                        metricOrder.append(name)
-                    }
-                    if reservoirs[name]![key] == nil {
-                        reservoirs[name]![key] = Group(reservoir: Reservoir(size: size, seed: seed), isStatus: isStatus, order: nextOrder)
-                        nextOrder += 1
-                    }
-                    // Taken out and put back, so that the reservoir is never copied.
-                    var g = reservoirs[name]!.removeValue(forKey: key)!
-                    g.reservoir.offer(line, at: position)
-                    reservoirs[name]![key] = g
+        let (total, problems) = ResultLines(inputs: results, options: options).forEach { line, position in
+            guard line.id != nil else { return }
+            for (name, o) in line.metrics {
+                let (key, isStatus) = outcome(of: o)
+                if reservoirs[name] == nil {
+                    reservoirs[name] = [:]
+                    metricOrder.append(name)
                 }
+                if reservoirs[name]![key] == nil {
+                    reservoirs[name]![key] = Group(reservoir: Reservoir(size: size, seed: seed), isStatus: isStatus, order: nextOrder)
+                    nextOrder += 1
+                }
+                // Taken out and put back, so that the reservoir is never copied.
+                var g = reservoirs[name]!.removeValue(forKey: key)!
+                g.reservoir.offer(line, at: position)
+                reservoirs[name]![key] = g
             }
         }
         // Every sampled line once, in result order.
@@ -90,6 +82,6 @@ public struct ReviewSample: Sendable {
             }.map(\.1)
             metrics.append(MetricGroups(name: name, groups: groups))
         }
-        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: position, problems: problems)
+        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: total, problems: problems)
     }
 }
