@@ -60,6 +60,29 @@ grep -E '^(warning|verdict): ' "$work/spark.log" > "$work/spark.err" || true
 diff "$work/one-machine.err" "$work/spark.err" >&2 || fail "the warnings differ"
 grep -qF "warning: conversation id 'dup\u{1B}[31m' occurs more than once" "$work/spark.err" || fail "the repeated id was not warned about, escaped"
 
+# Refusals, each with its message and status: rules with an error (verdict's own message, exit
+# 2, before Spark starts), no binary, and a .json input.
+job() { .build-spark/venv/bin/python examples/spark/verdict_spark.py "$@" --output "$work/refused" 2> "$work/refused.err"; }
+expect() {
+    local status=$1 message=$2
+    shift 2
+    set +e
+    job "$@"
+    local got=$?
+    set -e
+    [ "$got" = "$status" ] || fail "$*: exit status $got, expected $status"
+    grep -qxF -- "$message" "$work/refused.err" || { cat "$work/refused.err" >&2; fail "$*: no line '$message'"; }
+    [ ! -e "$work/refused" ] || fail "$*: wrote output"
+}
+printf 'metrics:\n  - name: m\n' > "$work/bad.yaml"
+"$verdict" score --rules "$work/bad.yaml" - < /dev/null 2> "$work/bad.err" && fail "the bad rules were accepted"
+expect 2 "$(head -n 1 "$work/bad.err")" --rules "$work/bad.yaml" --input "$work/calls" --verdict "$verdict"
+expect 1 "verdict_spark: no verdict binary: pass --verdict PATH (scripts/install puts one on PATH)" \
+    --rules bench/rules --input "$work/calls" --verdict "$work/missing"
+echo '{"id": "j", "events": []}' > "$work/one.json"
+expect 1 "verdict_spark: '$work/one.json' is a .json file; this job reads JSON Lines (.jsonl)" \
+    --rules bench/rules --input "$work/one.json" --verdict "$verdict"
+
 lines=$(wc -l < "$work/one-machine.jsonl")
 echo "spark check: $lines result lines, identical and in the same order; same warnings; exit status $one_status"
 echo "spark check: verdict score $(seconds "$start" "$middle") s, Spark local[2] $(seconds "$middle" "$end") s (with its start-up)"
