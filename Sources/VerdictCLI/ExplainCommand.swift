@@ -36,7 +36,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let ruleSet = try rules.load()
         for name in metric where ruleSet.metric(named: name) == nil {
-            throw ValidationError("no metric named '\(name)' in the rules")
+            throw ValidationError(Suggestion.noSuch("metric named", name, in: "the rules", among: ruleSet.metrics.map(\.name)))
         }
         let source = from.source([conversation], options: limits.options(output: nil))
         let found: Conversation

@@ -62,6 +62,7 @@ struct ReportCommand: ParsableCommand {
             }
         }
         display?.finish()
+        for warning in builder.rulesMismatch() { printError("verdict: warning: \(warning)") }
         try write(builder.finish().rendered(format, review: review), to: output)
         if problems > 0 { throw ExitStatus.unreadable }
     }

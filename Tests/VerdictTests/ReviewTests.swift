@@ -99,9 +99,9 @@ struct ReviewTests {
         while let next = lines.next() { if case let .success(line) = next { builder.add(line) } }
         let report = builder.finish()
         let html = report.rendered(.html, review: "review page.html")
-        #expect(html.contains(#"<a href="review page.html#metric=Booking%3A%20completed&amp;outcome=false""#))
+        #expect(html.contains(#"<a href="review%20page.html#metric=Booking%3A%20completed&amp;outcome=false""#))
         #expect(html.contains(#"#metric=Handoff%3A%20destination&amp;outcome=front%20desk""#))
-        #expect(html.contains(#"#metric=Booking%3A%20completed&amp;outcome=not_applicable""#))
+        #expect(html.contains(#"#metric=Booking%3A%20completed&amp;status=not_applicable""#))
         #expect(!report.rendered(.html).contains("#metric="))
         // Failing items in words, the rule as written on hover.
         #expect(html.contains(#"title="sequence function create_booking → agent says &#39;\b(confirmed|booked|all set)\b&#39; within 2 turns""#)

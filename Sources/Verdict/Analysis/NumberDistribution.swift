@@ -8,7 +8,7 @@ import Foundation
 /// `isExact` turns false.
 struct NumberDistribution: Sendable {
     private(set) var count = 0
-    private(set) var sum = 0.0
+    private var sum = FiniteSum()
     private(set) var min = Double.infinity
     private(set) var max = -Double.infinity
     private var values: [Double] = []
@@ -18,12 +18,12 @@ struct NumberDistribution: Sendable {
     init(exactLimit: Int) { self.exactLimit = exactLimit }
 
     var isExact: Bool { sketch == nil }
-    var mean: Double? { count > 0 ? sum / Double(count) : nil }
+    var mean: Double? { count > 0 ? Swift.min(max, Swift.max(min, sum.mean(count: count))) : nil }
 
     mutating func add(_ x: Double) {
         guard x.isFinite else { return }
         count += 1
-        sum += x
+        sum.add(x)
         min = Swift.min(min, x)
         max = Swift.max(max, x)
         if var s = sketch {
@@ -49,18 +49,60 @@ struct NumberDistribution: Sendable {
         return values.sorted()[rank - 1]
     }
 
-    /// `bins` equal-width bins from the minimum to the maximum: (lower bound, count).
+    /// `bins` equal-width bins from the minimum to the maximum: (lower bound, count). Values
+    /// near the ends of the double range (a span such as 1e308 − (−1e308) that is itself not
+    /// finite) still get finite bins and bounds.
     func histogram(bins: Int = 10) -> [(lower: Double, count: Int)] {
         guard count > 0 else { return [] }
-        let width = (max - min) / Double(bins)
-        var counts = [Int](repeating: 0, count: width > 0 ? bins : 1)
-        func bin(_ x: Double) -> Int { width > 0 ? Swift.min(bins - 1, Int((x - min) / width)) : 0 }
+        let spread = max > min
+        var counts = [Int](repeating: 0, count: spread ? bins : 1)
+        func bin(_ x: Double) -> Int {
+            guard spread else { return 0 }
+            let t = NumberDistribution.fraction(x, from: min, to: max)
+            return Swift.min(bins - 1, Swift.max(0, Int(t * Double(bins))))
+        }
         if let sketch {
             for (value, n) in sketch.buckets() { counts[bin(Swift.min(max, Swift.max(min, value)))] += n }
         } else {
             for v in values { counts[bin(v)] += 1 }
         }
-        return counts.enumerated().map { (min + Double($0.offset) * width, $0.element) }
+        let width = (max - min) / Double(bins)
+        return counts.enumerated().map { i, n in
+            let k = Double(i)
+            if width.isFinite { return (min + k * width, n) }
+            // The span overflows: the bound as a weighted mean of the ends, finite by construction.
+            return (min * (1 - k / Double(bins)) + max * (k / Double(bins)), n)
+        }
+    }
+
+    /// Where x lies between low and high, from 0 to 1, computed on halves so that the span of
+    /// two values near the ends of the double range does not overflow.
+    static func fraction(_ x: Double, from low: Double, to high: Double) -> Double {
+        guard high > low else { return 0 }
+        let span = high - low
+        let t = span.isFinite ? (x - low) / span : (x / 2 - low / 2) / (high / 2 - low / 2)
+        return t.isFinite ? Swift.min(1, Swift.max(0, t)) : 0
+    }
+}
+
+/// A sum of finite values whose mean stays finite when the sum itself would overflow: beside
+/// the plain sum it keeps one scaled by 2^-64, which cannot overflow for fewer than 2^63 values.
+struct FiniteSum: Sendable {
+    private var plain = 0.0
+    private var scaled = 0.0
+    private static let scale = 0x1p-64, unscale = 0x1p64
+
+    mutating func add(_ x: Double) {
+        plain += x
+        scaled += x * FiniteSum.scale
+    }
+
+    /// The mean of `count` values: the plain quotient while the sum is finite.
+    func mean(count: Int) -> Double {
+        guard count > 0 else { return 0 }
+        if plain.isFinite { return plain / Double(count) }
+        let m = scaled / Double(count) * FiniteSum.unscale
+        return m.isFinite ? m : (m > 0 ? Double.greatestFiniteMagnitude : -Double.greatestFiniteMagnitude)
     }
 }
 

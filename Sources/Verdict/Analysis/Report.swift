@@ -124,22 +124,24 @@ public final class ReportBuilder {
         var distribution = NumberDistribution(exactLimit: ReportBuilder.exactNumberLimit)
         var statuses: [String: Int] = [:]
         var trueCount = 0, falseCount = 0
-        var labels: [String: Int] = [:]
+        var labels: [ExactKey: Int] = [:]
         var failing: [Int: Int] = [:]
         var periods: [String: PeriodTally] = [:]
+        /// Whether some result line has the metric (a metric of the rules may have none).
+        var inResults = false
         init(name: String) { self.name = name }
     }
 
     private struct PeriodTally {
         var conversations = 0, applied = 0, trueCount = 0, okCount = 0
-        var labels: [String: Int] = [:]
+        var labels: [ExactKey: Int] = [:]
         var distribution: NumberDistribution?
     }
 
     private struct LoggedTally {
         var conversations = 0
-        var values: [String: Int] = [:]
-        var numericSum = 0.0, numericCount = 0
+        var values: [ExactKey: Int] = [:]
+        var numericSum = FiniteSum(), numericCount = 0
         var otherValues = 0
     }
 
@@ -155,16 +157,17 @@ public final class ReportBuilder {
     private let rules: RuleSet?
     private let period: Report.Period
     private var order: [String] = []
-    private var tallies: [String: MetricTally] = [:]
+    // Names, labels, flows and values are keyed by their bytes: 'café' in NFC and in NFD are two.
+    private var tallies: [ExactKey: MetricTally] = [:]
     private var conversations = 0
     private var unreadable = 0
-    private var flowCounts: [String: Int] = [:]
-    private var flowPositionSums: [String: Int] = [:]
-    private var paths: [String: Int] = [:]
+    private var flowCounts: [ExactKey: Int] = [:]
+    private var flowPositionSums: [ExactKey: Int] = [:]
+    private var paths: [ExactKey: Int] = [:]
     private var otherPaths = 0
-    private var transitions: [String: [String: Int]] = [:]
-    private var functions: [String: Int] = [:]
-    private var logged: [String: LoggedTally] = [:]
+    private var transitions: [ExactKey: [ExactKey: Int]] = [:]
+    private var functions: [ExactKey: Int] = [:]
+    private var logged: [ExactKey: LoggedTally] = [:]
     private var conversationPeriods: [String: Int] = [:]
 
     /// The tallies in the order the last line listed its metrics: lines written by one run
@@ -173,11 +176,11 @@ public final class ReportBuilder {
 
     /// The tally of metric `name`, the `position`-th of its line; made when first seen.
     private func tally(named name: String, at position: Int) -> MetricTally {
-        if position < lineOrder.count, lineOrder[position].name == name { return lineOrder[position] }
+        if position < lineOrder.count, lineOrder[position].name.isExactly(name) { return lineOrder[position] }
         let tally: MetricTally
-        if let known = tallies[name] { tally = known } else {
+        if let known = tallies[ExactKey(name)] { tally = known } else {
             tally = MetricTally(name: name)
-            tallies[name] = tally
+            tallies[ExactKey(name)] = tally
             order.append(name)
         }
         if position < lineOrder.count { lineOrder[position] = tally } else if position == lineOrder.count { lineOrder.append(tally) }
@@ -195,7 +198,7 @@ public final class ReportBuilder {
         case let .number(d, _):
             if period.distribution == nil { period.distribution = NumberDistribution(exactLimit: ReportBuilder.exactPeriodNumberLimit) }
             period.distribution!.add(d)
-        case let .string(label): period.labels[label, default: 0] += 1
+        case let .string(label): period.labels[ExactKey(label), default: 0] += 1
         default: break
         }
     }
@@ -207,7 +210,7 @@ public final class ReportBuilder {
         if let rules {
             for metric in rules.metrics {
                 order.append(metric.name)
-                tallies[metric.name] = MetricTally(name: metric.name)
+                tallies[ExactKey(metric.name)] = MetricTally(name: metric.name)
             }
         }
     }
@@ -222,6 +225,7 @@ public final class ReportBuilder {
         if let periodKey { conversationPeriods[periodKey, default: 0] += 1 }
         for (i, (name, outcome)) in line.metrics.enumerated() {
             let tally = self.tally(named: name, at: i)
+            tally.inResults = true
             tally.statuses[outcome.status, default: 0] += 1
             let applied = outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error"
             if outcome.status == "ok", let value = outcome.value {
@@ -239,7 +243,7 @@ public final class ReportBuilder {
                     tally.distribution.add(d)
                 case let .string(label):
                     tally.categoricals += 1
-                    tally.labels[label, default: 0] += 1
+                    tally.labels[ExactKey(label), default: 0] += 1
                 default: break
                 }
             }
@@ -247,37 +251,37 @@ public final class ReportBuilder {
             if let periodKey { ReportBuilder.count(outcome, applied: applied, into: &tally.periods[periodKey, default: PeriodTally()]) }
         }
         for (i, flow) in line.flows.enumerated() {
-            flowCounts[flow, default: 0] += 1
-            flowPositionSums[flow, default: 0] += i
-            if i > 0 { transitions[line.flows[i - 1], default: [:]][flow, default: 0] += 1 }
+            flowCounts[ExactKey(flow), default: 0] += 1
+            flowPositionSums[ExactKey(flow), default: 0] += i
+            if i > 0 { transitions[ExactKey(line.flows[i - 1]), default: [:]][ExactKey(flow), default: 0] += 1 }
         }
-        let path = line.flows.joined(separator: " → ")
+        let path = ExactKey(line.flows.joined(separator: " → "))
         if paths[path] != nil || paths.count < ReportBuilder.pathLimit {
             paths[path, default: 0] += 1
         } else {
             otherPaths += 1
         }
-        for function in Set(line.functions) { functions[function, default: 0] += 1 }
+        for function in Set(line.functions.map(ExactKey.init)) { functions[function, default: 0] += 1 }
         for (name, value) in line.logged {
-            var tally = logged[name] ?? LoggedTally()
+            var tally = logged[ExactKey(name)] ?? LoggedTally()
             tally.conversations += 1
             let values: [JSONValue]
             if case let .array(list) = value { values = list } else { values = [value] }
             for v in values {
                 var w = JSONWriter()
                 w.value(v)
-                let text = String(decoding: w.bytes, as: UTF8.self)
+                let text = ExactKey(String(decoding: w.bytes, as: UTF8.self))
                 if tally.values[text] != nil || tally.values.count < ReportBuilder.loggedValueLimit {
                     tally.values[text, default: 0] += 1
                 } else {
                     tally.otherValues += 1
                 }
                 if case let .number(d, _) = v, d.isFinite {
-                    tally.numericSum += d
+                    tally.numericSum.add(d)
                     tally.numericCount += 1
                 }
             }
-            logged[name] = tally
+            logged[ExactKey(name)] = tally
         }
     }
 
@@ -299,15 +303,36 @@ public final class ReportBuilder {
         }
     }
 
+    /// Warnings for `--rules` that do not fit the results: metrics of the rules that no result
+    /// line has, and metrics of the results that the rules lack (names compared by bytes).
+    /// Empty without rules or without a readable line.
+    public func rulesMismatch() -> [String] {
+        guard let rules, conversations > 0 else { return [] }
+        func quoted(_ names: [String]) -> String {
+            names.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
+        }
+        var out: [String] = []
+        let missing = rules.metrics.map(\.name).filter { tallies[ExactKey($0)]?.inResults != true }
+        let ruleNames = Set(rules.metrics.map { ExactKey($0.name) })
+        let extra = order.filter { !ruleNames.contains(ExactKey($0)) }
+        if !missing.isEmpty {
+            out.append("the rules define \(missing.count == 1 ? "a metric" : "\(missing.count) metrics") no result line has: \(quoted(missing)) (were the results scored with other rules?)")
+        }
+        if !extra.isEmpty {
+            out.append("the results have \(extra.count == 1 ? "a metric" : "\(extra.count) metrics") the rules do not define: \(quoted(extra)); they are reported without their rules")
+        }
+        return out
+    }
+
     public func finish() -> Report {
         func share(_ n: Int, _ total: Int) -> Double { total > 0 ? Double(n) / Double(total) : 0 }
-        func ranked(_ counts: [String: Int], total: Int) -> [Report.Share] {
-            counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-                .map { Report.Share(name: $0.key, count: $0.value, share: share($0.value, total)) }
+        func ranked(_ counts: [ExactKey: Int], total: Int) -> [Report.Share] {
+            counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.string.utf8.lexicographicallyPrecedes($1.key.string.utf8) }
+                .map { Report.Share(name: $0.key.string, count: $0.value, share: share($0.value, total)) }
         }
         var metrics: [Report.MetricReport] = []
         for name in order {
-            let t = tallies[name]!
+            let t = tallies[ExactKey(name)]!
             let rule = rules?.metric(named: name)
             let type: String
             if let rule { type = rule.typeName } else {
@@ -322,13 +347,14 @@ public final class ReportBuilder {
             var labelOrder: [String] = []
             if let rule, case let .categorical(labels, otherwise) = rule.body {
                 labelOrder = labels.map(\.label) + (otherwise.map { [$0] } ?? [])
-                var seen = Set<String>()
-                labelOrder = labelOrder.filter { seen.insert($0).inserted }
+                var seen = Set<ExactKey>()
+                labelOrder = labelOrder.filter { seen.insert(ExactKey($0)).inserted }
             }
-            let extra = ranked(t.labels.filter { !labelOrder.contains($0.key) }, total: 0).map(\.name)
+            let ruleLabels = Set(labelOrder.map(ExactKey.init))
+            let extra = ranked(t.labels.filter { !ruleLabels.contains($0.key) }, total: 0).map(\.name)
             let allLabels = labelOrder + extra
             let okLabels = t.labels.values.reduce(0, +)
-            let labels = allLabels.map { Report.Share(name: $0, count: t.labels[$0] ?? 0, share: share(t.labels[$0] ?? 0, okLabels)) }
+            let labels = allLabels.map { Report.Share(name: $0, count: t.labels[ExactKey($0)] ?? 0, share: share(t.labels[ExactKey($0)] ?? 0, okLabels)) }
             let okBooleans = t.trueCount + t.falseCount
             var items: [Condition] = []
             if let rule, case let .boolean(.all(parts)) = rule.body { items = parts }
@@ -344,7 +370,7 @@ public final class ReportBuilder {
                     period: key, conversations: p.conversations, applied: p.applied,
                     rate: type == "boolean" && p.okCount > 0 ? share(p.trueCount, p.okCount) : nil,
                     trueCount: p.trueCount, okCount: p.okCount,
-                    labels: type == "categorical" ? allLabels.map { Report.Share(name: $0, count: p.labels[$0] ?? 0, share: share(p.labels[$0] ?? 0, okLabelCount)) } : [],
+                    labels: type == "categorical" ? allLabels.map { Report.Share(name: $0, count: p.labels[ExactKey($0)] ?? 0, share: share(p.labels[ExactKey($0)] ?? 0, okLabelCount)) } : [],
                     median: type == "number" ? p.distribution?.percentile(50) : nil)
             }
             var numbers: Report.NumberSummary?
@@ -367,23 +393,23 @@ public final class ReportBuilder {
             let pa = Double(flowPositionSums[a]!) / Double(flowCounts[a]!), pb = Double(flowPositionSums[b]!) / Double(flowCounts[b]!)
             if pa != pb { return pa < pb }
             if flowCounts[a]! != flowCounts[b]! { return flowCounts[a]! > flowCounts[b]! }
-            return a.utf8.lexicographicallyPrecedes(b.utf8)
-        }.map { Report.Share(name: $0, count: flowCounts[$0]!, share: share(flowCounts[$0]!, conversations)) }
-        var pathShares = ranked(paths.mapKeys { $0.isEmpty ? "(no flow)" : $0 }, total: conversations)
+            return a.string.utf8.lexicographicallyPrecedes(b.string.utf8)
+        }.map { Report.Share(name: $0.string, count: flowCounts[$0]!, share: share(flowCounts[$0]!, conversations)) }
+        var pathShares = ranked(paths.mapKeys { $0.string.isEmpty ? ExactKey("(no flow)") : $0 }, total: conversations)
         if otherPaths > 0 { pathShares.append(Report.Share(name: "(other paths)", count: otherPaths, share: share(otherPaths, conversations))) }
-        let transitionList = transitions.flatMap { from, tos in tos.map { (from: from, to: $0.key, count: $0.value) } }
+        let transitionList = transitions.flatMap { from, tos in tos.map { (from: from.string, to: $0.key.string, count: $0.value) } }
             .sorted { a, b in
                 if a.count != b.count { return a.count > b.count }
-                if a.from != b.from { return a.from.utf8.lexicographicallyPrecedes(b.from.utf8) }
+                if !a.from.isExactly(b.from) { return a.from.utf8.lexicographicallyPrecedes(b.from.utf8) }
                 return a.to.utf8.lexicographicallyPrecedes(b.to.utf8)
             }
-        let loggedReports = logged.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name -> Report.LoggedReport in
-            let t = logged[name]!
+        let loggedReports = logged.keys.sorted { $0.string.utf8.lexicographicallyPrecedes($1.string.utf8) }.map { key -> Report.LoggedReport in
+            let t = logged[key]!, name = key.string
             let valueTotal = t.values.values.reduce(0, +) + t.otherValues
             var values = ranked(t.values, total: valueTotal)
             if t.otherValues > 0 { values.append(Report.Share(name: "(other values)", count: t.otherValues, share: share(t.otherValues, valueTotal))) }
             return Report.LoggedReport(name: name, conversations: t.conversations, values: values,
-                                       mean: t.numericCount > 0 ? t.numericSum / Double(t.numericCount) : nil)
+                                       mean: t.numericCount > 0 ? t.numericSum.mean(count: t.numericCount) : nil)
         }
         return Report(conversations: conversations, unreadable: unreadable, period: period, metrics: metrics,
                       flows: flows, paths: pathShares, transitions: transitionList,

@@ -120,7 +120,7 @@ extension ReportHTML {
         let span = Double(max(1, last - first + (report.period == .week ? 7 : 1)))
         let slot = plotW * Double(report.period == .week ? 7 : 1) / span
         func x(_ d: Int) -> Double { left + plotW * (Double(d - first) + (report.period == .week ? 3.5 : 0.5)) / span }
-        func y(_ v: Double) -> Double { top + plotH * (1 - (v - low) / (high - low)) }
+        func y(_ v: Double) -> Double { top + plotH * (1 - NumberDistribution.fraction(v, from: low, to: high)) }
         var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"\(ReportHTML.escape(caption)) over time\">"
         for tick in ticks {
             svg += "<line x1=\"\(ReportHTML.n(left))\" y1=\"\(ReportHTML.n(y(tick)))\" x2=\"\(ReportHTML.n(w - right))\" y2=\"\(ReportHTML.n(y(tick)))\" stroke=\"#eef0f2\"/>"

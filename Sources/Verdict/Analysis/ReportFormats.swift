@@ -178,7 +178,9 @@ extension Report {
     // MARK: JSON
 
     func json() -> String {
-        func number(_ d: Double?) -> String? { d.map { NumberText.decimal($0) } }
+        // Full precision: the shortest decimal that reads back as the same value (rounding is
+        // for the text and HTML formats).
+        func number(_ d: Double?) -> String? { d.map { JSONNumber.text($0) } }
         func share(_ w: inout JSONWriter, _ s: Share, key: StaticString) {
             w.object { o in
                 o.add(key, s.name)
@@ -204,7 +206,7 @@ extension Report {
                             o.add("false", m.falseCount)
                             o.add("rate", number: number(m.rate))
                             o.add("interval") { w in
-                                let bounds = m.interval.map { [NumberText.decimal($0.low), NumberText.decimal($0.high)] }
+                                let bounds = m.interval.map { [JSONNumber.text($0.low), JSONNumber.text($0.high)] }
                                 if let bounds, bounds.allSatisfy(JSONWriter.isNumberLiteral) {
                                     w.raw(Array("[\(bounds[0]),\(bounds[1])]".utf8))
                                 } else {

@@ -17,20 +17,21 @@ struct ReportHTML {
 
     static func n(_ x: Double) -> String { NumberText.decimal(x, places: 1) }
 
-    /// The review link for a metric's outcome, or nil without a review page.
-    func link(_ metric: String, _ outcome: String) -> String? {
+    /// The review link for a metric's value (`status` false) or status, or nil without a review
+    /// page. The page's path is percent-encoded too, so that `#`, `?` or `%` in it stay part of it.
+    func link(_ metric: String, _ outcome: String, status: Bool = false) -> String? {
         guard let review else { return nil }
-        func encoded(_ s: String) -> String {
-            var allowed = CharacterSet.alphanumerics
-            allowed.insert(charactersIn: "-._~")
+        func encoded(_ s: String, keeping extra: String = "") -> String {
+            var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            allowed.insert(charactersIn: extra)
             return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
         }
-        return ReportHTML.escape("\(review)#metric=\(encoded(metric))&outcome=\(encoded(outcome))")
+        return ReportHTML.escape("\(encoded(review, keeping: "/"))#metric=\(encoded(metric))&\(status ? "status" : "outcome")=\(encoded(outcome))")
     }
 
     /// `content` wrapped in a link to the review when there is one.
-    func linked(_ content: String, _ metric: String, _ outcome: String, svg: Bool = false) -> String {
-        guard let href = link(metric, outcome) else { return content }
+    func linked(_ content: String, _ metric: String, _ outcome: String, status: Bool = false, svg: Bool = false) -> String {
+        guard let href = link(metric, outcome, status: status) else { return content }
         return "<a href=\"\(href)\"\(svg ? "" : " class=\"review\"")>\(content)</a>"
     }
 
@@ -162,7 +163,10 @@ struct ReportHTML {
             out += "<tr><td>\(ReportHTML.escape(m.name))</td>"
             for status in statuses {
                 let count = m.statuses.first { $0.name == status }?.count ?? 0
-                let cell = count == 0 ? "0" : linked("\(count)", m.name, status)
+                // The review page files ok results of boolean and categorical metrics under their
+                // values, so only a number metric has a status 'ok' to link to.
+                let reviewHas = status != "ok" || m.type == "number"
+                let cell = count == 0 ? "0" : reviewHas ? linked("\(count)", m.name, status, status: true) : "\(count)"
                 out += "<td class=\"num\">\(cell)</td>"
             }
             out += "</tr>"

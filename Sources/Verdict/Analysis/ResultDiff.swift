@@ -27,7 +27,8 @@ public struct ResultDiff: Sendable {
         /// "mean 12.5 → 14 (+1.5)", or nil for a metric without numbers on both sides.
         public var meanShift: String? {
             guard let b = meanBefore, let a = meanAfter else { return nil }
-            let delta = a - b
+            // Two means near the ends of the double range can differ by more than a double holds.
+            let delta = Swift.min(.greatestFiniteMagnitude, Swift.max(-.greatestFiniteMagnitude, a - b))
             return "mean \(NumberText.decimal(b, places: 2)) → \(NumberText.decimal(a, places: 2)) (\(delta >= 0 ? "+" : "")\(NumberText.decimal(delta, places: 2)))"
         }
     }
@@ -54,29 +55,31 @@ public struct ResultDiff: Sendable {
         // compared occurrence by occurrence (the second in OLD with the second in NEW), so a
         // change in a later occurrence is never hidden behind the first. Such occurrences are
         // named `ID (occurrence K)`.
-        var oldByID: [OccurrenceKey: [String: String]] = [:]
+        // Metric names, ids and values are compared by their bytes (names in NFC and NFD are two).
+        var oldByID: [OccurrenceKey: [ExactKey: String]] = [:]
         var oldOrder: [OccurrenceKey] = []
         var oldCount: [ExactKey: Int] = [:], newCount: [ExactKey: Int] = [:]
-        var oldMetrics: [String] = [], oldMetricSet = Set<String>()
-        let wanted = Set(only)
-        func outcomes(_ line: ResultLine) -> [String: String] {
-            if line.error != nil { return ["*": "unreadable"] }
-            var out: [String: String] = [:]
-            for (name, outcome) in line.metrics where wanted.isEmpty || wanted.contains(name) { out[name] = outcome.display }
+        var oldMetrics: [String] = [], oldMetricSet = Set<ExactKey>()
+        let wanted = Set(only.map(ExactKey.init))
+        let everything = ExactKey("*")
+        func outcomes(_ line: ResultLine) -> [ExactKey: String] {
+            if line.error != nil { return [everything: "unreadable"] }
+            var out: [ExactKey: String] = [:]
+            for (name, outcome) in line.metrics where wanted.isEmpty || wanted.contains(ExactKey(name)) { out[ExactKey(name)] = outcome.display }
             return out
         }
-        func numbers(_ line: ResultLine) -> [String: Double] {
-            var out: [String: Double] = [:]
-            for (name, outcome) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && outcome.status == "ok" {
-                if case let .number(d, _)? = outcome.value { out[name] = d }
+        func numbers(_ line: ResultLine) -> [ExactKey: Double] {
+            var out: [ExactKey: Double] = [:]
+            for (name, outcome) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && outcome.status == "ok" {
+                if case let .number(d, _)? = outcome.value { out[ExactKey(name)] = d }
             }
             return out
         }
-        var oldNumbers: [OccurrenceKey: [String: Double]] = [:]
-        var sums: [String: (before: Double, after: Double, n: Int)] = [:]
+        var oldNumbers: [OccurrenceKey: [ExactKey: Double]] = [:]
+        var sums: [ExactKey: (before: FiniteSum, after: FiniteSum, n: Int)] = [:]
         problems += ResultLines(inputs: old).forEach { line, _ in
             guard let id = line.id else { return }
-            for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && oldMetricSet.insert(name).inserted {
+            for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && oldMetricSet.insert(ExactKey(name)).inserted {
                 oldMetrics.append(name)
             }
             oldCount[ExactKey(id), default: 0] += 1
@@ -86,15 +89,15 @@ public struct ResultDiff: Sendable {
             let values = numbers(line)
             if !values.isEmpty { oldNumbers[key] = values }
         }.problems
-        var newMetrics: [String] = [], newMetricSet = Set<String>()
+        var newMetrics: [String] = [], newMetricSet = Set<ExactKey>()
         var seen = Set<OccurrenceKey>()
         var onlyNew: [String] = []
         var changes: [Change] = []
-        var counts: [String: [String: Int]] = [:]
-        var compared: [String: Int] = [:]
+        var counts: [ExactKey: [TransitionKey: Int]] = [:]
+        var compared: [ExactKey: Int] = [:]
         problems += ResultLines(inputs: new).forEach { line, _ in
             guard let id = line.id else { return }
-            for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(name)) && newMetricSet.insert(name).inserted {
+            for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && newMetricSet.insert(ExactKey(name)).inserted {
                 newMetrics.append(name)
             }
             newCount[ExactKey(id), default: 0] += 1
@@ -109,43 +112,56 @@ public struct ResultDiff: Sendable {
             if let oldValues = oldNumbers[key] {
                 for (name, y) in numbers(line) {
                     guard let x = oldValues[name] else { continue }
-                    let s = sums[name] ?? (0, 0, 0)
-                    sums[name] = (s.before + x, s.after + y, s.n + 1)
+                    var s = sums[name] ?? (FiniteSum(), FiniteSum(), 0)
+                    s.before.add(x)
+                    s.after.add(y)
+                    s.n += 1
+                    sums[name] = s
                 }
             }
-            let names = before["*"] != nil || after["*"] != nil ? ["*"] : line.metrics.map(\.name).filter { before[$0] != nil && after[$0] != nil }
+            let names = before[everything] != nil || after[everything] != nil ? [everything]
+                : line.metrics.map { ExactKey($0.name) }.filter { before[$0] != nil && after[$0] != nil }
             for name in names {
                 let b = before[name] ?? "ok", a = after[name] ?? "ok"
-                let metric = name == "*" ? "(conversation)" : name
+                let metric = name == everything ? ExactKey("(conversation)") : name
                 compared[metric, default: 0] += 1
-                if b != a {
-                    changes.append(Change(id: display, metric: metric, before: b, after: a))
-                    counts[metric, default: [:]]["\(b)\u{1}\(a)", default: 0] += 1
+                if !b.isExactly(a) {
+                    changes.append(Change(id: display, metric: metric.string, before: b, after: a))
+                    counts[metric, default: [:]][TransitionKey(before: ExactKey(b), after: ExactKey(a)), default: 0] += 1
                 }
             }
         }.problems
+        for name in only where !oldMetricSet.contains(ExactKey(name)) && !newMetricSet.contains(ExactKey(name)) {
+            let known = Set(oldMetrics.map(ExactKey.init)).union(newMetrics.map(ExactKey.init)).map(\.string)
+            problems.append(Suggestion.noSuch("metric named", name, in: "the results", among: known))
+        }
         var order = oldMetrics
-        for m in newMetrics where !oldMetricSet.contains(m) { order.append(m) }
-        if counts["(conversation)"] != nil { order.append("(conversation)") }
-        let metrics = order.filter { compared[$0] != nil }.map { metric -> MetricChanges in
-            let transitions = (counts[metric] ?? [:]).map { key, count -> Transition in
-                let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
-                return Transition(before: parts[0], after: parts[1], count: count)
+        for m in newMetrics where !oldMetricSet.contains(ExactKey(m)) { order.append(m) }
+        if counts[ExactKey("(conversation)")] != nil { order.append("(conversation)") }
+        let metrics = order.filter { compared[ExactKey($0)] != nil }.map { metric -> MetricChanges in
+            let transitions = (counts[ExactKey(metric)] ?? [:]).map { key, count -> Transition in
+                Transition(before: key.before.string, after: key.after.string, count: count)
             }.sorted { a, b in
                 if a.count != b.count { return a.count > b.count }
-                if a.before != b.before { return a.before.utf8.lexicographicallyPrecedes(b.before.utf8) }
+                if !a.before.isExactly(b.before) { return a.before.utf8.lexicographicallyPrecedes(b.before.utf8) }
                 return a.after.utf8.lexicographicallyPrecedes(b.after.utf8)
             }
-            var changes = MetricChanges(metric: metric, compared: compared[metric] ?? 0, transitions: transitions)
-            if let s = sums[metric], s.n > 0 {
-                changes.meanBefore = s.before / Double(s.n)
-                changes.meanAfter = s.after / Double(s.n)
+            var changes = MetricChanges(metric: metric, compared: compared[ExactKey(metric)] ?? 0, transitions: transitions)
+            if let s = sums[ExactKey(metric)], s.n > 0 {
+                changes.meanBefore = s.before.mean(count: s.n)
+                changes.meanAfter = s.after.mean(count: s.n)
             }
             return changes
         }
         return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }.map(\.display), onlyNew: onlyNew,
-                          metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains($0) },
-                          metricsOnlyNew: newMetrics.filter { !oldMetricSet.contains($0) }, problems: problems)
+                          metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains(ExactKey($0)) },
+                          metricsOnlyNew: newMetrics.filter { !oldMetricSet.contains(ExactKey($0)) }, problems: problems)
+    }
+
+    /// A transition's two outcomes, compared by their bytes.
+    struct TransitionKey: Hashable {
+        var before: ExactKey
+        var after: ExactKey
     }
 
     /// An id and which of its occurrences (from 1) a result line is.
@@ -214,8 +230,8 @@ public struct ResultDiff: Sendable {
                         o.add("compared", m.compared)
                         o.add("changed", m.changed)
                         if let b = m.meanBefore, let a = m.meanAfter {
-                            o.add("mean_before", number: NumberText.decimal(b))
-                            o.add("mean_after", number: NumberText.decimal(a))
+                            o.add("mean_before", number: JSONNumber.text(b))
+                            o.add("mean_after", number: JSONNumber.text(a))
                         }
                         o.add("transitions") { w in
                             w.array(m.transitions) { w, t in

@@ -6,7 +6,8 @@ public struct ResultSample: Sendable {
     /// How many conversations had the outcome.
     public var matching: Int
     public var problems: [String]
-    /// Set when results were read but none has the metric: what to tell the user.
+    /// Set when results were read but none has the metric, or the metric never has the value
+    /// asked for: what to tell the user.
     public var unknownMetric: String?
 
     /// What to sample: a metric's value (when `ok`) or its status.
@@ -21,12 +22,15 @@ public struct ResultSample: Sendable {
         var reservoir = Reservoir<String>(size: size, seed: seed)
         var names: Set<String> = []
         var seen = false
+        // The values the metric has (bounded), to name them when --value matches none.
+        var values: Set<ExactKey> = []
         let (_, problems) = ResultLines(inputs: results, options: options).forEach { line, position in
             guard let id = line.id, let found = line.metrics.first(where: { $0.name.isExactly(metric) })?.outcome else {
                 if !seen { for m in line.metrics { names.insert(m.name) } }
                 return
             }
             seen = true
+            if found.status == "ok", values.count < 1_000 { values.insert(ExactKey(found.display)) }
             switch outcome {
             case let .value(v)?: guard found.status == "ok", found.display == v else { return }
             case let .status(s)?: guard found.status == s else { return }
@@ -39,24 +43,28 @@ public struct ResultSample: Sendable {
             let hint = Suggestion.closest(to: metric, in: names.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
             sample.unknownMetric = "no metric named '\(metric)' in the results\(hint)"
         }
+        if seen, case let .value(v)? = outcome, !values.contains(ExactKey(v)) {
+            sample.unknownMetric = Suggestion.noSuch("value", v, in: "the results of '\(metric)'", among: values.map(\.string), listed: 20)
+        }
         return sample
     }
 
     /// Writes the transcripts of the sampled conversations from `inputs` as JSON Lines, in
     /// input order, each id once; returns the ids not found.
     public func transcripts(from inputs: [String], to output: ByteOutput, options: InputOptions = InputOptions()) -> [String] {
-        var wanted = Set(ids)
+        // Ids compared by their bytes: 'café' in NFC is another conversation than in NFD.
+        var wanted = Set(ids.map(ExactKey.init))
         let reader = InputReader(inputs: inputs, options: options)
         while !wanted.isEmpty, let raw = reader.next() {
             guard let bytes = raw.bytes,
                   let value = try? bytes.withUnsafeBufferPointer({ try JSONParser.parse($0) }),
-                  case let .object(o) = value, case let .string(id)? = o["id"], wanted.remove(id) != nil else { continue }
+                  case let .object(o) = value, case let .string(id)? = o["id"], wanted.remove(ExactKey(id)) != nil else { continue }
             var w = JSONWriter()
             w.value(value)
             w.bytes.append(0x0A)
             output.write(w.bytes)
         }
-        return ids.filter { wanted.contains($0) }
+        return ids.filter { wanted.contains(ExactKey($0)) }
     }
 }
 

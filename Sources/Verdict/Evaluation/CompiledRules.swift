@@ -115,7 +115,7 @@ public final class CompiledRules: Sendable {
             patternIndex[ObjectIdentifier(pattern)] = index
             textPattern[leaf.id] = index
             patterns.append(pattern)
-            for literal in RequiredLiterals.of(pattern.source) ?? [] {
+            for literal in pattern.requiredLiterals ?? [] {
                 if let id = literalID[literal] {
                     ids.append(id)
                 } else {
@@ -207,14 +207,18 @@ public final class CompiledRules: Sendable {
 
     /// `rules` itself when every leaf id is distinct and below `leafCount` (as the loader
     /// numbers them); otherwise a copy with the leaves numbered 0, 1, ... in walk order.
-    static func withUsableLeafIDs(_ rules: RuleSet) -> RuleSet {
+    /// Whether every leaf id is in 0..<leafCount and used once, so that compiling keeps them.
+    static func hasUsableLeafIDs(_ rules: RuleSet) -> Bool {
         var seen = [Bool](repeating: false, count: max(0, rules.leafCount))
-        var usable = true
         for leaf in rules.allLeaves {
-            guard leaf.id >= 0, leaf.id < seen.count, !seen[leaf.id] else { usable = false; break }
+            guard leaf.id >= 0, leaf.id < seen.count, !seen[leaf.id] else { return false }
             seen[leaf.id] = true
         }
-        if usable { return rules }
+        return true
+    }
+
+    static func withUsableLeafIDs(_ rules: RuleSet) -> RuleSet {
+        if hasUsableLeafIDs(rules) { return rules }
         var next = 0
         func number(_ leaf: Leaf) -> Leaf {
             var copy = leaf

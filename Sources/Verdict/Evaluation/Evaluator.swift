@@ -57,10 +57,40 @@ public final class Evaluator {
                                   flows: replay.flowsEntered, functions: replay.functionsCalled, logged: logged)
     }
 
+    /// Every leaf's hits on `conversation`, all matched now, as `evaluate(_:knownHits:except:)`
+    /// takes them; nil when a pattern stops at its match limit.
+    func knownHits(_ conversation: Conversation) -> [UInt8]? {
+        load(conversation)
+        let last = eventCount - 1
+        do {
+            for leaf in compiled.rules.allLeaves where last >= 0 { _ = try hits(leaf.id, from: 0, to: last) }
+        } catch {
+            return nil
+        }
+        return Array(UnsafeBufferPointer(start: tables.memo.base, count: compiled.leafCount * eventCount))
+    }
+
+    /// Scores `conversation` with the hits of every leaf but `except` taken from `known`, found
+    /// by `knownHits` on the same conversation with leaves of the same ids and definitions
+    /// (`verdict mutate` runs thousands of mutants of one metric that differ in one leaf at most).
+    func evaluate(_ conversation: Conversation, knownHits known: [UInt8], except: Int?) -> ConversationResult {
+        seed = (known, except)
+        defer { seed = nil }
+        return evaluate(conversation)
+    }
+
+    private var seed: (hits: [UInt8], except: Int?)?
+
     /// Replays `conversation` through the flow state machine and resets the tables.
     func load(_ conversation: Conversation) {
         self.conversation = conversation
         tables.load(conversation.events, compiled)
+        if let seed, seed.hits.count == compiled.leafCount * eventCount {
+            seed.hits.withUnsafeBufferPointer { tables.memo.base.update(from: $0.baseAddress!, count: $0.count) }
+            if let id = seed.except, id >= 0, id < compiled.leafCount {
+                (tables.memo.base + id * eventCount).update(repeating: 0, count: eventCount)
+            }
+        }
         let last = eventCount - 1
         scratch.resetBudget()
         replay = nil

@@ -60,7 +60,7 @@ public struct Explanation: Sendable {
                                 flow: replay.currentFlow[i], entries: replay.entriesAt[i]))
         }
         var metrics: [Metric] = []
-        for (m, metric) in rules.metrics.enumerated() where only.isEmpty || only.contains(metric.name) {
+        for (m, metric) in rules.metrics.enumerated() where only.isEmpty || only.contains(where: { $0.isExactly(metric.name) }) {
             let r = result.metrics[m]
             var out = Metric(name: metric.name, result: r, trigger: nil, window: nil, body: [], problem: r.error)
             let last = conversation.events.count - 1

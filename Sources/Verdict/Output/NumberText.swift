@@ -9,7 +9,12 @@ enum NumberText {
         return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)%"
     }
 
+    /// `x` rounded to `places` decimals, trailing zeros dropped. A finite magnitude of 1e15 or
+    /// more has no digits after the point worth showing and is written with six significant
+    /// digits (`1e+308`, `-8e+307`), so that values near the ends of the double range stay
+    /// numbers. Infinity and NaN come out as `inf` and `nan`, which JSON writers turn into null.
     static func decimal(_ x: Double, places: Int = 4) -> String {
+        if x.isFinite, abs(x) >= 1e15 { return String(format: "%.6g", x) }
         let scale = pow(10, Double(places))
         let v = (x * scale).rounded() / scale
         var s = String(format: "%.\(places)f", v)

@@ -24,6 +24,9 @@ public struct Mutant: Sendable {
     public var description: String
     /// What a fixture would have to show to kill it.
     public var hint: String
+    /// The leaf whose own definition changed (a bound or the pattern), nil when only the
+    /// conditions around the leaves changed: every other leaf hits the events it hit before.
+    var changedLeafID: Int? = nil
 
     /// Every mutant of the metric at `index` in `rules`, in the order of the rule file.
     public static func all(of index: Int, in rules: RuleSet) -> [Mutant] {
@@ -55,9 +58,11 @@ private struct MutantGenerator {
         layout = ConditionLayout(metric)
     }
 
-    mutating func add(_ op: Mutant.Operator, _ location: SourceLocation, _ description: String, _ mutated: Metric?, hint: String) {
+    mutating func add(_ op: Mutant.Operator, _ location: SourceLocation, _ description: String, _ mutated: Metric?, hint: String,
+                      changing leaf: Int? = nil) {
         guard let mutated else { return }
-        mutants.append(Mutant(metricIndex: index, metric: mutated, location: location, op: op, description: description, hint: hint))
+        mutants.append(Mutant(metricIndex: index, metric: mutated, location: location, op: op, description: description, hint: hint,
+                              changedLeafID: leaf))
     }
 
     mutating func generate() {
@@ -95,7 +100,7 @@ private struct MutantGenerator {
                 for (op, description, hint, changed) in Self.leafMutants(leaf) {
                     var x = m
                     x.body = .number(expression.replacingLeaf(j, with: changed), unit: unit)
-                    add(op, at, "\(description) of \(leaf.summary) in value", x, hint: hint)
+                    add(op, at, "\(description) of \(leaf.summary) in value", x, hint: hint, changing: leaf.id)
                 }
             }
         }
@@ -135,7 +140,7 @@ private struct MutantGenerator {
             add(.negateLeaf, at, "negate \(leaf.summary) in \(part)", rebuild(.not(c)),
                 hint: "a fixture where this leaf decides the outcome")
             for (op, description, hint, changed) in Self.leafMutants(leaf) {
-                add(op, at, "\(description) of \(leaf.summary) in \(part)", rebuild(.leaf(changed)), hint: hint)
+                add(op, at, "\(description) of \(leaf.summary) in \(part)", rebuild(.leaf(changed)), hint: hint, changing: leaf.id)
             }
         case let .all(items), let .any(items):
             let isAll: Bool = { if case .all = c { return true } else { return false } }()
@@ -171,7 +176,7 @@ private struct MutantGenerator {
                         hint: "a fixture where the other steps happen in order but this one is missing or out of order")
                 }
             }
-            if let w = within {
+            if let w = within, w < Int.max {
                 add(.widenBound, at, "widen within_turns to \(w + 1) on \(c.summary) in \(part)", rebuild(.sequence(leaves, withinTurns: w + 1)),
                     hint: "a fixture whose steps span exactly \(w + 1) turns")
                 if w > 0 {
@@ -185,7 +190,8 @@ private struct MutantGenerator {
                 for (op, description, hint, changed) in Self.leafMutants(leaf) {
                     var copy = leaves
                     copy[i] = changed
-                    add(op, stepAt, "\(description) of \(leaf.summary) in \(part)", rebuild(.sequence(copy, withinTurns: within)), hint: hint)
+                    add(op, stepAt, "\(description) of \(leaf.summary) in \(part)", rebuild(.sequence(copy, withinTurns: within)), hint: hint,
+                        changing: leaf.id)
                 }
             }
         }
@@ -199,17 +205,18 @@ private struct MutantGenerator {
                                    ("seconds", leaf.seconds, { (l: inout Leaf, r: (lower: Double, upper: Double?)) in l.seconds = r })] {
             guard let (lower, upper) = range else { continue }
             func moved(_ r: (lower: Double, upper: Double?)) -> Leaf { var l = leaf; set(&l, r); return l }
-            if lower >= 1 {
+            // A bound too large to move by one (as a 64-bit double) gives no mutant.
+            if lower >= 1, lower - 1 != lower {
                 out.append((.widenBound, "widen \(name) lower bound to \(number(lower - 1))", "a fixture whose hit is at \(name) \(number(lower - 1)) and must not count", moved((lower - 1, upper))))
             }
-            if upper.map({ lower + 1 <= $0 }) ?? true {
+            if lower + 1 != lower, upper.map({ lower + 1 <= $0 }) ?? true {
                 out.append((.narrowBound, "narrow \(name) lower bound to \(number(lower + 1))", "a fixture whose hit is at \(name) \(number(lower)) and must count", moved((lower + 1, upper))))
             }
-            if let upper {
+            if let upper, upper + 1 != upper {
                 out.append((.widenBound, "widen \(name) upper bound to \(number(upper + 1))", "a fixture whose hit is at \(name) \(number(upper + 1)) and must not count", moved((lower, upper + 1))))
-                if upper - 1 >= lower {
-                    out.append((.narrowBound, "narrow \(name) upper bound to \(number(upper - 1))", "a fixture whose hit is at \(name) \(number(upper)) and must count", moved((lower, upper - 1))))
-                }
+            }
+            if let upper, upper - 1 != upper, upper - 1 >= lower {
+                out.append((.narrowBound, "narrow \(name) upper bound to \(number(upper - 1))", "a fixture whose hit is at \(name) \(number(upper)) and must count", moved((lower, upper - 1))))
             }
         }
         if let count = leaf.count {
@@ -218,17 +225,18 @@ private struct MutantGenerator {
                 out.append((.widenBound, "widen count at_least to \(count.atLeast - 1)", "a fixture with exactly \(count.atLeast - 1) hits",
                             with(Leaf.Count(atLeast: count.atLeast - 1, atMost: count.atMost))))
             }
-            if count.atMost.map({ count.atLeast + 1 <= $0 }) ?? true {
+            // A bound at Int.max cannot move up: that mutant is skipped, not wrapped around.
+            if count.atLeast < Int.max, count.atMost.map({ count.atLeast + 1 <= $0 }) ?? true {
                 out.append((.narrowBound, "narrow count at_least to \(count.atLeast + 1)", "a fixture with exactly \(count.atLeast) hits",
                             with(Leaf.Count(atLeast: count.atLeast + 1, atMost: count.atMost))))
             }
-            if let most = count.atMost {
+            if let most = count.atMost, most < Int.max {
                 out.append((.widenBound, "widen count at_most to \(most + 1)", "a fixture with exactly \(most + 1) hits",
                             with(Leaf.Count(atLeast: count.atLeast, atMost: most + 1))))
-                if most - 1 >= count.atLeast {
-                    out.append((.narrowBound, "narrow count at_most to \(most - 1)", "a fixture with exactly \(most) hits",
-                                with(Leaf.Count(atLeast: count.atLeast, atMost: most - 1))))
-                }
+            }
+            if let most = count.atMost, most > count.atLeast {
+                out.append((.narrowBound, "narrow count at_most to \(most - 1)", "a fixture with exactly \(most) hits",
+                            with(Leaf.Count(atLeast: count.atLeast, atMost: most - 1))))
             }
         }
         guard let pattern = leaf.kind.pattern else { return out }

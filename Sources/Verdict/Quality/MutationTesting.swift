@@ -61,11 +61,29 @@ public struct MutationTesting: Sendable {
             mutants += Mutant.all(of: m, in: rules)
         }
 
+        // Each fixture's leaf hits under the rules as written, matched once per metric: a mutant
+        // rematches only the leaf it changed, so a run is linear in leaves × fixtures in pattern
+        // matches however many mutants there are.
+        let known = UnsafeSlots<[Int: [UInt8]]>(count: rules.metrics.count)
+        let mutatedMetrics = Array(Set(mutants.map(\.metricIndex))).sorted()
+        if CompiledRules.hasUsableLeafIDs(rules) {
+            let byMetric = byMetric
+            DispatchQueue.concurrentPerform(iterations: mutatedMetrics.count) { k in
+                let m = mutatedMetrics[k]
+                let evaluator = alone(rules.metrics[m], rules: rules, limits: limits)
+                var hits: [Int: [UInt8]] = [:]
+                for e in byMetric[m] where hits[e.fixture] == nil {
+                    hits[e.fixture] = evaluator.knownHits(fixtures.fixtures[e.fixture].conversation)
+                }
+                known.set(m, hits)
+            }
+        }
         let killers = UnsafeSlots<String>(count: mutants.count)
         let (work, expected, step) = (mutants, byMetric, max(1, jobs))
         DispatchQueue.concurrentPerform(iterations: step) { worker in
             for i in stride(from: worker, to: work.count, by: step) {
-                killers.set(i, firstKiller(work[i], rules: rules, fixtures: fixtures, expectations: expected[work[i].metricIndex], limits: limits))
+                killers.set(i, firstKiller(work[i], rules: rules, fixtures: fixtures, expectations: expected[work[i].metricIndex],
+                                           knownHits: known.get(work[i].metricIndex) ?? [:], limits: limits))
             }
         }
 
@@ -128,12 +146,13 @@ public struct MutationTesting: Sendable {
 
     /// The first fixture whose expectation fails under `mutant`, as `source id 'ID'`.
     static func firstKiller(_ mutant: Mutant, rules: RuleSet, fixtures: FixtureSet, expectations: [FixtureSet.Expected],
-                            limits: EvaluationLimits) -> String? {
+                            knownHits: [Int: [UInt8]] = [:], limits: EvaluationLimits) -> String? {
         guard !expectations.isEmpty else { return nil }
         let evaluator = alone(mutant.metric, rules: rules, limits: limits)
         for e in expectations {
             let fixture = fixtures.fixtures[e.fixture]
-            let result = evaluator.evaluate(fixture.conversation)
+            let result = knownHits[e.fixture].map { evaluator.evaluate(fixture.conversation, knownHits: $0, except: mutant.changedLeafID) }
+                ?? evaluator.evaluate(fixture.conversation)
             if !Expectation.holds(e.value, result.metrics[0]) { return "\(fixture.source) id '\(fixture.conversation.id)'" }
         }
         return nil

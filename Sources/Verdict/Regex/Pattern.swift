@@ -25,6 +25,9 @@ public struct MatchLimitError: Error, Sendable, Equatable {
 public final class Pattern: @unchecked Sendable {
     public let source: String
     private let code: OpaquePointer
+    /// What `RequiredLiterals.of` finds in the source, worked out once with the pattern: every
+    /// rule set compiled from it (one per mutant in `verdict mutate`) reads it again.
+    let requiredLiterals: [[UInt8]]?
 
     /// Compiles `source` with UTF and UCP, caseless unless `caseless` is false, then JIT-compiles it
     /// (falling back to PCRE2's interpreter where the JIT is unavailable).
@@ -43,6 +46,7 @@ public final class Pattern: @unchecked Sendable {
                                       offset: errorOffset, pattern: source)
         }
         code = compiled
+        requiredLiterals = RequiredLiterals.of(source)
         _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
     }
 

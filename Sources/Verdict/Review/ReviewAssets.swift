@@ -76,6 +76,7 @@ ul.others a { color: var(--accent); }
 <label class="field">Metric<select id="metric"></select></label>
 <div id="outcomes" role="tablist" aria-label="Outcomes"></div>
 <label class="field">Search<input id="search" type="search" placeholder="conversation id" autocomplete="off"></label>
+<p id="missing" class="problem" role="status" hidden></p>
 <p id="listinfo"></p>
 <ul id="list" role="listbox" tabindex="0" aria-label="Conversations"></ul>
 </nav>
@@ -89,7 +90,9 @@ ul.others a { color: var(--accent); }
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("review-data").textContent);
-  var state = { metric: null, outcome: null, conversation: null, query: "" };
+  // state.status: whether state.outcome names a status (not_applicable, ok, ...) or a value;
+  // a label may be spelt like a status, and the two stay apart.
+  var state = { metric: null, outcome: null, status: false, conversation: null, query: "", missing: null };
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs) {
     var e = document.createElement(tag);
@@ -99,33 +102,47 @@ ul.others a { color: var(--accent); }
     for (var i = 2; i < arguments.length; i++) if (arguments[i] != null) e.appendChild(arguments[i]);
     return e;
   }
+  // Ids and names come from transcripts: looked up as own properties only, so that an id such
+  // as "__proto__" or "constructor" finds nothing it does not hold.
+  function own(object, key) { return key != null && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : null; }
   function metricOf(name) { return data.metrics.filter(function (m) { return m.name === name; })[0] || null; }
-  function groupOf(m, outcome) {
+  function groupOf(m, outcome, status) {
     if (!m) return null;
-    var g = m.outcomes.filter(function (o) { return o.outcome === outcome && !o.status; })[0];
-    return g || m.outcomes.filter(function (o) { return o.outcome === outcome; })[0] || null;
+    return m.outcomes.filter(function (o) { return o.outcome === outcome && o.status === status; })[0] || null;
   }
   function readHash() {
     var p = new URLSearchParams(location.hash.slice(1));
-    state.metric = p.get("metric"); state.outcome = p.get("outcome"); state.conversation = p.get("conversation");
+    state.metric = p.get("metric"); state.conversation = p.get("conversation");
+    if (p.get("status") != null) { state.outcome = p.get("status"); state.status = true; }
+    else { state.outcome = p.get("outcome"); state.status = false; }
+    state.missing = null;
   }
   function writeHash() {
     var p = new URLSearchParams();
     if (state.metric != null) p.set("metric", state.metric);
-    if (state.outcome != null) p.set("outcome", state.outcome);
+    if (state.outcome != null) p.set(state.status ? "status" : "outcome", state.outcome);
     if (state.conversation != null) p.set("conversation", state.conversation);
     var h = "#" + p.toString().replace(/\+/g, "%20");
     if (location.hash !== h) history.replaceState(null, "", h);
   }
   function normalize() {
-    var m = metricOf(state.metric) || data.metrics[0] || null;
+    var asked = state.metric, m = metricOf(state.metric) || data.metrics[0] || null;
+    if (asked != null && m && m.name !== asked) state.missing = "This page has no metric “" + asked + "”; showing “" + m.name + "”.";
     state.metric = m ? m.name : null;
-    var g = groupOf(m, state.outcome) || (m && m.outcomes[0]) || null;
+    var g = groupOf(m, state.outcome, state.status);
+    // A link written as outcome= for a status (as older reports did) finds the status when no value has that name.
+    if (!g && !state.status && groupOf(m, state.outcome, true)) { g = groupOf(m, state.outcome, true); }
+    if (!g && m && state.outcome != null && !state.missing) {
+      state.missing = "This page has no " + (state.status ? "status" : "outcome") + " “" + state.outcome + "” for “" + m.name + "”" +
+        (m.outcomes.length ? "; showing “" + m.outcomes[0].outcome + "”." : ".");
+    }
+    g = g || (m && m.outcomes[0]) || null;
     state.outcome = g ? g.outcome : null;
-    if (state.conversation != null && !data.conversations[state.conversation]) state.conversation = null;
+    state.status = g ? g.status : false;
+    if (state.conversation != null && !own(data.conversations, state.conversation)) state.conversation = null;
   }
   function visibleIds() {
-    var g = groupOf(metricOf(state.metric), state.outcome);
+    var g = groupOf(metricOf(state.metric), state.outcome, state.status);
     if (!g) return [];
     var q = state.query.toLowerCase();
     return g.ids.filter(function (id) { return !q || id.toLowerCase().indexOf(q) >= 0; });
@@ -139,20 +156,24 @@ ul.others a { color: var(--accent); }
     var m = metricOf(state.metric);
     if (!m) return;
     m.outcomes.forEach(function (o) {
-      var b = el("button", { type: "button", role: "tab", "data-outcome": o.outcome, "aria-selected": String(o.outcome === state.outcome) },
-        document.createTextNode(o.outcome), el("span", { "class": "n", text: String(o.count) }));
-      b.addEventListener("click", function () { state.outcome = o.outcome; state.conversation = null; update(); });
+      var b = el("button", { type: "button", role: "tab", "data-outcome": o.outcome, "data-status": String(o.status),
+        "aria-selected": String(o.outcome === state.outcome && o.status === state.status) },
+        document.createTextNode(o.outcome), o.status ? el("span", { "class": "kind-status", text: " (status)" }) : null,
+        el("span", { "class": "n", text: String(o.count) }));
+      b.addEventListener("click", function () { state.outcome = o.outcome; state.status = o.status; state.conversation = null; state.missing = null; update(); });
       box.appendChild(b);
     });
   }
   function renderList() {
     var list = $("list");
     list.textContent = "";
-    var g = groupOf(metricOf(state.metric), state.outcome);
+    var g = groupOf(metricOf(state.metric), state.outcome, state.status);
     var ids = visibleIds();
     var info = g ? g.count + " call" + (g.count === 1 ? "" : "s") + " had " + state.outcome + (g.ids.length < g.count ? "; a sample of " + g.ids.length + " (seed " + data.seed + ") is listed" : "; all are listed") : "No results.";
     if (state.query) info += "; " + ids.length + " match the search";
     $("listinfo").textContent = info;
+    $("missing").textContent = state.missing || "";
+    $("missing").hidden = !state.missing;
     ids.forEach(function (id) {
       var li = el("li", { role: "option", "data-conversation-id": id, "aria-selected": String(id === state.conversation), text: id });
       li.addEventListener("click", function () { state.conversation = id; update(); list.focus(); });
@@ -175,9 +196,9 @@ ul.others a { color: var(--accent); }
   function renderDetail() {
     var box = $("detail");
     box.textContent = "";
-    var id = state.conversation, c = id != null ? data.conversations[id] : null;
+    var id = state.conversation, c = own(data.conversations, id);
     if (!c) { box.appendChild(el("p", { "class": "empty", text: "Pick a call from the list (arrow keys move through it)." })); return; }
-    var r = c.results[state.metric] || null;
+    var r = own(c.results, state.metric);
     box.appendChild(el("h2", { text: id }));
     box.appendChild(el("p", { "class": "source", text: "result line " + c.source }));
     box.appendChild(el("p", null, document.createTextNode(state.metric + ": "),
@@ -229,9 +250,11 @@ ul.others a { color: var(--accent); }
     right.appendChild(el("h3", { text: "Every metric of this call" }));
     var others = el("ul", { "class": "others" });
     Object.keys(c.results).forEach(function (name) {
-      var res = c.results[name];
+      var res = own(c.results, name);
       var a = el("a", { href: "#", text: name });
-      a.addEventListener("click", function (ev) { ev.preventDefault(); state.metric = name; state.outcome = outcomeOf(res); update(); });
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault(); state.metric = name; state.outcome = outcomeOf(res); state.status = isStatus(res); state.missing = null; update();
+      });
       others.appendChild(el("li", { "data-metric": name }, a, el("span", { text: res.display })));
     });
     right.appendChild(others);
@@ -242,6 +265,7 @@ ul.others a { color: var(--accent); }
     if (res.status !== "ok") return res.status;
     return (typeof res.value === "number") ? "ok" : res.display;
   }
+  function isStatus(res) { return res.status !== "ok" || typeof res.value === "number"; }
   function update() { normalize(); writeHash(); renderFilters(); renderList(); renderDetail(); }
   $("summary").textContent = data.total + " result lines · up to " + data.per_outcome + " calls per metric and outcome · seed " + data.seed;
   $("metric").addEventListener("change", function () { state.metric = this.value; state.outcome = null; state.conversation = null; update(); });

@@ -18,17 +18,18 @@ public enum ReviewPage {
     /// page stays near the size of its timelines.
     public static func write(_ sample: ReviewSample, conversations: some RecordSource, rules: RuleSet?,
                              perOutcome: Int, seed: UInt64, to output: ByteOutput) -> Built {
-        var wanted: [String: Int] = [:]
-        for (i, line) in sample.lines.enumerated() where wanted[line.id!] == nil { wanted[line.id!] = i }
+        // Ids are compared by their bytes: 'café' in NFC is another call than 'café' in NFD.
+        var wanted: [ExactKey: Int] = [:]
+        for (i, line) in sample.lines.enumerated() where wanted[ExactKey(line.id!)] == nil { wanted[ExactKey(line.id!)] = i }
         var sampledUnder: [Int: [String]] = [:]
         for m in sample.metrics {
             for g in m.groups {
-                for i in g.members where !(sampledUnder[i]?.contains(m.name) ?? false) { sampledUnder[i, default: []].append(m.name) }
+                for i in g.members where !(sampledUnder[i]?.contains(where: { $0.isExactly(m.name) }) ?? false) { sampledUnder[i, default: []].append(m.name) }
             }
         }
         // A call listed twice in the results is kept once, under its first line.
-        for (i, line) in sample.lines.enumerated() where wanted[line.id!] != i {
-            let first = wanted[line.id!]!
+        for (i, line) in sample.lines.enumerated() where wanted[ExactKey(line.id!)] != i {
+            let first = wanted[ExactKey(line.id!)]!
             sampledUnder[first, default: []] += sampledUnder[i] ?? []
         }
         var explained: [Int: String] = [:]
@@ -37,21 +38,21 @@ public enum ReviewPage {
         while !wanted.isEmpty, let next = conversations.next() {
             // Most conversations are not in the sample: their id is read without decoding them.
             if case let .json(bytes) = next.payload,
-               let id = bytes.withUnsafeBufferPointer({ ConversationScanner.id(in: $0) }), wanted[id] == nil { continue }
+               let id = bytes.withUnsafeBufferPointer({ ConversationScanner.id(in: $0) }), wanted[ExactKey(id)] == nil { continue }
             let raw = next.resolved()
             switch raw.decoded() {
             case nil:
                 if case let .unreadable(message) = raw.payload { unreadable.append("\(raw.source): \(message)") }
             case let .failure(problem)?:
-                if let id = problem.id, wanted[id] == nil { continue }
+                if let id = problem.id, wanted[ExactKey(id)] == nil { continue }
                 unreadable.append("\(raw.source): \(problem.message)")
             case let .success((conversation, _))?:
-                guard let i = wanted.removeValue(forKey: conversation.id) else { continue }
+                guard let i = wanted.removeValue(forKey: ExactKey(conversation.id)) else { continue }
                 explained[i] = Explanation.build(conversation, evaluator: evaluator, only: rules == nil ? [] : sampledUnder[i] ?? [])
                     .rendered(.json)
             }
         }
-        let missing = sample.lines.compactMap { line -> String? in wanted[line.id!] != nil ? line.id : nil }
+        let missing = sample.lines.compactMap { line -> String? in wanted[ExactKey(line.id!)] != nil ? line.id : nil }
         // The data is written piece by piece, one call at a time, so the page is never whole
         // in memory.
         output.write(ReviewAssets.head + "<script type=\"application/json\" id=\"review-data\">")
@@ -83,8 +84,8 @@ public enum ReviewPage {
         w.bytes.removeLast()
         w.raw(",\"conversations\":{")
         output.write(scriptSafe(w.bytes))
-        var seen: Set<String> = []
-        for (i, line) in sample.lines.enumerated() where seen.insert(line.id!).inserted {
+        var seen: Set<ExactKey> = []
+        for (i, line) in sample.lines.enumerated() where seen.insert(ExactKey(line.id!)).inserted {
             // A member of "conversations": the id, then the call.
             var c = JSONWriter()
             if seen.count > 1 { c.raw(",") }

@@ -43,16 +43,23 @@ public struct ReviewSample: Sendable {
             var isStatus: Bool
             var order: Int
         }
+        /// A value and a status of the same text (a label named `not_applicable`) are two outcomes.
+        struct Key: Hashable {
+            var outcome: ExactKey
+            var isStatus: Bool
+        }
         var metricOrder: [String] = []
-        var reservoirs: [String: [String: Group]] = [:]
+        // Metric names and outcomes are compared by their bytes.
+        var reservoirs: [ExactKey: [Key: Group]] = [:]
         var nextOrder = 0
         let (total, problems) = ResultLines(inputs: results, options: options).forEach { line, position in
             guard line.id != nil else { return }
-            for (name, o) in line.metrics {
-                let (key, isStatus) = outcome(of: o)
+            for (metric, o) in line.metrics {
+                let (text, isStatus) = outcome(of: o)
+                let name = ExactKey(metric), key = Key(outcome: ExactKey(text), isStatus: isStatus)
                 if reservoirs[name] == nil {
                     reservoirs[name] = [:]
-                    metricOrder.append(name)
+                    metricOrder.append(metric)
                 }
                 if reservoirs[name]![key] == nil {
                     reservoirs[name]![key] = Group(reservoir: Reservoir(size: size, seed: seed), isStatus: isStatus, order: nextOrder)
@@ -73,11 +80,14 @@ public struct ReviewSample: Sendable {
         let statusRank = Dictionary(uniqueKeysWithValues: MetricResult.Status.allCases.enumerated().map { ($1.rawValue, $0) })
         var metrics: [MetricGroups] = []
         for name in metricOrder {
-            let groups = reservoirs[name]!.map { key, g in
-                (g, ReviewSample.Group(outcome: key, isStatus: g.isStatus, count: g.reservoir.seen, members: g.reservoir.inOrder.map { index[$0.position]! }))
+            let groups = reservoirs[ExactKey(name)]!.map { key, g in
+                (g, ReviewSample.Group(outcome: key.outcome.string, isStatus: g.isStatus, count: g.reservoir.seen, members: g.reservoir.inOrder.map { index[$0.position]! }))
             }.sorted { a, b in
                 if a.0.isStatus != b.0.isStatus { return !a.0.isStatus }
-                if a.0.isStatus { return (statusRank[a.1.outcome] ?? 99, a.1.outcome) < (statusRank[b.1.outcome] ?? 99, b.1.outcome) }
+                if a.0.isStatus {
+                    let ra = statusRank[a.1.outcome] ?? 99, rb = statusRank[b.1.outcome] ?? 99
+                    return ra != rb ? ra < rb : a.1.outcome.utf8.lexicographicallyPrecedes(b.1.outcome.utf8)
+                }
                 return a.0.order < b.0.order
             }.map(\.1)
             metrics.append(MetricGroups(name: name, groups: groups))

@@ -1,5 +1,5 @@
 /// "Did you mean" for misspelt keys: the closest candidate within a small edit distance.
-enum Suggestion {
+public enum Suggestion {
     static func closest(to word: String, in candidates: [String]) -> String? {
         let w = Array(word.lowercased().unicodeScalars)
         var best: (String, Int)?
@@ -28,6 +28,17 @@ enum Suggestion {
             }
         }
         return rows[a.count][b.count]
+    }
+
+    /// "no metric named 'Greted' in the results (did you mean 'Greeted'?)": the one wording for
+    /// a name given on the command line that the rules or results do not have. Without a close
+    /// candidate, the known ones are listed (up to `listed`).
+    public static func noSuch(_ what: String, _ name: String, in place: String, among candidates: [String], listed: Int = 0) -> String {
+        let sorted = candidates.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if let hint = didYouMean(name, in: sorted) { return "no \(what) '\(name)' in \(place) (\(hint))" }
+        guard listed > 0, !sorted.isEmpty else { return "no \(what) '\(name)' in \(place)" }
+        let shown = sorted.prefix(listed).map { "'\($0)'" }.joined(separator: ", ")
+        return "no \(what) '\(name)' in \(place); \(sorted.count > listed ? "some of those there" : "those there"): \(shown)"
     }
 
     /// "did you mean 'x'?" for the closest candidate, or nil.
