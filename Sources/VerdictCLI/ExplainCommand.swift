@@ -38,7 +38,7 @@ struct ExplainCommand: ParsableCommand {
         for name in metric where ruleSet.metric(named: name) == nil {
             throw ValidationError(Suggestion.noSuch("metric named", name, in: "the rules", among: ruleSet.metrics.map(\.name)))
         }
-        let source = from.source([conversation], options: limits.options(output: nil))
+        let source = try from.source([conversation], options: limits.options(output: nil))
         let found: Conversation
         switch ConversationSelection.pick(from: source, id: id, name: conversation) {
         case let .success(c): found = c

@@ -32,6 +32,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one file or folder to import") }
+        if let problem = format.refusal(inputs) { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -85,8 +86,9 @@ struct FromOption: ParsableArguments {
 
     @OptionGroup var importOptions: ImportFlags
 
-    /// Where the conversations come from.
-    func source(_ inputs: [String], options: InputOptions) -> any RecordSource {
+    /// Where the conversations come from; a usage error for inputs the format cannot read.
+    func source(_ inputs: [String], options: InputOptions) throws -> any RecordSource {
+        if let problem = from?.refusal(inputs) { throw ValidationError(problem) }
         if let from { return InputReader(format: from, inputs: inputs, options: importOptions.options, input: options) }
         return InputReader(inputs: inputs, options: options)
     }

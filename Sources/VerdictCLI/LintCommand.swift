@@ -36,6 +36,7 @@ struct LintCommand: ParsableCommand {
         }
         let ruleSet = try rules.load()
         let known = fixtures.isEmpty ? nil : KnownNames(gatheringFrom: InputReader(inputs: fixtures, options: InputLimits.options(output: nil, maxLineBytes: InputOptions.defaultMaxLineBytes)))
+        for warning in known?.unknownTypeWarnings ?? [] { printError("verdict: warning: \(warning)") }
         let warnings = Linter.run(ruleSet, known: known)
         try write(Linter.render(warnings, format: format), to: nil)
         if strict && !warnings.isEmpty { throw ExitStatus.failed }

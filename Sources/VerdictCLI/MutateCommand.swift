@@ -39,7 +39,7 @@ struct MutateCommand: ParsableCommand {
             printError("verdict: no metric named '\(name)' in the rules")
             throw ExitStatus.usage
         }
-        let set = FixtureSet.read(inputs.source(output: nil))
+        let set = FixtureSet.read(try inputs.source(output: nil))
         for item in set.unreadable {
             if case let .unreadable(source, _, message) = item.item.record { printError("verdict: \(source): cannot read fixture: \(message)") }
         }
@@ -50,7 +50,7 @@ struct MutateCommand: ParsableCommand {
         let threads = inputs.jobs.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         var result = MutationTesting.run(rules: ruleSet, fixtures: set, only: metric, jobs: threads, limits: inputs.jobs.limits)
         if !suggest.isEmpty {
-            let pool = FixtureSet.read(inputs.from.source(suggest, options: inputs.limits.options(output: nil)))
+            let pool = FixtureSet.read(try inputs.from.source(suggest, options: inputs.limits.options(output: nil)))
             result.findCandidates(rules: ruleSet, pool: pool, jobs: threads, limits: inputs.jobs.limits)
         }
         if result.failingExpectations > 0 {

@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
 
     mutating func validate() throws {
         // `verdict score … | verdict report`: no input named reads standard input, as `score` does.
-        if results.isEmpty { results = ["-"] }
+        try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
         if review != nil && format != .html { throw ValidationError("--review applies to --format html") }
     }
 

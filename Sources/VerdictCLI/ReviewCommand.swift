@@ -41,7 +41,7 @@ struct ReviewCommand: ParsableCommand {
         // `--conversations calls.jsonl results.jsonl`: the option takes every path up to the
         // next option, so the last one is the results file (as for `sample`).
         if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
-        if results.isEmpty { results = ["-"] }
+        try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
         if conversations.isEmpty { throw ValidationError("name the scored transcripts with --conversations") }
         if perOutcome < 1 { throw ValidationError("--per-outcome must be at least 1") }
     }
@@ -55,8 +55,9 @@ struct ReviewCommand: ParsableCommand {
         let options = limits.options(output: output, progress: display)
         let sample = ReviewSample.draw(results: results, perOutcome: perOutcome, seed: seed, options: options)
         for problem in sample.problems { printError("verdict: \(problem)") }
+        for warning in sample.warnings { printError("verdict: warning: \(warning)") }
         let out = try openOutput(output)
-        let page = ReviewPage.write(sample, conversations: from.source(conversations, options: options), rules: rules,
+        let page = ReviewPage.write(sample, conversations: try from.source(conversations, options: options), rules: rules,
                                     perOutcome: perOutcome, seed: seed, to: out)
         display?.finish()
         for problem in page.unreadable { printError("verdict: \(problem)") }

@@ -42,7 +42,7 @@ struct SampleCommand: ParsableCommand {
         // `--conversations calls.jsonl results.jsonl`, the order the README shows: the option
         // takes every path up to the next option, so the last one is the results file.
         if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
-        if results.isEmpty { results = ["-"] }
+        try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
         if value != nil && status != nil { throw ValidationError("give --value or --status, not both") }
         if n < 1 { throw ValidationError("--n must be at least 1") }
         if let status, MetricResult.Status(rawValue: status) == nil {

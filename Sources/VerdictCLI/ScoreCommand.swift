@@ -23,6 +23,9 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format.")
     var format: OutputFormat = .jsonl
 
+    @Flag(help: "CSV: write text cells as they are, without the ' that keeps a spreadsheet from running a cell starting with =, +, -, @, a tab or a carriage return as a formula.")
+    var csvRaw = false
+
     @OptionGroup var jobs: JobOptions
 
     @OptionGroup var from: FromOption
@@ -46,16 +49,17 @@ struct ScoreCommand: ParsableCommand {
         let summary: Scorer.Summary
         let display = progress.start(output: output)
         defer { display?.finish() }
-        let source = from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output, progress: display))
+        let source = try from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output, progress: display))
         let out = try openOutput(output)
         do {
-            summary = try jobs.scorer(for: ruleSet).score(source: source, format: format, to: out)
+            summary = try jobs.scorer(for: ruleSet).score(source: source, format: format, to: out, csvRaw: csvRaw)
             try out.commit()
         } catch {
             printError("verdict: \(error)")
             throw ExitStatus.failed
         }
         display?.finish()
+        for unknown in summary.unknownTypes { printError("verdict: warning: \(unknown.warning)") }
         for id in summary.duplicateIDs {
             printError("warning: conversation id '\(id)' occurs more than once; every occurrence was scored")
         }

@@ -48,8 +48,10 @@ struct TestCommand: ParsableCommand {
         let ruleSet = try rules.load()
         let display = progress.start(output: nil)
         defer { display?.finish() }
-        let source = inputs.source(output: junit, progress: display)
+        let source = try inputs.source(output: junit, progress: display)
         let junitOutput = try junit.map(openOutput)
+        // With `--junit -` standard output holds the XML alone; the text goes to standard error.
+        let textOutput: ByteOutput = junit == "-" ? ByteOutput(fd: 2) : .standardOutput
         var check: FixtureCheck
         var report = ""
         var belowMinimum = false
@@ -57,7 +59,7 @@ struct TestCommand: ParsableCommand {
             if coverage || agreement {
                 // The whole set is read once: the report needs the conversations as well as the results.
                 let set = FixtureSet.read(source)
-                let mismatches: ByteOutput? = agreement ? nil : format == .json ? ByteOutput(fd: 2) : .standardOutput
+                let mismatches: ByteOutput? = agreement ? nil : format == .json ? ByteOutput(fd: 2) : textOutput
                 check = FixtureCheck(rules: ruleSet, report: mismatches)
                 let results = set.score(ruleSet, limits: inputs.jobs.limits, into: &check)
                 try check.finish()
@@ -69,11 +71,11 @@ struct TestCommand: ParsableCommand {
                     let measured = Agreement.measure(set, rules: ruleSet, results: results)
                     report = format == .json ? measured.json() : measured.text()
                 }
-                let out = ByteOutput.standardOutput
+                let out = textOutput
                 out.write(report)
                 try out.flush()
             } else {
-                check = try inputs.jobs.scorer(for: ruleSet).runToEnd(source: source, sink: FixtureCheck(rules: ruleSet, report: .standardOutput)).sink
+                check = try inputs.jobs.scorer(for: ruleSet).runToEnd(source: source, sink: FixtureCheck(rules: ruleSet, report: textOutput)).sink
             }
             if let junitOutput {
                 junitOutput.write(check.junit())

@@ -71,12 +71,12 @@ struct FixtureInputs: ParsableArguments {
     var fixtures: [String] = []
 
     mutating func validate() throws {
-        if fixtures.isEmpty { fixtures = ["-"] }
+        try readStandardInputWhenNoneGiven(&fixtures, what: "fixture files or folders")
     }
 
     /// Where the fixtures come from; `output` is the file the command writes, if any.
-    func source(output: String?, progress: ProgressDisplay? = nil) -> any RecordSource {
-        from.source(fixtures, options: limits.options(output: output, progress: progress))
+    func source(output: String?, progress: ProgressDisplay? = nil) throws -> any RecordSource {
+        try from.source(fixtures, options: limits.options(output: output, progress: progress))
     }
 }
 
@@ -191,4 +191,12 @@ enum ExitStatus {
     static let usage = ExitCode(2)
     /// Some input could not be read or converted; everything else was.
     static let unreadable = ExitCode(3)
+}
+
+/// With no input named, a command reads standard input, as `score` does; on a terminal that
+/// would wait on the keyboard, so it is a usage error that says what to give instead.
+func readStandardInputWhenNoneGiven(_ inputs: inout [String], what: String) throws {
+    guard inputs.isEmpty else { return }
+    if isatty(0) != 0 { throw ValidationError("no input given: name \(what), or pipe them into standard input ('-')") }
+    inputs = ["-"]
 }

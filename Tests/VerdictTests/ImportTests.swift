@@ -95,12 +95,12 @@ struct ImportTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["import", "openai", "chats.jsonl"], in: dir)
         #expect(run.status == 3)
-        #expect(run.stdout == #"{"id":"a","events":[{"type":"agent","text":"Hello there"}]}"# + "\n" + #"{"source":"chats.jsonl:2","error":"expected `messages`, or responses `input`/`output` items"}"# + "\n")
+        #expect(run.stdout == #"{"id":"a","events":[{"type":"agent","text":"Hello there"}]}"# + "\n" + #"{"source":"chats.jsonl:2","error":"`messages` must be an array, not a number"}"# + "\n")
         #expect(run.stderr == "verdict: 1 of 2 records could not be converted; each has an error line\n")
         let scored = try CLI.run(["score", "--rules", "rules.yaml", "--from", "openai", "chats.jsonl"], in: dir)
         #expect(scored.status == 3)
         #expect(scored.stdout.hasPrefix(#"{"id":"a","metrics":{"Greeted":{"status":"ok","value":true"#))
-        #expect(scored.stdout.contains(#"{"source":"chats.jsonl:2","id":null,"error":"expected `messages`, or responses `input`/`output` items"}"#))
+        #expect(scored.stdout.contains(#"{"source":"chats.jsonl:2","id":null,"error":"`messages` must be an array, not a number"}"#))
     }
 }
 

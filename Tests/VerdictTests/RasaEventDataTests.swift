@@ -8,14 +8,13 @@ import Testing
 struct RasaEventDataTests {
     static func viaTree(_ data: String) -> String {
         do {
-            guard case let .object(d) = try JSONParser.parseReadingNonFiniteAsNull(data) else { return "not an object" }
-            var intent: JSONObject?, selector: JSONObject?
-            if case let .object(parse)? = d["parse_data"] {
-                intent = parse["intent"]?.objectValue
-                selector = parse["response_selector"]?.objectValue
-            }
+            guard case let .object(d) = try JSONParser.parseReadingNonFiniteAsText(data) else { return "not an object" }
+            var intent: JSONObject?
+            if case let .object(parse)? = d["parse_data"] { intent = parse["intent"]?.objectValue }
+            var timestamp: Double?
+            if case let .number(t, _)? = d["timestamp"], t.isFinite { timestamp = t }
             return describe(text: d["text"]?.stringValue, name: d["name"]?.stringValue, value: d["value"],
-                            actionText: d["action_text"]?.stringValue, intent: intent, selector: selector)
+                            actionText: d["action_text"]?.stringValue, intent: intent, event: d["event"]?.stringValue, timestamp: timestamp)
         } catch {
             return "not JSON: \(error.message)"
         }
@@ -26,11 +25,12 @@ struct RasaEventDataTests {
         case .failure(.notObject): return "not an object"
         case let .failure(.notJSON(message)): return "not JSON: \(message)"
         case let .success(d):
-            return describe(text: d.text, name: d.name, value: d.value, actionText: d.actionText, intent: d.intent, selector: d.responseSelector)
+            return describe(text: d.text, name: d.name, value: d.value, actionText: d.actionText, intent: d.intent, event: d.event, timestamp: d.timestamp)
         }
     }
 
-    static func describe(text: String?, name: String?, value: JSONValue?, actionText: String?, intent: JSONObject?, selector: JSONObject?) -> String {
+    static func describe(text: String?, name: String?, value: JSONValue?, actionText: String?, intent: JSONObject?,
+                         event: String?, timestamp: Double?) -> String {
         func json(_ v: JSONValue?) -> String {
             guard let v else { return "-" }
             var w = JSONWriter()
@@ -38,7 +38,7 @@ struct RasaEventDataTests {
             return String(decoding: w.bytes, as: UTF8.self)
         }
         return "text=\(text ?? "-") name=\(name ?? "-") value=\(json(value)) action_text=\(actionText ?? "-") "
-            + "intent=\(json(intent.map { .object($0) })) selector=\(json(selector.map { .object($0) }))"
+            + "intent=\(json(intent.map { .object($0) })) event=\(event ?? "-") timestamp=\(timestamp.map { "\($0)" } ?? "-")"
     }
 
     static let rows = [

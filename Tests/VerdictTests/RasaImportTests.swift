@@ -76,7 +76,7 @@ struct RasaImportTests {
         #expect(try Self.events(whole[0].1).count == 2)
     }
 
-    @Test("end-to-end actions are left out, retrieval intents keep their full name, NaN slots become null")
+    @Test("end-to-end actions are left out, retrieval intents keep their full name only from the intent, NaN and infinite slots stay set")
     func fidelity() throws {
         let (dir, path) = try Self.store(Self.schema + """
         INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
@@ -85,12 +85,13 @@ struct RasaImportTests {
           ('s', 'user', 3.0, '{"text": "q", "parse_data": {"intent": {"name": "faq"}, "response_selector": {"faq": {"response": {"intent_response_key": "faq/ask_x"}}}}}'),
           ('s', 'slot', 4.0, '{"name": "score", "value": NaN}'),
           ('s', 'slot', 5.0, '{"name": "big", "value": -Infinity}'),
+          ('s', 'slot', 5.5, '{"name": "huge", "value": 1e400}'),
           ('s', 'user', 6.0, '{"text": "r", "parse_data": {"intent": {"name": "faq", "full_retrieval_intent_name": "faq/ask_y"}}}');
         """)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sessions = Self.convert(path, split: true)
         #expect(sessions.count == 1)
-        #expect(sessions[0].1 == #"{"id":"s#1","started_at":"1970-01-01T00:00:01.000Z","metadata":{"source":"rasa","sender_id":"s"},"events":[{"type":"user","text":"q","intents":["faq","faq/ask_x"],"at":2},{"type":"state","key":"score","value":null,"at":3},{"type":"state","key":"big","value":null,"at":4},{"type":"user","text":"r","intents":["faq","faq/ask_y"],"at":5}]}"#)
+        #expect(sessions[0].1 == #"{"id":"s#1","started_at":"1970-01-01T00:00:01.000Z","metadata":{"source":"rasa","sender_id":"s"},"events":[{"type":"user","text":"q","intents":["faq"],"at":2},{"type":"state","key":"score","value":"NaN","at":3},{"type":"state","key":"big","value":"-Infinity","at":4},{"type":"state","key":"huge","value":"Infinity","at":4.5},{"type":"user","text":"r","intents":["faq","faq/ask_y"],"at":5}]}"#)
     }
 
     @Test("a timestamp of infinity or outside years 1 to 9999 is an error line for that sender; the others convert", arguments: ["9e999", "-9e999", "1e300", "-1e17"])
@@ -141,4 +142,86 @@ struct RasaImportTests {
         #expect(count == 20_000)
         #expect(first?.hasSuffix(":s00000") == true)
     }
+
+    // MARK: As Rasa reads a store (Rasa 3.6.21)
+
+    @Test("events are in row order, not timestamp order: a session start stamped early moves nothing")
+    func rowOrderNotTimestamps() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES
+          (1, 's', 'user', 10.0, '{"text": "first"}'),
+          (2, 's', 'action', 5.0, '{"name": "action_session_start"}'),
+          (3, 's', 'user', 11.0, '{"text": "second"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sessions = Self.convert(path, split: true)
+        #expect(sessions.map(\.0) == ["tracker.db:s#1"])
+        #expect(try Self.events(sessions[0].1).map { $0["text"] as? String } == ["second"])
+        let whole = try Self.events(Self.convert(path, split: false)[0].1)
+        #expect(whole.map { $0["text"] as? String } == ["first", "second"])
+        // started_at is the earliest time; every `at` counts from it.
+        #expect(Self.convert(path, split: false)[0].1.contains(#""started_at":"1970-01-01T00:00:05.000Z""#))
+        #expect(whole.map { $0["at"] as? Double } == [5, 6])
+    }
+
+    @Test("a NULL timestamp column takes the JSON's timestamp; with neither the event keeps its place without `at`")
+    func nullTimestamps() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES
+          (1, 's', 'user', NULL, '{"event": "user", "timestamp": 100.5, "text": "json time"}'),
+          (2, 's', 'user', NULL, '{"event": "user", "text": "no time"}'),
+          (3, 's', 'user', 102.0, '{"event": "user", "text": "column time"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let converted = Self.convert(path, split: false)[0].1
+        #expect(converted.contains(#""started_at":"1970-01-01T00:01:40.500Z""#))
+        let events = try Self.events(converted)
+        #expect(events.map { $0["text"] as? String } == ["json time", "no time", "column time"])
+        #expect(events.map { $0["at"] as? Double } == [0, nil, 1.5])
+        let alone = try Self.store(Self.schema + "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('t', 'user', NULL, '{\"text\": \"x\"}');")
+        defer { try? FileManager.default.removeItem(at: alone.0) }
+        #expect(!Self.convert(alone.1, split: false)[0].1.contains("started_at"))
+    }
+
+    @Test("sender ids are compared by bytes (NFC and NFD are two senders) and keep a NUL")
+    func senderBytes() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('caf' || char(233), 'user', 1.0, '{"text": "nfc"}'),
+          ('cafe' || char(769), 'user', 2.0, '{"text": "nfd"}'),
+          ('a' || char(0) || 'b', 'user', 3.0, '{"text": "with nul"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let converted = Self.convert(path, split: false)
+        #expect(converted.count == 3)
+        #expect(converted.contains { $0.1.contains(#""id":"a\u0000b""#) })
+        let ids = converted.map { try? JSONSerialization.jsonObject(with: Data($0.1.utf8)) as? [String: Any] }.map { $0?["id"] as? String }
+        #expect(Set(ids.map { Array(($0 ?? "").utf8) }).count == 3)
+    }
+
+    @Test("an event's type is its JSON `event` field, as Rasa reads it, not the type_name column")
+    func typeFromJSON() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('s', 'bot', 1.0, '{"event": "user", "text": "typed by JSON"}'),
+          ('s', 'user', 2.0, '{"event": "bot", "text": "reply"}'),
+          ('s', 'slot', 3.0, '{"event": "action", "name": "action_session_start"}'),
+          ('s', 'user', 4.0, '{"event": "user", "text": "next session"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = try Self.events(Self.convert(path, split: false)[0].1)
+        #expect(whole.map { $0["type"] as? String } == ["user", "agent", "user"])
+        #expect(Self.convert(path, split: true).map(\.0) == ["tracker.db:s#1"])
+    }
+
+    @Test("import rasa - and --from rasa - are usage errors: a tracker store is a file")
+    func rasaStandardInput() throws {
+        for args in [["import", "rasa", "-"], ["score", "--from", "rasa", "--rules", "rules", "-"]] {
+            let run = try CLI.run(args, stdin: Data("{}\n".utf8))
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("rasa reads a SQLite tracker store, which is a file: name it ('-', standard input, cannot be one)"))
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
 }

@@ -61,6 +61,8 @@ public struct ResultDiff: Sendable {
         var oldCount: [ExactKey: Int] = [:], newCount: [ExactKey: Int] = [:]
         var oldMetrics: [String] = [], oldMetricSet = Set<ExactKey>()
         let wanted = Set(only.map(ExactKey.init))
+        // Every metric name met, for "did you mean" when --metric names none of them.
+        var allNames = Set<ExactKey>()
         let everything = ExactKey("*")
         func outcomes(_ line: ResultLine) -> [ExactKey: String] {
             if line.error != nil { return [everything: "unreadable"] }
@@ -79,6 +81,7 @@ public struct ResultDiff: Sendable {
         var sums: [ExactKey: (before: FiniteSum, after: FiniteSum, n: Int)] = [:]
         problems += ResultLines(inputs: old).forEach { line, _ in
             guard let id = line.id else { return }
+            if !wanted.isEmpty && allNames.count < 10_000 { for (name, _) in line.metrics { allNames.insert(ExactKey(name)) } }
             for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && oldMetricSet.insert(ExactKey(name)).inserted {
                 oldMetrics.append(name)
             }
@@ -97,6 +100,7 @@ public struct ResultDiff: Sendable {
         var compared: [ExactKey: Int] = [:]
         problems += ResultLines(inputs: new).forEach { line, _ in
             guard let id = line.id else { return }
+            if !wanted.isEmpty && allNames.count < 10_000 { for (name, _) in line.metrics { allNames.insert(ExactKey(name)) } }
             for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && newMetricSet.insert(ExactKey(name)).inserted {
                 newMetrics.append(name)
             }
@@ -132,8 +136,7 @@ public struct ResultDiff: Sendable {
             }
         }.problems
         for name in only where !oldMetricSet.contains(ExactKey(name)) && !newMetricSet.contains(ExactKey(name)) {
-            let known = Set(oldMetrics.map(ExactKey.init)).union(newMetrics.map(ExactKey.init)).map(\.string)
-            problems.append(Suggestion.noSuch("metric named", name, in: "the results", among: known))
+            problems.append(Suggestion.noSuch("metric named", name, in: "the results", among: allNames.map(\.string)))
         }
         var order = oldMetrics
         for m in newMetrics where !oldMetricSet.contains(ExactKey(m)) { order.append(m) }

@@ -32,7 +32,7 @@ public struct ResultSample: Sendable {
             seen = true
             if found.status == "ok", values.count < 1_000 { values.insert(ExactKey(found.display)) }
             switch outcome {
-            case let .value(v)?: guard found.status == "ok", found.display == v else { return }
+            case let .value(v)?: guard found.status == "ok", found.display.isExactly(v) else { return }
             case let .status(s)?: guard found.status == s else { return }
             case nil: break
             }

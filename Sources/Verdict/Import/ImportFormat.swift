@@ -10,6 +10,14 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case polyai
     /// A Rasa 3.x tracker store in SQLite.
     case rasa
+
+    static let rasaNeedsFile = "rasa reads a SQLite tracker store, which is a file: name it ('-', standard input, cannot be one)"
+
+    /// Why `inputs` cannot be read in this format (a usage error), or nil: a Rasa tracker store
+    /// is a database file, never standard input.
+    public func refusal(_ inputs: [String]) -> String? {
+        self == .rasa && inputs.contains("-") ? ImportFormat.rasaNeedsFile : nil
+    }
 }
 
 /// A conversation being assembled by an importer, written out as SPEC §1 JSON.
@@ -51,6 +59,61 @@ struct TranscriptBuilder {
 struct ImportProblem: Error {
     var message: String
     init(_ message: String) { self.message = message }
+}
+
+/// An object's optional fields as an importer reads them: absent or null is "not given", and a
+/// field given with another type is an error naming it (`user_input: 42` is never dropped).
+struct ImportFields {
+    let object: JSONObject
+    /// Where the object stands, for messages: "conversation CA-1: turn 3".
+    let place: String
+
+    private func wrong(_ key: String, _ expected: String, _ value: JSONValue) -> ImportProblem {
+        ImportProblem("\(place.isEmpty ? "" : place + ": ")`\(key)` must be \(expected), not \(value.kindName)")
+    }
+
+    private func given(_ key: String) -> JSONValue? {
+        guard let v = object[key], v != .null else { return nil }
+        return v
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let v = given(key) else { return nil }
+        guard case let .string(s) = v else { throw wrong(key, "a string", v) }
+        return s
+    }
+
+    func array(_ key: String) throws -> [JSONValue]? {
+        guard let v = given(key) else { return nil }
+        guard case let .array(a) = v else { throw wrong(key, "an array", v) }
+        return a
+    }
+
+    func object(_ key: String) throws -> JSONObject? {
+        guard let v = given(key) else { return nil }
+        guard case let .object(o) = v else { throw wrong(key, "an object", v) }
+        return o
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let v = given(key) else { return nil }
+        guard case let .bool(b) = v else { throw wrong(key, "true or false", v) }
+        return b
+    }
+}
+
+extension JSONValue {
+    /// "a number", "a string", ...: a value's JSON type, for messages.
+    var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
 }
 
 /// Another format, converted record by record on its way through the one `InputReader`:
@@ -121,7 +184,8 @@ struct ImportConverter: RecordFormat {
             switch format {
             case .sgd: return try SGDImporter.convert(value)
             case .openai: return try OpenAIImporter.convert(value, defaultID: "\(stem)-\(number)")
-            case .polyai, .rasa: return try PolyAIImporter.convert(value)
+            case .polyai: return try PolyAIImporter.convert(value)
+            case .rasa: throw ImportProblem(ImportFormat.rasaNeedsFile)
             }
         }
     }

@@ -19,7 +19,7 @@ enum OpenAIImporter {
                 guard let s = given.stringValue else { throw ImportProblem("`id` must be a string") }
                 id = s
             }
-            if case let .array(messages)? = o["messages"] {
+            if let messages = try ImportFields(object: o, place: "").array("messages") {
                 items = messages
             } else if o["input"] != nil || o["output"] != nil {
                 for key in ["input", "output"] {
@@ -92,7 +92,7 @@ enum OpenAIImporter {
                 out.add("user", [("text", .string(text ?? ""))])
             case "assistant":
                 if let text, !text.isEmpty { out.add("agent", [("text", .string(text))]) }
-                if case let .array(calls)? = m["tool_calls"] {
+                if let calls = try ImportFields(object: m, place: "message \(position)").array("tool_calls") {
                     for call in calls {
                         guard case let .object(c) = call, case let .object(f)? = c["function"], let name = f["name"]?.stringValue else {
                             throw ImportProblem("message \(position): a tool call needs `function.name`")

@@ -16,8 +16,9 @@ enum PolyAIImporter {
         guard let id = c["id"]?.stringValue else { throw ImportProblem("missing `id` (a string)") }
         var out = TranscriptBuilder(id: id)
         out.keepAnnotations(of: value)
+        let fields = ImportFields(object: c, place: "conversation \(id)")
         var start: Timestamp?
-        if let text = c["started_at"]?.stringValue {
+        if let text = try fields.string("started_at") {
             guard let t = Timestamp.parseDateTime(text) else { throw ImportProblem("conversation \(id): `started_at` is not an RFC 3339 time: \(text)") }
             start = t
             out.startedAt = text
@@ -38,9 +39,11 @@ enum PolyAIImporter {
             guard case let .array(list) = turns else { throw ImportProblem("conversation \(id): `turns` must be an array") }
             for (i, turn) in list.enumerated() {
                 guard case let .object(t) = turn else { throw ImportProblem("conversation \(id): turn \(i): must be a JSON object") }
-                if let input = t["user_input"]?.stringValue, !input.isEmpty {
+                let turnFields = ImportFields(object: t, place: "conversation \(id): turn \(i)")
+                let names = try turnFields.array("intents")
+                if let input = try turnFields.string("user_input"), !input.isEmpty {
                     var intents: JSONValue?
-                    if case let .array(names)? = t["intents"] {
+                    if let names {
                         let strings = names.compactMap(\.stringValue)
                         guard strings.count == names.count else { throw ImportProblem("conversation \(id): turn \(i): `intents` must be strings") }
                         if !strings.isEmpty { intents = .array(strings.map(JSONValue.string)) }
@@ -48,16 +51,16 @@ enum PolyAIImporter {
                     out.add("user", [("text", .string(input)), ("intents", intents),
                                      ("at", try at(t["user_input_datetime"], turn: i, name: "user_input_datetime"))])
                 }
-                if let response = t["agent_response"]?.stringValue, !response.isEmpty {
+                if let response = try turnFields.string("agent_response"), !response.isEmpty {
                     out.add("agent", [("text", .string(response)),
                                       ("at", try at(t["agent_response_datetime"], turn: i, name: "agent_response_datetime"))])
                 }
             }
         }
-        if case let .object(state)? = c["state"] {
+        if let state = try fields.object("state") {
             for (key, v) in state.pairs { out.add("state", [("key", .string(key)), ("value", v)]) }
         }
-        if case let .object(metrics)? = c["metrics"] {
+        if let metrics = try fields.object("metrics") {
             for (name, v) in metrics.pairs {
                 let values: [JSONValue]
                 if case let .array(list) = v { values = list } else { values = [v] }
@@ -69,9 +72,9 @@ enum PolyAIImporter {
                 }
             }
         }
-        if case .bool(true)? = c["handoff"] {
-            out.add("handoff", [("destination", c["handoff_destination"].flatMap(\.stringValue).map(JSONValue.string)),
-                                ("reason", c["handoff_reason"].flatMap(\.stringValue).map(JSONValue.string))])
+        let destination = try fields.string("handoff_destination"), reason = try fields.string("handoff_reason")
+        if try fields.bool("handoff") == true {
+            out.add("handoff", [("destination", destination.map(JSONValue.string)), ("reason", reason.map(JSONValue.string))])
         }
         return out
     }

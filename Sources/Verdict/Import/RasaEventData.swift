@@ -8,12 +8,14 @@ struct RasaEventData {
     var name: String?
     var value: JSONValue?
     var actionText: String?
-    /// `parse_data.intent` and `parse_data.response_selector`, when they are objects.
+    /// `parse_data.intent`, when it is an object.
     var intent: JSONObject?
-    var responseSelector: JSONObject?
+    /// The event's type as Rasa reads it (`event`), and its `timestamp` when it is a number.
+    var event: String?
+    var timestamp: Double?
 
-    private static let fields: [[UInt8]] = ["text", "name", "value", "action_text", "parse_data"].map { Array($0.utf8) }
-    private static let parseFields: [[UInt8]] = ["intent", "response_selector"].map { Array($0.utf8) }
+    private static let fields: [[UInt8]] = ["text", "name", "value", "action_text", "parse_data", "event", "timestamp"].map { Array($0.utf8) }
+    private static let parseFields: [[UInt8]] = ["intent"].map { Array($0.utf8) }
 
     enum Problem: Error {
         case notObject
@@ -24,14 +26,14 @@ struct RasaEventData {
         var copy = data
         return copy.withUTF8 { bytes in
             var parser = JSONParser(bytes)
-            parser.nonFiniteAsNull = true
+            parser.nonFiniteAsText = true
             do throws(JSONSyntaxError) {
                 return try read(&parser)
             } catch {
                 // The full parser words the problem (the same one: it reads the same grammar).
                 let skipped = error
                 do throws(JSONSyntaxError) {
-                    _ = try JSONParser.parseReadingNonFiniteAsNull(data)
+                    _ = try JSONParser.parseReadingNonFiniteAsText(data)
                     return .failure(.notJSON(skipped.message))
                 } catch {
                     return .failure(.notJSON(error.message))
@@ -57,20 +59,20 @@ struct RasaEventData {
             case 4?:
                 guard parser.bytes[parser.position] == UInt8(ascii: "{") else {
                     d.intent = nil
-                    d.responseSelector = nil
                     try parser.skipValue()
                     return
                 }
-                var intent: JSONObject?, selector: JSONObject?
+                var intent: JSONObject?
                 try members(&parser, among: parseFields) { (key, parser) throws(JSONSyntaxError) in
                     switch key {
                     case 0?: intent = try parser.parseValue().objectValue
-                    case 1?: selector = try parser.parseValue().objectValue
                     default: try parser.skipValue()
                     }
                 }
                 d.intent = intent
-                d.responseSelector = selector
+            case 5?: d.event = try stringOrSkip(&parser)
+            case 6?:
+                if case let .number(t, _) = try parser.parseValue(), t.isFinite { d.timestamp = t } else { d.timestamp = nil }
             default: try parser.skipValue()
             }
         }

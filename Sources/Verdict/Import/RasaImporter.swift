@@ -2,20 +2,27 @@ import CSQLite
 import Foundation
 
 /// A Rasa 3.x tracker store in SQLite → Verdict, streamed one conversation at a time. Rows of
-/// table `events` (`sender_id`, `type_name`, `timestamp`, `data` as JSON) are read in order of
-/// sender (byte-wise), timestamp, then row id:
+/// table `events` (`sender_id`, `type_name`, `timestamp`, `data` as JSON) are read as Rasa
+/// reads them: by sender (compared by bytes, a NUL kept), then by row id — never by timestamp,
+/// which Rasa's own code says cannot order events. An event's type is its JSON `event` field
+/// (the `type_name` column only where `event` is missing):
 /// - one conversation per sender; with `--split-sessions`, one per session as Rasa's markers
 ///   split them: a session starts at each `action_session_start`, an empty session is a
 ///   session of its own, and events before the first session start are left out (a sender
 ///   with no session start is one session). Ids are `SENDER#1`, `SENDER#2`, ... (`#k` is
 ///   Rasa's `session_idx` k − 1);
 /// - `user` → `user` (text; the intent's name in `intents`, and for a retrieval intent its
-///   full name `faq/ask_x` too, as Rasa's markers match either); `bot` → `agent`;
+///   full name `faq/ask_x` too when `intent.full_retrieval_intent_name` gives it, as Rasa's
+///   markers match either; a name found only in the response selector is not an intent for
+///   them, nor here); `bot` → `agent`;
 /// - `action` → a `function` event named after the action (except `action_listen` and
 ///   `action_session_start`; an end-to-end action with `action_text` and no name is left out:
 ///   its words arrive as the `bot` event); `slot` → a `state` event (key = slot name; a `NaN`
-///   or infinite value, which Python's `json` writes, becomes null);
-/// - `started_at` = the first event's time (UTC); `at` = seconds since then.
+///   or infinite value, which Python's `json` writes and Rasa counts as set, becomes the
+///   string "NaN", "Infinity" or "-Infinity", as does a number too large for a double);
+/// - `started_at` = the earliest event time (UTC); `at` = seconds since then. A row whose
+///   `timestamp` column is NULL takes its JSON `timestamp`; with neither, the event keeps its
+///   place and has no `at`.
 /// Other event types (`session_started`, `user_featurization`, `active_loop`, ...) are left out.
 ///
 /// A store is untrusted input: only a real table named `events` is read (not a view, which
@@ -47,7 +54,8 @@ final class RasaReader: RecordSource {
     struct Row: Sendable {
         var id: Int64
         var type: String
-        var timestamp: Double
+        /// nil when the column is NULL.
+        var timestamp: Double?
         var data: String
     }
 
@@ -96,7 +104,7 @@ final class RasaReader: RecordSource {
         guard type == "table", !definition.hasPrefix("CREATE VIRTUAL") else {
             return "\(shape): `events` is a \(type == "table" ? "virtual table" : type), not a table"
         }
-        let sql = "SELECT id, sender_id, type_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"
+        let sql = "SELECT id, sender_id, type_name, timestamp, data FROM events ORDER BY sender_id, id"
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, statement != nil else {
             return "\(shape): \(String(cString: sqlite3_errmsg(db)))"
         }
@@ -130,15 +138,16 @@ final class RasaReader: RecordSource {
         let rowID = sqlite3_column_int64(statement, 0)
         let sender = RasaReader.text(statement, 1) ?? ""
         let type = RasaReader.text(statement, 2) ?? ""
-        let timestamp = sqlite3_column_double(statement, 3)
+        let timestamp = sqlite3_column_type(statement, 3) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 3)
         let data = RasaReader.text(statement, 4) ?? "{}"
-        if current?.sender != sender {
+        if current.map({ !$0.sender.isExactly(sender) }) ?? true {
             finish()
             current = Current(sender: sender, session: splitSessions ? 0 : 1, inSession: !splitSessions)
         }
-        if splitSessions, type == "action", RasaReader.mayStartSession(statement, column: 4) {
+        if splitSessions, RasaReader.mayStartSession(statement, column: 4) {
             // Only an action naming `action_session_start` splits; its data is read here.
-            guard case let .success(fields) = RasaEventData.read(data), fields.name == "action_session_start" else {
+            guard case let .success(fields) = RasaEventData.read(data), (fields.event ?? type) == "action",
+                  fields.name == "action_session_start" else {
                 current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: data))
                 return
             }
@@ -185,9 +194,9 @@ final class RasaReader: RecordSource {
     /// One conversation's rows as a transcript; the first row that cannot be converted makes
     /// it unreadable, named by its row id.
     static func convert(_ rows: [Row], id: String, sender: String) -> RawRecord.Payload {
-        let start = rows[0].timestamp
         var builder = TranscriptBuilder(id: id)
         builder.metadata = JSONObject([("source", .string("rasa")), ("sender_id", .string(sender))])
+        var read: [(row: Row, fields: RasaEventData, time: Double?)] = []
         for row in rows {
             let fields: RasaEventData
             switch RasaEventData.read(row.data) {
@@ -195,37 +204,44 @@ final class RasaReader: RecordSource {
             case .failure(.notObject): return .unreadable("event row \(row.id): `data` must be a JSON object")
             case let .failure(.notJSON(message)): return .unreadable("event row \(row.id): `data` is not JSON: \(message)")
             }
-            guard isTime(row.timestamp) else {
-                return .unreadable("event row \(row.id): timestamp \(row.timestamp) is not a time (seconds since 1970, in years 1 to 9999)")
+            let time = row.timestamp ?? fields.timestamp
+            if let time, !isTime(time) {
+                return .unreadable("event row \(row.id): timestamp \(time) is not a time (seconds since 1970, in years 1 to 9999)")
             }
+            read.append((row, fields, time))
+        }
+        let start = read.compactMap(\.time).min()
+        for (row, fields, time) in read {
             do {
-                try add(type: row.type, data: fields, at: row.timestamp - start, to: &builder)
+                let at = time.flatMap { t in start.map { t - $0 } }
+                try add(type: fields.event ?? row.type, data: fields, at: at, to: &builder)
             } catch let problem as ImportProblem {
                 return .unreadable("event row \(row.id): \(problem.message)")
             } catch {
                 return .unreadable("event row \(row.id): \(error)")
             }
         }
-        builder.startedAt = rfc3339(start)
+        builder.startedAt = start.flatMap(rfc3339)
         return .converted(builder.value)
     }
 
+    /// A column's text, all its bytes (a NUL inside a sender id is kept, not an end).
     private static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
         guard let p = sqlite3_column_text(statement, column) else { return nil }
-        return String(cString: p)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
     }
 
-    private static func add(type: String, data d: RasaEventData, at seconds: Double, to out: inout TranscriptBuilder) throws {
-        let at = JSONValue.number((max(0, seconds) * 1000).rounded() / 1000)
+    private static func add(type: String, data d: RasaEventData, at seconds: Double?, to out: inout TranscriptBuilder) throws {
+        let at = seconds.map { JSONValue.number(($0 * 1000).rounded() / 1000) }
         switch type {
         case "user":
             var intents: [JSONValue] = []
             if let name = d.intent?["name"]?.stringValue {
                 intents.append(.string(name))
-                // Rasa keeps the full name on the intent once its response selector has run;
-                // stores written otherwise have it only in the selector's output.
-                let full = d.intent?["full_retrieval_intent_name"]?.stringValue ?? retrievalName(d.responseSelector, intent: name)
-                if let full, !full.isExactly(name) { intents.append(.string(full)) }
+                // Rasa's markers read the full name from the intent alone, never from the
+                // response selector's output.
+                if let full = d.intent?["full_retrieval_intent_name"]?.stringValue, !full.isExactly(name) { intents.append(.string(full)) }
             }
             out.add("user", [("text", .string(d.text ?? "")), ("intents", intents.isEmpty ? nil : .array(intents)), ("at", at)])
         case "bot":
@@ -239,17 +255,21 @@ final class RasaReader: RecordSource {
             out.add("function", [("name", .string(name)), ("at", at)])
         case "slot":
             guard let name = d.name else { throw ImportProblem("a slot event without `name`") }
-            out.add("state", [("key", .string(name)), ("value", d.value ?? .null), ("at", at)])
+            out.add("state", [("key", .string(name)), ("value", d.value.map(finiteOrText) ?? .null), ("at", at)])
         default:
             return
         }
     }
 
-    /// A retrieval intent's full name (`faq/ask_x`) from the response selector's output.
-    private static func retrievalName(_ selector: JSONObject?, intent: String) -> String? {
-        guard let selector, case let .object(entry)? = selector[intent],
-              case let .object(response)? = entry["response"] else { return nil }
-        return response["intent_response_key"]?.stringValue ?? response["full_retrieval_intent_name"]?.stringValue
+    /// A slot value with numbers beyond a double (`1e400`) as "Infinity" or "-Infinity", as
+    /// Python reads them: set, and told apart from null.
+    static func finiteOrText(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case let .number(d, _) where !d.isFinite: return .string(d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity")
+        case let .array(items): return .array(items.map(finiteOrText))
+        case let .object(o): return .object(JSONObject(o.pairs.map { ($0.key, finiteOrText($0.value)) }))
+        default: return value
+        }
     }
 
     /// Whether `seconds` since 1970 is a time RFC 3339 can write: finite, in years 1 to 9999.

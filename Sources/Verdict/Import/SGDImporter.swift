@@ -22,8 +22,9 @@ enum SGDImporter {
             guard case let .object(turnObject) = turn else { throw ImportProblem("turn \(t): must be a JSON object") }
             guard let speaker = turnObject["speaker"]?.stringValue else { throw ImportProblem("turn \(t): missing `speaker`") }
             guard let utterance = turnObject["utterance"]?.stringValue else { throw ImportProblem("turn \(t): missing `utterance`") }
+            let turnFields = ImportFields(object: turnObject, place: "dialogue \(id): turn \(t)")
             var frames: [JSONObject] = []
-            if case let .array(list)? = turnObject["frames"] {
+            if let list = try turnFields.array("frames") {
                 for frame in list {
                     guard case let .object(f) = frame else { throw ImportProblem("turn \(t): a frame must be a JSON object") }
                     frames.append(f)
@@ -33,8 +34,11 @@ enum SGDImporter {
             case "USER":
                 var intents: [JSONValue] = []
                 for f in frames {
-                    guard case let .object(state)? = f["state"], let intent = state["active_intent"]?.stringValue, intent != "NONE" else { continue }
-                    let service = f["service"]?.stringValue ?? ""
+                    let frame = ImportFields(object: f, place: "dialogue \(id): turn \(t): frame")
+                    let service = try frame.string("service") ?? ""
+                    guard let state = try frame.object("state"),
+                          let intent = try ImportFields(object: state, place: "dialogue \(id): turn \(t): frame state").string("active_intent"),
+                          intent != "NONE" else { continue }
                     if activeIntent[service] != intent {
                         activeIntent[service] = intent
                         out.add("flow", [("flow", .string(intent)), ("step", service.isEmpty ? nil : .string(service))])
@@ -44,12 +48,12 @@ enum SGDImporter {
                 out.add("user", [("text", .string(utterance)), ("intents", intents.isEmpty ? nil : .array(intents))])
             case "SYSTEM":
                 for f in frames {
-                    guard case let .object(call)? = f["service_call"] else { continue }
-                    guard let method = call["method"]?.stringValue else { throw ImportProblem("turn \(t): `service_call` without `method`") }
-                    var args = JSONObject()
-                    if case let .object(parameters)? = call["parameters"] { args = parameters }
-                    var results: [JSONValue] = []
-                    if case let .array(r)? = f["service_results"] { results = r }
+                    let frame = ImportFields(object: f, place: "dialogue \(id): turn \(t): frame")
+                    let results = try frame.array("service_results") ?? []
+                    guard let call = try frame.object("service_call") else { continue }
+                    let callFields = ImportFields(object: call, place: "dialogue \(id): turn \(t): service_call")
+                    guard let method = try callFields.string("method") else { throw ImportProblem("turn \(t): `service_call` without `method`") }
+                    let args = try callFields.object("parameters") ?? JSONObject()
                     out.add("function", [("name", .string(method)), ("args", .object(args)),
                                          ("result", .object(JSONObject([("results", .array(results)), ("count", .number(Double(results.count)))])))])
                 }

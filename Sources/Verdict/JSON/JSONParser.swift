@@ -27,18 +27,19 @@ public struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
     var depth = 0
-    /// Reads Python's `NaN`, `Infinity` and `-Infinity` as null (for stores written by
-    /// Python's `json`, which writes them); off everywhere else.
-    var nonFiniteAsNull = false
+    /// Reads Python's `NaN`, `Infinity` and `-Infinity` as the strings "NaN", "Infinity" and
+    /// "-Infinity" (for stores written by Python's `json`, which writes them: a value that is
+    /// set, unlike null); off everywhere else.
+    var nonFiniteAsText = false
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    /// Parses one value like `parse`, but takes `NaN`, `Infinity` and `-Infinity` as null.
-    static func parseReadingNonFiniteAsNull(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    /// Parses one value like `parse`, but takes `NaN`, `Infinity` and `-Infinity` as text.
+    static func parseReadingNonFiniteAsText(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         var copy = text
         let result: Result<JSONValue, JSONSyntaxError> = copy.withUTF8 { buffer in
             var parser = JSONParser(buffer)
-            parser.nonFiniteAsNull = true
+            parser.nonFiniteAsText = true
             do throws(JSONSyntaxError) {
                 parser.skipWhitespace()
                 let value = try parser.parseValue()
@@ -139,12 +140,12 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "N") where nonFiniteAsNull: try expectWord("NaN"); return .null
-        case UInt8(ascii: "I") where nonFiniteAsNull: try expectWord("Infinity"); return .null
-        case UInt8(ascii: "-") where nonFiniteAsNull && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+        case UInt8(ascii: "N") where nonFiniteAsText: try expectWord("NaN"); return .string("NaN")
+        case UInt8(ascii: "I") where nonFiniteAsText: try expectWord("Infinity"); return .string("Infinity")
+        case UInt8(ascii: "-") where nonFiniteAsText && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
             position += 1
             try expectWord("Infinity")
-            return .null
+            return .string("-Infinity")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw failure("expected a value but found \(describeByte())")
         }

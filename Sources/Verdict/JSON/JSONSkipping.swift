@@ -14,9 +14,9 @@ extension JSONParser {
         case UInt8(ascii: "t"): try expectWord("true")
         case UInt8(ascii: "f"): try expectWord("false")
         case UInt8(ascii: "n"): try expectWord("null")
-        case UInt8(ascii: "N") where nonFiniteAsNull: try expectWord("NaN")
-        case UInt8(ascii: "I") where nonFiniteAsNull: try expectWord("Infinity")
-        case UInt8(ascii: "-") where nonFiniteAsNull && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+        case UInt8(ascii: "N") where nonFiniteAsText: try expectWord("NaN")
+        case UInt8(ascii: "I") where nonFiniteAsText: try expectWord("Infinity")
+        case UInt8(ascii: "-") where nonFiniteAsText && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
             position += 1
             try expectWord("Infinity")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()

@@ -54,8 +54,16 @@ public struct KnownNames: Sendable {
     public var intents = Set<String>()
     public var metrics = Set<String>()
     public var stateKeys = Set<String>()
+    /// Event types SPEC §1 does not name, by their bytes, with how many conversations had each.
+    var unknownTypes: [ExactKey: Int] = [:]
 
     public init() {}
+
+    /// One warning per unknown event type, sorted by name, worded as `score` words them.
+    public var unknownTypeWarnings: [String] {
+        unknownTypes.sorted { $0.key.string.utf8.lexicographicallyPrecedes($1.key.string.utf8) }
+            .map { Event.Kind.unknownTypeWarning($0.key.string, conversations: $0.value) }
+    }
 
     /// The names in every conversation `source` yields; unreadable ones are passed over.
     public init(gatheringFrom source: some RecordSource) {
@@ -67,6 +75,7 @@ public struct KnownNames: Sendable {
 
     /// Adds the names a conversation uses.
     public mutating func add(_ conversation: Conversation) {
+        for name in conversation.unknownTypes { unknownTypes[ExactKey(name), default: 0] += 1 }
         for e in conversation.events {
             switch e.kind {
             case .function: if let n = e.name { functions.insert(n) }

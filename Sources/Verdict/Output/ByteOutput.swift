@@ -55,7 +55,10 @@ public final class ByteOutput: @unchecked Sendable {
     /// Starts writing `path` atomically: nothing appears at `path` until `commit()`. A path that
     /// is not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written in place: it
     /// cannot be replaced, and must not be.
-    public static func file(_ path: String) throws -> ByteOutput {
+    public static func file(_ given: String) throws -> ByteOutput {
+        // A symbolic link is written through, as `>` in a shell does: its target gets the new
+        // content and the link stays a link (the rename below would otherwise replace it).
+        let path = ByteOutput.followingLinks(given)
         var st = stat()
         var mode: mode_t
         if stat(path, &st) == 0 {
@@ -84,6 +87,19 @@ public final class ByteOutput: @unchecked Sendable {
         fchmod(fd, mode)
         TemporaryFiles.register(temporary)
         return ByteOutput(fd: fd, temporary: temporary, destination: path)
+    }
+
+    /// `path` with every symbolic link in its last component followed (a dangling link gives
+    /// the path it points to, which the write then creates); at most 40 links, as the kernel allows.
+    static func followingLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var st = stat()
+            guard lstat(current, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK,
+                  let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current = target.hasPrefix("/") ? target : (URL(fileURLWithPath: current).deletingLastPathComponent().path as NSString).appendingPathComponent(target)
+        }
+        return current
     }
 
     deinit {

@@ -7,15 +7,16 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 extension Scorer {
     /// Scores `inputs` and writes them to `output` in `format`, then flushes it.
     /// Throws when the output cannot be written.
-    public func score(inputs: [String], format: OutputFormat, to output: ByteOutput) throws -> Summary {
-        try score(source: InputReader(inputs: inputs), format: format, to: output)
+    public func score(inputs: [String], format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false) throws -> Summary {
+        try score(source: InputReader(inputs: inputs), format: format, to: output, csvRaw: csvRaw)
     }
 
     /// Scores what `source` yields and writes it to `output` in `format`, then flushes it.
-    public func score(source: some RecordSource, format: OutputFormat, to output: ByteOutput) throws -> Summary {
+    /// `csvRaw` turns off the CSV sink's formula guard (`--csv-raw`).
+    public func score(source: some RecordSource, format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false) throws -> Summary {
         switch format {
         case .jsonl: return try runToEnd(source: source, sink: JSONLinesSink(rules: rules, output: output)).summary
-        case .csv: return try runToEnd(source: source, sink: CSVSink(rules: rules, output: output)).summary
+        case .csv: return try runToEnd(source: source, sink: CSVSink(rules: rules, output: output, raw: csvRaw)).summary
         }
     }
 

@@ -21,6 +21,8 @@ public struct ScoredConversation: Sendable {
     public var record: ScoreRecord
     /// The conversation's `expect` and `todo` fields, when it has either.
     public var annotations: JSONObject?
+    /// Its event types that SPEC §1 does not name (`Conversation.unknownTypes`).
+    public var unknownTypes: [String] = []
 
     public init(source: String, record: ScoreRecord, annotations: JSONObject? = nil) {
         self.source = source
@@ -165,25 +167,44 @@ public struct JSONLinesSink: ResultSink {
 /// `verdict score --format csv`: a header `id,<metric>...,error`, then one row per
 /// conversation with each metric's value (or its status when not `ok`). A conversation that
 /// could not be read has its id (when known), empty metric cells and `source: message` under `error`.
+///
+/// Text cells from transcripts and rules (ids, labels, metric names, errors) that start with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`, so that a spreadsheet shows
+/// them instead of running them as formulas (CWE-1236); numbers and true/false are never
+/// touched. `raw` (`--csv-raw`) writes every cell as it is.
 public struct CSVSink: ResultSink {
     private let output: ByteOutput
     private var wroteHeader = false
     private let metricNames: [String]
+    private let raw: Bool
 
-    public init(rules: RuleSet, output: ByteOutput) {
+    public init(rules: RuleSet, output: ByteOutput, raw: Bool = false) {
         self.output = output
+        self.raw = raw
         metricNames = rules.metrics.map(\.name)
     }
 
     public var renderer: @Sendable (ScoredConversation) -> String {
-        { [metricCount = metricNames.count] item in
+        { [metricCount = metricNames.count, raw] item in
+            func text(_ cell: String) -> String { raw ? cell : CSVSink.inert(cell) }
             switch item.record {
             case let .scored(result):
-                return CSVSink.line([result.id] + result.metrics.map(\.display) + [""])
+                let cells = result.metrics.map { m -> String in
+                    if case .number? = m.value, m.status == .ok { return m.display }
+                    return text(m.display)
+                }
+                return CSVSink.line([text(result.id)] + cells + [""])
             case let .unreadable(source, id, message):
-                return CSVSink.line([id ?? ""] + Array(repeating: "", count: metricCount) + ["\(source): \(message)"])
+                return CSVSink.line([text(id ?? "")] + Array(repeating: "", count: metricCount) + [text("\(source): \(message)")])
             }
         }
+    }
+
+    /// A text cell a spreadsheet would read as a formula, with a `'` in front; others as they are.
+    static func inert(_ cell: String) -> String {
+        guard let first = cell.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
+        else { return cell }
+        return "'" + cell
     }
 
     public mutating func write(_ row: String) {
@@ -198,7 +219,7 @@ public struct CSVSink: ResultSink {
 
     private mutating func writeHeader() {
         wroteHeader = true
-        output.write(CSVSink.line(["id"] + metricNames + ["error"]))
+        output.write(CSVSink.line(["id"] + metricNames.map { raw ? $0 : CSVSink.inert($0) } + ["error"]))
     }
 
     /// One RFC 4180 record, ended by a line feed.

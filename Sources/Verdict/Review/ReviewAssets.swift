@@ -25,6 +25,8 @@ select, input[type=search] { font: inherit; padding: 6px 8px; border: 1px solid 
 #outcomes button { font: inherit; font-size: 13px; border: 1px solid var(--line); background: var(--soft); border-radius: 14px; padding: 3px 10px; cursor: pointer; }
 #outcomes button[aria-selected=true] { background: var(--accent); border-color: var(--accent); color: #fff; }
 #outcomes button .n { opacity: .75; margin-left: 4px; }
+#outcomes button .kind-status { opacity: .75; font-size: 12px; }
+#missing { margin: 8px 0 0; font-size: 13px; }
 #listinfo { font-size: 13px; color: var(--muted); margin: 0; }
 #list { list-style: none; margin: 0; padding: 0; overflow: auto; flex: 1; border: 1px solid var(--line); border-radius: 6px; min-height: 120px; }
 #list:focus { outline: 2px solid var(--accent); outline-offset: 1px; }

@@ -27,6 +27,8 @@ public struct ReviewSample: Sendable {
     /// Result lines read (conversations scored, readable or not).
     public var total: Int
     public var problems: [String]
+    /// Metrics with more distinct outcomes than are listed, and how many lines were left out.
+    public var warnings: [String] = []
 
     /// The outcome a result is filed under, and whether it is a status.
     static func outcome(of o: ResultLine.Outcome) -> (String, Bool) {
@@ -36,6 +38,9 @@ public struct ReviewSample: Sendable {
         default: return ("ok", true)
         }
     }
+
+    /// Distinct outcomes listed per metric.
+    static let outcomeLimit = 1_000
 
     public static func draw(results: [String], perOutcome size: Int, seed: UInt64, options: InputOptions = InputOptions()) -> ReviewSample {
         struct Group {
@@ -52,6 +57,7 @@ public struct ReviewSample: Sendable {
         // Metric names and outcomes are compared by their bytes.
         var reservoirs: [ExactKey: [Key: Group]] = [:]
         var nextOrder = 0
+        var unlisted: [ExactKey: Int] = [:]
         let (total, problems) = ResultLines(inputs: results, options: options).forEach { line, position in
             guard line.id != nil else { return }
             for (metric, o) in line.metrics {
@@ -62,6 +68,12 @@ public struct ReviewSample: Sendable {
                     metricOrder.append(metric)
                 }
                 if reservoirs[name]![key] == nil {
+                    // Distinct outcomes per metric are bounded (a hostile result file can hold a
+                    // new label on every line); the ones past the bound are counted, not sampled.
+                    guard reservoirs[name]!.count < ReviewSample.outcomeLimit else {
+                        unlisted[name, default: 0] += 1
+                        continue
+                    }
                     reservoirs[name]![key] = Group(reservoir: Reservoir(size: size, seed: seed), isStatus: isStatus, order: nextOrder)
                     nextOrder += 1
                 }
@@ -70,6 +82,10 @@ public struct ReviewSample: Sendable {
                 g.reservoir.offer(line, at: position)
                 reservoirs[name]![key] = g
             }
+        }
+        var warnings: [String] = []
+        for (name, count) in unlisted.sorted(by: { $0.key.string.utf8.lexicographicallyPrecedes($1.key.string.utf8) }) {
+            warnings.append("metric '\(name.string)' has more than \(ReviewSample.outcomeLimit) distinct outcomes; \(count) result \(count == 1 ? "line" : "lines") with further ones are not listed")
         }
         // Every sampled line once, in result order.
         var byPosition: [Int: ResultLine] = [:]
@@ -92,6 +108,6 @@ public struct ReviewSample: Sendable {
             }.map(\.1)
             metrics.append(MetricGroups(name: name, groups: groups))
         }
-        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: total, problems: problems)
+        return ReviewSample(metrics: metrics, lines: positions.map { byPosition[$0]! }, total: total, problems: problems, warnings: warnings)
     }
 }

@@ -235,6 +235,12 @@ extension RuleBuilder {
             fail(item, "\(place.name): '\(what)' bounds must be numbers")
             return nil
         }
+        // .nan would make every comparison false and .inf a bound no event reaches: both are
+        // mistakes; [A] already says "from A on".
+        for (item, n) in zip(items, numbers) where !n!.isFinite {
+            fail(item, "\(place.name): '\(what)' bounds must be finite numbers, not \(item.string ?? "\(n!)")")
+            return nil
+        }
         return (numbers[0]!, items.count == 2 ? numbers[1]! : nil)
     }
 

@@ -56,11 +56,11 @@ extension RuleBuilder {
         }
         for (key, value) in mapping {
             guard let name = string(key, what: "a flow name") else { continue }
-            if let first = flowNames[name] {
+            if let first = flowNames[ExactKey(name)] {
                 fail(key, "flow '\(name)' is declared twice (first at \(first))")
                 continue
             }
-            flowNames[name] = location(key)
+            flowNames[ExactKey(name)] = location(key)
             guard let body = pairs(value) else {
                 fail(value, "flow '\(name)' must be a mapping with 'enter_when'")
                 continue
@@ -134,10 +134,10 @@ extension RuleBuilder {
         guard let name = string(nameNode, what: "'name'") else { return }
         if name.isEmpty { fail(nameNode, "a metric's 'name' must not be empty") }
         let place = Place.metric(name)
-        if let first = metricNames[name] {
+        if let first = metricNames[ExactKey(name)] {
             fail(nameNode, "metric '\(name)' is defined twice (first at \(first))")
         } else {
-            metricNames[name] = location(nameNode)
+            metricNames[ExactKey(name)] = location(nameNode)
         }
 
         var type = "boolean"

@@ -13,6 +13,7 @@ public enum RuleLoader {
                 builder.errors.append(RuleError(location: SourceLocation(file: path, line: 1, column: 1),
                                                 message: "cannot read rules: \(problem.message)"))
             case let .success(files):
+                if files.isEmpty { builder.errors.append(RuleLoader.noRuleFile(in: path)) }
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else {
                         builder.errors.append(RuleError(location: SourceLocation(file: file, line: 1, column: 1),
@@ -31,6 +32,25 @@ public enum RuleLoader {
         return try builder.finish()
     }
 
+    /// The error for a rules path that holds no `.yaml` or `.yml` file: an empty folder, or one
+    /// whose rule files end in `.YAML` (the walk, like the disk, tells case apart), which it
+    /// names with the rename that would fix it.
+    static func noRuleFile(in path: String) -> RuleError {
+        var message = "no rule file (.yaml or .yml) in '\(path)'"
+        let near = (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []
+        let misnamed = near.filter { name in
+            let ext = (name as NSString).pathExtension
+            return ext != "yaml" && ext != "yml" && ["yaml", "yml"].contains(ext.lowercased())
+        }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if let first = misnamed.first {
+            let ext = (first as NSString).pathExtension
+            let renamed = (first as NSString).deletingPathExtension + "." + ext.lowercased()
+            message += "; '\(first)' ends in '.\(ext)': rename it to '\(renamed)'"
+            if misnamed.count > 1 { message += " (and \(misnamed.count - 1) more like it)" }
+        }
+        return RuleError(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+    }
+
     /// Loads rules from YAML text; `file` names it in errors.
     public static func load(yaml: String, file: String = "rules.yaml") throws(RuleErrors) -> RuleSet {
         let builder = RuleBuilder()
@@ -44,8 +64,9 @@ final class RuleBuilder {
     var flows: [FlowDefinition] = []
     var metrics: [Metric] = []
     var files: [String] = []
-    var metricNames: [String: SourceLocation] = [:]
-    var flowNames: [String: SourceLocation] = [:]
+    // Names compared by their bytes: 'Café' in NFC and in NFD are two metrics.
+    var metricNames: [ExactKey: SourceLocation] = [:]
+    var flowNames: [ExactKey: SourceLocation] = [:]
     var nextLeafID = 0
     var patterns: [String: Pattern] = [:]
     var file = ""

@@ -26,6 +26,15 @@ public struct Scorer {
         public var scored = 0
         public var unreadable = 0
         public var duplicateIDs: [String] = []
+        /// Event types SPEC §1 does not name, with how many conversations had each, sorted by name.
+        public var unknownTypes: [UnknownType] = []
+
+        public struct UnknownType: Sendable, Equatable {
+            public var name: String
+            public var conversations: Int
+            /// The warning to show, with a likely fix.
+            public var warning: String { Event.Kind.unknownTypeWarning(name, conversations: conversations) }
+        }
     }
 
     /// Scores every conversation of `inputs` into `sink`.
@@ -42,9 +51,15 @@ public struct Scorer {
         // Ids go to a finder that spills to disk past a budget, so memory stays flat however
         // many conversations there are.
         let ids = DuplicateFinder()
+        // Unknown event types by their bytes, with their conversation counts (bounded: past
+        // 1,000 distinct names, further ones are not listed).
+        var unknown: [ExactKey: Int] = [:]
         let render = sink.renderer
         func write(_ batch: [Processed<Sink.Rendered>]) {
             for item in batch {
+                for name in item.unknownTypes where unknown[ExactKey(name)] != nil || unknown.count < 1_000 {
+                    unknown[ExactKey(name), default: 0] += 1
+                }
                 if let id = item.id {
                     summary.scored += 1
                     ids.add(id)
@@ -65,7 +80,7 @@ public struct Scorer {
             while case let batch = readBatch(), !batch.isEmpty {
                 write(batch.map { raw in
                     let scored = Scorer.score(raw, with: evaluator)
-                    return Processed(id: scored.record.id, rendered: render(scored))
+                    return Processed(id: scored.record.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
                 })
             }
         } else {
@@ -80,7 +95,7 @@ public struct Scorer {
                     while let (sequence, batch) = pipeline.nextJob() {
                         pipeline.finish(sequence, batch.map { raw in
                             let scored = Scorer.score(raw, with: evaluator)
-                            return Processed(id: scored.record.id, rendered: render(scored))
+                            return Processed(id: scored.record.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
                         })
                     }
                 }
@@ -106,6 +121,8 @@ public struct Scorer {
             workers.wait()
         }
         summary.duplicateIDs = ids.duplicates()
+        summary.unknownTypes = unknown.sorted { $0.key.string.utf8.lexicographicallyPrecedes($1.key.string.utf8) }
+            .map { Summary.UnknownType(name: $0.key.string, conversations: $0.value) }
         return summary
     }
 
@@ -119,7 +136,9 @@ public struct Scorer {
             return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: nil, message: message))
         case let .json(bytes):
             let needs = evaluator.compiled.decodeNeeds
-            decoded = bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }
+            decoded = bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }.mapError { problem in
+                ConversationDecoder.withFormatHint(problem) { try? bytes.withUnsafeBufferPointer { try JSONParser.parse($0) } }
+            }
         case let .converted(value):
             // An importer's conversion: decoded from the value, never written out and parsed again.
             decoded = ConversationDecoder.decode(value).map { ($0, ConversationDecoder.annotations(of: $1)) }
@@ -128,7 +147,9 @@ public struct Scorer {
         case let .failure(problem):
             return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
         case let .success((conversation, annotations)):
-            return ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)), annotations: annotations)
+            var scored = ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)), annotations: annotations)
+            scored.unknownTypes = conversation.unknownTypes
+            return scored
         }
     }
 }
@@ -162,6 +183,7 @@ final class EvaluatorPool: @unchecked Sendable {
 struct Processed<Rendered: Sendable>: Sendable {
     var id: String?
     var rendered: Rendered
+    var unknownTypes: [String] = []
 }
 
 extension ScoreRecord {

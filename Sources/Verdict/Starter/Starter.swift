@@ -87,24 +87,61 @@ public enum Starter {
         """#),
     ]
 
-    /// Writes the starter files under `directory`; refuses to overwrite any file.
+    /// Writes the starter files under `directory`, all or none: every target is checked first
+    /// (none may exist, as a file or a folder), each file is written to a temporary file beside
+    /// it, and only when all are written are they renamed into place. On any failure (a full
+    /// disk, a folder that is a file) what was written and the folders made are removed, so a
+    /// rerun starts clean.
     public static func write(to directory: String) throws -> [String] {
         let fm = FileManager.default
         let base = URL(fileURLWithPath: directory)
-        let existing = files.map(\.path).filter { fm.fileExists(atPath: base.appendingPathComponent($0).path) }
-        guard existing.isEmpty else { throw StarterError(message: "\(directory) already has " + existing.joined(separator: ", ") + "; nothing was written") }
-        var written: [String] = []
-        for (path, contents) in files {
-            let url = base.appendingPathComponent(path)
-            do {
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(contents.utf8).write(to: url)
-            } catch {
-                throw StarterError(message: "cannot write \(url.path): \(error.localizedDescription)")
-            }
-            written.append(path)
+        let existing = files.map(\.path).filter { path in
+            var st = stat()
+            return lstat(base.appendingPathComponent(path).path, &st) == 0
         }
-        return written
+        guard existing.isEmpty else { throw StarterError(message: "\(directory) already has " + existing.joined(separator: ", ") + "; nothing was written") }
+        // Folders to make, parents first; each is removed again if anything fails.
+        var folders: [URL] = []
+        for (path, _) in files {
+            var chain: [URL] = []
+            var folder = base.appendingPathComponent(path).deletingLastPathComponent()
+            while !fm.fileExists(atPath: folder.path) && !chain.contains(folder) && !folders.contains(folder) {
+                chain.insert(folder, at: 0)
+                folder = folder.deletingLastPathComponent()
+            }
+            folders += chain
+        }
+        var made: [URL] = [], pending: [ByteOutput] = [], placed: [String] = []
+        func undo() {
+            for path in placed { unlink(path) }
+            pending.removeAll()  // unplaced temporary files are removed with their writers
+            for folder in made.reversed() { rmdir(folder.path) }
+        }
+        do {
+            for folder in folders {
+                do { try fm.createDirectory(at: folder, withIntermediateDirectories: false) } catch {
+                    throw StarterError(message: "cannot make folder \(folder.path): \(error.localizedDescription)")
+                }
+                made.append(folder)
+            }
+            for (path, contents) in files {
+                let out = try ByteOutput.file(base.appendingPathComponent(path).path)
+                out.write(Array(contents.utf8))
+                try out.flush()
+                pending.append(out)
+            }
+            for (out, (path, _)) in zip(pending, files) {
+                try out.commit()
+                placed.append(base.appendingPathComponent(path).path)
+            }
+        } catch let error as StarterError {
+            undo()
+            throw StarterError(message: error.message + "; nothing was written")
+        } catch {
+            undo()
+            throw StarterError(message: "\(error); nothing was written")
+        }
+        return files.map(\.path)
     }
 }
 

@@ -19,6 +19,25 @@ public struct Event: Sendable {
             default: self = .other
             }
         }
+
+        static let typeNames = ["user", "agent", "flow", "function", "metric", "state", "handoff", "end"]
+
+        /// Words other formats use for a type of SPEC §1: `assistant` is what an agent event is
+        /// called in chat transcripts, which no edit distance would find.
+        private static let synonyms: [String: String] = [
+            "assistant": "agent", "bot": "agent", "ai": "agent", "system": "agent", "model": "agent",
+            "human": "user", "customer": "user", "caller": "user", "client": "user",
+            "tool": "function", "tool_call": "function", "function_call": "function",
+            "slot": "state", "intent": "flow", "transfer": "handoff", "hangup": "end",
+        ]
+
+        /// The message for events of an unknown `type`, once per run and type, with a likely fix:
+        /// `unknown event type 'assistant' in 12 conversations (did you mean 'agent'?)`.
+        public static func unknownTypeWarning(_ name: String, conversations: Int) -> String {
+            let hint = synonyms[name.lowercased()] ?? Suggestion.closest(to: name, in: typeNames)
+            return "unknown event type '\(name)' in \(conversations) \(conversations == 1 ? "conversation" : "conversations")"
+                + (hint.map { " (did you mean '\($0)'?)" } ?? "; such events are kept, but no rule reads them")
+        }
     }
 
     public var kind: Kind
@@ -55,6 +74,9 @@ public struct Conversation: Sendable {
     public var events: [Event]
     /// Turn number of each event: user and agent events at indices up to and including it.
     public let turns: [Int]
+    /// The `type`s of its events that SPEC §1 does not name (kept as events no leaf reads), each
+    /// once, in order of appearance: `score` reports them, since they are most often a typo.
+    public var unknownTypes: [String] = []
 
     public init(id: String, startedAt: Timestamp? = nil, metadata: JSONValue? = nil, events: [Event]) {
         self.id = id

@@ -55,18 +55,44 @@ public enum ConversationDecoder {
             default: throw Problem("`events` must be an array")
             }
             var events: [Event] = []
+            var unknownTypes: [String] = []
             events.reserveCapacity(rawEvents.count)
             for (i, raw) in rawEvents.enumerated() {
                 do {
-                    events.append(try decodeEvent(raw))
+                    let event = try decodeEvent(raw)
+                    if event.kind == .other, case let .object(o) = raw, case let .string(name)? = o["type"],
+                       !unknownTypes.contains(where: { $0.isExactly(name) }) { unknownTypes.append(name) }
+                    events.append(event)
                 } catch {
                     throw Problem("event \(i): \(error.message)")
                 }
             }
-            return .success((Conversation(id: id!, startedAt: startedAt, metadata: metadata, events: events), object))
+            var conversation = Conversation(id: id!, startedAt: startedAt, metadata: metadata, events: events)
+            conversation.unknownTypes = unknownTypes
+            return .success((conversation, object))
         } catch {
-            return .failure(UnreadableConversation(id: id, message: error.message))
+            return .failure(withFormatHint(UnreadableConversation(id: id, message: error.message)) { value })
         }
+    }
+
+    /// The problem with a hint when the record is a chat transcript rather than SPEC §1: a
+    /// `messages` list where `events` should be, or events with `role` instead of `type`. Only
+    /// read on that error, so `value` (the record parsed) is asked for then.
+    static func withFormatHint(_ problem: UnreadableConversation, _ value: () -> JSONValue?) -> UnreadableConversation {
+        let missingEvents = problem.message == "missing `events`"
+        let missingType = problem.message.hasPrefix("event ") && problem.message.hasSuffix(": missing `type`")
+        guard missingEvents || missingType, case let .object(o)? = value() else { return problem }
+        var chat = false
+        if missingEvents {
+            chat = o["messages"] != nil || o["input"] != nil
+        } else if case let .array(events)? = o["events"] {
+            let index = Int(problem.message.dropFirst("event ".count).prefix { $0.isNumber }) ?? -1
+            if events.indices.contains(index), case let .object(e) = events[index] { chat = e["role"] != nil }
+        }
+        guard chat else { return problem }
+        return UnreadableConversation(id: problem.id, message: problem.message + (missingEvents
+            ? " (it has `messages`: a chat transcript? read it with --from openai)"
+            : " (it has `role`: a chat message? read the file with --from openai)"))
     }
 
     /// The top-level fields a fixture may carry beside the conversation: `expect` and `todo`

@@ -30,6 +30,8 @@ struct ConversationScanner {
     private let needs: DecodeNeeds
     /// Where each field of the event being read starts; -1 when absent (last duplicate wins).
     private var slots = [Int](repeating: -1, count: EventField.allCases.count)
+    /// Event types SPEC §1 does not name, each once (`Conversation.unknownTypes`).
+    private var unknownTypes: [String] = []
 
     private enum EventField: Int, CaseIterable {
         case type, at, text, intents, flow, step, name, args, result, error, value, key, destination, reason
@@ -176,7 +178,9 @@ struct ConversationScanner {
             }
             annotations = object
         }
-        return .success((Conversation(id: idString!, startedAt: started, metadata: metadata, events: decoded), annotations))
+        var conversation = Conversation(id: idString!, startedAt: started, metadata: metadata, events: decoded)
+        conversation.unknownTypes = unknownTypes
+        return .success((conversation, annotations))
     }
 
     private mutating func string(at p: Int) throws(JSONSyntaxError) -> String {
@@ -264,7 +268,10 @@ struct ConversationScanner {
         let kind: Event.Kind
         switch lead(.type) {
         case nil: throw .init("missing `type`")
-        case UInt8(ascii: "\"")?: kind = Event.Kind(typeName: readString(.type))
+        case UInt8(ascii: "\"")?:
+            let name = readString(.type)
+            kind = Event.Kind(typeName: name)
+            if kind == .other, !unknownTypes.contains(where: { $0.isExactly(name) }) { unknownTypes.append(name) }
         default: throw .init("`type` must be a string")
         }
         return kind
