@@ -23,6 +23,9 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format.")
     var format: OutputFormat = .jsonl
 
+    @Option(help: ArgumentHelp("What each result keeps of its conversation's metadata: all, none, or top-level keys KEY,KEY,... (CSV: a metadata.KEY column each).", valueName: "all|none|keys"))
+    var metadata: String = "all"
+
     @Flag(help: "CSV: write text cells as they are, without the ' that keeps a spreadsheet from running a cell starting with =, +, -, @, a tab or a carriage return as a formula.")
     var csvRaw = false
 
@@ -37,7 +40,12 @@ struct ScoreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Conversation files or folders (.json, .jsonl), or - for standard input.", valueName: "input"))
     var inputs: [String] = []
 
+    var selection: MetadataSelection { MetadataSelection(argument: metadata) ?? .all }
+
     func validate() throws {
+        if MetadataSelection(argument: metadata) == nil {
+            throw ValidationError("--metadata takes all, none, or top-level keys separated by commas (no empty key): '\(metadata)'")
+        }
         if inputs.isEmpty, isatty(0) != 0 {
             throw ValidationError("no input given: name files or folders, or pipe JSON Lines into 'verdict score -'")
         }
@@ -52,7 +60,7 @@ struct ScoreCommand: ParsableCommand {
         let source = try from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output, progress: display))
         let out = try openOutput(output)
         do {
-            summary = try jobs.scorer(for: ruleSet).score(source: source, format: format, to: out, csvRaw: csvRaw)
+            summary = try jobs.scorer(for: ruleSet).score(source: source, format: format, to: out, csvRaw: csvRaw, metadata: selection)
             try out.commit()
         } catch {
             printError("verdict: \(error)")

@@ -13,7 +13,7 @@ enum Conformance {
 
     static let cases: [String] = {
         var found: [String] = []
-        for group in ["cases", "generated", "numeric"] {
+        for group in ["cases", "generated", "numeric", "v12"] {
             let dir = folder.appendingPathComponent(group)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             found += names.sorted().map { "\(group)/\($0)" }
@@ -39,7 +39,11 @@ struct ConformanceTests {
         let fm = FileManager.default
         let rules = fm.fileExists(atPath: dir.appendingPathComponent("rules.yaml").path) ? "rules.yaml" : "rules"
         let input = fm.fileExists(atPath: dir.appendingPathComponent("conversations.jsonl").path) ? "conversations.jsonl" : "input"
-        let run = try CLI.run(["score", "--rules", rules, input], in: dir)
+        // A case with an `args` file runs with those arguments (one a line) after --rules.
+        let argsFile = dir.appendingPathComponent("args")
+        let extra = fm.fileExists(atPath: argsFile.path)
+            ? try String(contentsOf: argsFile, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty } : []
+        let run = try CLI.run(["score", "--rules", rules] + extra + [input], in: dir)
         let expectedExit = try String(contentsOf: dir.appendingPathComponent("expected_exit"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect("\(run.status)" == expectedExit, "stderr: \(run.stderr)")
@@ -57,6 +61,23 @@ struct ConformanceTests {
                 continue
             }
             #expect(got["error"] == nil, "line \(lineNumber + 1): \(a)")
+            // `metadata` exactly (SPEC 1.2 §6): present where expected, keys in order, each
+            // number with its literal; after id (and started_at), before metrics.
+            func text(_ v: JSONValue?) -> String? {
+                guard let v else { return nil }
+                var w = JSONWriter()
+                w.value(v)
+                return String(decoding: w.bytes, as: UTF8.self)
+            }
+            // Cases written before 1.2 say nothing of metadata.
+            if name.hasPrefix("v12/") {
+                #expect(text(got["metadata"]) == text(want["metadata"]), "metadata on line \(lineNumber + 1)")
+            }
+            if got["metadata"] != nil {
+                let order = got.pairs.map(\.key).filter { ["id", "started_at", "metadata", "metrics"].contains($0) }
+                #expect(order == (got["started_at"] != nil ? ["id", "started_at", "metadata", "metrics"] : ["id", "metadata", "metrics"]),
+                        "metadata's place on line \(lineNumber + 1)")
+            }
             #expect(got["logged"] == want["logged"], "logged on line \(lineNumber + 1)")
             let gotMetrics = got["metrics"]?.objectValue
             for (metric, wanted) in want["metrics"]?.objectValue?.pairs ?? [] {

@@ -462,3 +462,58 @@ struct ReliabilityBoundsTests {
         #expect(sample.problems.isEmpty)
     }
 }
+
+@Suite("Result metadata (SPEC 1.2 §6)")
+struct ResultMetadataTests {
+    static let calls = [
+        #"{"id":"k1","started_at":"2026-03-01T10:00:00Z","metadata":{"variant":"v12","channel":"voice","x":-1,"caller":{"tier":"gold","score":1.0}},"events":[]}"#,
+        #"{"id":"k2","metadata":{"caller":"=anon","variant":"v3"},"events":[]}"#,
+        #"{"id":"k3","events":[]}"#,
+        #"{"id":"k4","metadata":"not an object","events":[]}"#,
+    ]
+
+    static func run(_ extra: [String]) throws -> CLI.Run {
+        let dir = try CLI.folder(["rules.yaml": Support.greetedRules, "c.jsonl": calls.joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try CLI.run(["score", "--rules", "rules.yaml"] + extra + ["c.jsonl"], in: dir)
+    }
+
+    static func metadata(_ stdout: String) -> [String] {
+        stdout.split(separator: "\n").map { line in
+            guard let start = line.range(of: #","metadata":"#), let end = line.range(of: #","metrics":"#) else { return "-" }
+            return String(line[start.upperBound..<end.lowerBound])
+        }
+    }
+
+    @Test("--metadata all (the default), none, and KEY,... in input order")
+    func selections() throws {
+        #expect(Self.metadata(try Self.run([]).stdout) == [
+            #"{"variant":"v12","channel":"voice","x":-1,"caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon","variant":"v3"}"#, "-", #""not an object""#,
+        ])
+        #expect(Self.metadata(try Self.run(["--metadata", "none"]).stdout) == ["-", "-", "-", "-"])
+        #expect(Self.metadata(try Self.run(["--metadata", "caller,channel,missing"]).stdout) == [
+            #"{"channel":"voice","caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon"}"#, "-", "-",
+        ])
+        #expect(Self.metadata(try Self.run(["--metadata", "missing"]).stdout) == ["{}", "{}", "-", "-"])
+    }
+
+    @Test("--format csv with keys: a metadata.KEY column each, its JSON text, text guarded and numbers not")
+    func csvColumns() throws {
+        let run = try Self.run(["--format", "csv", "--metadata", "caller,x"])
+        #expect(run.stdout == #"""
+        id,metadata.caller,metadata.x,Greeted,error
+        k1,"{""tier"":""gold"",""score"":1.0}",-1,false,
+        k2,"""=anon""",,false,
+        k3,,,false,
+        k4,,,false,
+
+        """#)
+    }
+
+    @Test("--metadata with an empty key is a usage error")
+    func emptyKey() throws {
+        let run = try Self.run(["--metadata", "a,,b"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("Error: --metadata takes all, none, or top-level keys separated by commas (no empty key): 'a,,b'\n"))
+    }
+}

@@ -72,7 +72,9 @@ public final class CompiledRules: Sendable {
         var expression: ValueExpression?
     }
 
-    public init(_ given: RuleSet) {
+    /// `keepingMetadata`: decode each conversation's `metadata` even when no rule reads it
+    /// (result lines write it, SPEC 1.2 §6).
+    public init(_ given: RuleSet, keepingMetadata: Bool = false) {
         let rules = CompiledRules.withUsableLeafIDs(given)
         self.rules = rules
         let count = max(1, rules.leafCount)
@@ -132,7 +134,9 @@ public final class CompiledRules: Sendable {
             default: return false
             }
         }
-        decodeNeeds = CompiledRules.needs(of: rules)
+        var needs = CompiledRules.needs(of: rules)
+        if keepingMetadata { needs.metadata = true }
+        decodeNeeds = needs
         leafTextPattern = Buffer(textPattern)
         textPatterns = patterns
         literalStart = Buffer(starts)

@@ -53,7 +53,7 @@ public final class Evaluator {
                 logged.append((name, [events[i].value ?? .null]))
             }
         }
-        return ConversationResult(id: conversation.id, startedAt: conversation.startedAt, metrics: results,
+        return ConversationResult(id: conversation.id, startedAt: conversation.startedAt, metadata: conversation.metadata, metrics: results,
                                   flows: replay.flowsEntered, functions: replay.functionsCalled, logged: logged)
     }
 

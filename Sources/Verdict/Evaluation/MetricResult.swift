@@ -54,6 +54,8 @@ public struct MetricResult: Sendable, Equatable {
 public struct ConversationResult: Sendable {
     public var id: String
     public var startedAt: Timestamp?
+    /// The conversation's `metadata` as read (written to result lines, SPEC 1.2 §6).
+    public var metadata: JSONValue? = nil
     /// One result per metric, in rule order.
     public var metrics: [MetricResult]
     public var flows: [String]

@@ -7,16 +7,21 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 extension Scorer {
     /// Scores `inputs` and writes them to `output` in `format`, then flushes it.
     /// Throws when the output cannot be written.
-    public func score(inputs: [String], format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false) throws -> Summary {
-        try score(source: InputReader(inputs: inputs), format: format, to: output, csvRaw: csvRaw)
+    public func score(inputs: [String], format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false,
+                      metadata: MetadataSelection = .all) throws -> Summary {
+        try score(source: InputReader(inputs: inputs), format: format, to: output, csvRaw: csvRaw, metadata: metadata)
     }
 
     /// Scores what `source` yields and writes it to `output` in `format`, then flushes it.
     /// `csvRaw` turns off the CSV sink's formula guard (`--csv-raw`).
-    public func score(source: some RecordSource, format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false) throws -> Summary {
+    /// `metadata`: what each result line keeps of its conversation's `metadata`.
+    public func score(source: some RecordSource, format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false,
+                      metadata: MetadataSelection = .all) throws -> Summary {
+        var scorer = self
+        scorer.keepsMetadata = metadata != .none
         switch format {
-        case .jsonl: return try runToEnd(source: source, sink: JSONLinesSink(rules: rules, output: output)).summary
-        case .csv: return try runToEnd(source: source, sink: CSVSink(rules: rules, output: output, raw: csvRaw)).summary
+        case .jsonl: return try scorer.runToEnd(source: source, sink: JSONLinesSink(rules: rules, output: output, metadata: metadata)).summary
+        case .csv: return try scorer.runToEnd(source: source, sink: CSVSink(rules: rules, output: output, raw: csvRaw, metadata: metadata)).summary
         }
     }
 

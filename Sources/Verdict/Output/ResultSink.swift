@@ -36,9 +36,10 @@ public struct JSONLinesSink: ResultSink {
     private let output: ByteOutput
     private let keys: MetricKeys
 
-    public init(rules: RuleSet, output: ByteOutput) {
+    /// `metadata`: what each line keeps of its conversation's `metadata` (SPEC 1.2 §6).
+    public init(rules: RuleSet, output: ByteOutput, metadata: MetadataSelection = .all) {
         self.output = output
-        keys = MetricKeys(rules.metrics.map(\.name))
+        keys = MetricKeys(rules.metrics.map(\.name), metadata: metadata)
     }
 
     /// Each metric's `"name":{"status":` (with the comma before all but the first), encoded
@@ -52,8 +53,10 @@ public struct JSONLinesSink: ResultSink {
         /// The start of an `ok` boolean result up to its `triggered_at` value.
         let okTrue: [[UInt8]]
         let okFalse: [[UInt8]]
+        let metadata: MetadataSelection
 
-        public init(_ names: [String]) {
+        public init(_ names: [String], metadata: MetadataSelection = .all) {
+            self.metadata = metadata
             prefixes = names.enumerated().map { i, name in
                 var w = JSONWriter()
                 if i > 0 { w.raw(",") }
@@ -103,6 +106,11 @@ public struct JSONLinesSink: ResultSink {
             if let started = result.startedAt {
                 w.raw(",\"started_at\":")
                 w.string(started.text)
+            }
+            if let metadata = keys.metadata.kept(result.metadata) {
+                // As read: keys in input order, numbers with their literal (SPEC 1.2 §6).
+                w.raw(",\"metadata\":")
+                w.value(metadata)
             }
             w.raw(",\"metrics\":{")
             for i in result.metrics.indices {
@@ -177,15 +185,18 @@ public struct CSVSink: ResultSink {
     private var wroteHeader = false
     private let metricNames: [String]
     private let raw: Bool
+    /// Top-level metadata keys with a column each (`metadata.KEY`), after `id`.
+    private let metadataColumns: [String]
 
-    public init(rules: RuleSet, output: ByteOutput, raw: Bool = false) {
+    public init(rules: RuleSet, output: ByteOutput, raw: Bool = false, metadata: MetadataSelection = .all) {
         self.output = output
         self.raw = raw
         metricNames = rules.metrics.map(\.name)
+        metadataColumns = metadata.csvColumns
     }
 
     public var renderer: @Sendable (ScoredConversation) -> String {
-        { [metricCount = metricNames.count, raw] item in
+        { [metricCount = metricNames.count, raw, metadataColumns] item in
             func text(_ cell: String) -> String { raw ? cell : CSVSink.inert(cell) }
             switch item.record {
             case let .scored(result):
@@ -193,9 +204,20 @@ public struct CSVSink: ResultSink {
                     if case .number? = m.value, m.status == .ok { return m.display }
                     return text(m.display)
                 }
-                return CSVSink.line([text(result.id)] + cells + [""])
+                // Each kept key's value as its JSON text; empty when the conversation lacks it.
+                let object = result.metadata?.objectValue
+                let metadata = metadataColumns.map { key -> String in
+                    guard let value = object?.pairs.last(where: { $0.key.isExactly(key) })?.value else { return "" }
+                    var w = JSONWriter()
+                    w.value(value)
+                    let json = String(decoding: w.bytes, as: UTF8.self)
+                    if case .number = value { return json }
+                    return text(json)
+                }
+                return CSVSink.line([text(result.id)] + metadata + cells + [""])
             case let .unreadable(source, id, message):
-                return CSVSink.line([text(id ?? "")] + Array(repeating: "", count: metricCount) + [text("\(source): \(message)")])
+                return CSVSink.line([text(id ?? "")] + Array(repeating: "", count: metadataColumns.count + metricCount)
+                                    + [text("\(source): \(message)")])
             }
         }
     }
@@ -219,7 +241,7 @@ public struct CSVSink: ResultSink {
 
     private mutating func writeHeader() {
         wroteHeader = true
-        output.write(CSVSink.line(["id"] + metricNames.map { raw ? $0 : CSVSink.inert($0) } + ["error"]))
+        output.write(CSVSink.line(["id"] + metadataColumns.map { "metadata." + $0 } + metricNames.map { raw ? $0 : CSVSink.inert($0) } + ["error"]))
     }
 
     /// One RFC 4180 record, ended by a line feed.

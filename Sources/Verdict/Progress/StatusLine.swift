@@ -19,10 +19,11 @@ public final class StatusLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var bytes: [UInt8] = shown ? Array(StatusLine.clear.utf8) : []
-        shown = false
         bytes += Array(text.utf8)
         bytes.append(0x0A)
+        // Marked hidden only once cleared: a signal in between clears it (twice is harmless).
         emit(bytes)
+        shown = false
     }
 
     /// Shows `text` as the status line, in place of the one shown. On standard error, an
@@ -31,8 +32,10 @@ public final class StatusLine: @unchecked Sendable {
         if descriptor == 2 { Interruption.install() }
         lock.lock()
         defer { lock.unlock() }
-        emit(Array(("\r" + text + "\u{1B}[K").utf8))
+        // Marked shown before it is drawn: a signal arriving just after the write must find it
+        // marked, or the line would stay on the terminal.
         shown = true
+        emit(Array(("\r" + text + "\u{1B}[K").utf8))
     }
 
     /// Removes the status line, if one is shown.
