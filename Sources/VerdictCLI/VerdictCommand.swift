@@ -8,7 +8,7 @@ struct VerdictCommand: ParsableCommand {
         commandName: "verdict",
         abstract: "Score voice and chat agent transcripts against custom metrics, offline and deterministically.",
         version: versionText,
-        subcommands: [ScoreCommand.self, TestCommand.self, MutateCommand.self, ReportCommand.self, ReviewCommand.self, SchemaCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
+        subcommands: [ScoreCommand.self, TestCommand.self, MutateCommand.self, ReportCommand.self, CompareCommand.self, ReviewCommand.self, SchemaCommand.self, DiffCommand.self, SampleCommand.self, ImportCommand.self, LintCommand.self, ExplainCommand.self, InitCommand.self]
     )
 
     /// Usage errors exit 2, as every other error Verdict reports before doing any work.

@@ -107,12 +107,7 @@ public struct Report: Sendable {
 
     /// The 95% Wilson score interval for `successes` out of `n`.
     public static func wilson(_ successes: Int, _ n: Int) -> (low: Double, high: Double)? {
-        guard n > 0 else { return nil }
-        let z = 1.959963984540054, p = Double(successes) / Double(n), nn = Double(n)
-        let denominator = 1 + z * z / nn
-        let center = (p + z * z / (2 * nn)) / denominator
-        let half = z * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot() / denominator
-        return (max(0, center - half), min(1, center + half))
+        Statistics.wilson(successes, n)
     }
 }
 

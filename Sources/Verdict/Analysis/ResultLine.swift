@@ -29,6 +29,8 @@ public struct ResultLine: Sendable {
     public var source: String
     public var id: String?
     public var startedAt: String?
+    /// The conversation's `metadata` as the line carries it (SPEC 1.2 §6), when it does.
+    public var metadata: JSONValue?
     public var metrics: [(name: String, outcome: Outcome)]
     public var flows: [String]
     public var functions: [String]
@@ -49,7 +51,7 @@ public struct ResultLine: Sendable {
         guard case let .object(o) = value else {
             return .failure(ResultLineError(source: source, message: "a result line must be a JSON object"))
         }
-        var line = ResultLine(source: source, id: nil, startedAt: nil, metrics: [], flows: [], functions: [], logged: [], error: nil)
+        var line = ResultLine(source: source, id: nil, startedAt: nil, metadata: nil, metrics: [], flows: [], functions: [], logged: [], error: nil)
         if case let .string(id)? = o["id"] { line.id = id }
         if case let .string(message)? = o["error"] {
             line.error = message
@@ -59,6 +61,7 @@ public struct ResultLine: Sendable {
             return .failure(ResultLineError(source: source, message: "not a line of `verdict score` output (no `id` and `metrics`)"))
         }
         if case let .string(s)? = o["started_at"] { line.startedAt = s }
+        if let metadata = o["metadata"], metadata != .null { line.metadata = metadata }
         for (name, m) in metrics.pairs {
             guard case let .object(fields) = m, case let .string(status)? = fields["status"] else {
                 return .failure(ResultLineError(source: source, message: "metric '\(name)' has no `status`"))
