@@ -35,27 +35,57 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Exit 1 when a metric differs significantly (significant), or never (none).")
     var failOn: FailOn = .none
 
-    @Argument(help: ArgumentHelp("Results of the base (one file or folder written by 'verdict score').", valueName: "base"))
+    @Option(help: ArgumentHelp("Compare the cohorts of one results file by this metadata path, each against --baseline.", valueName: "metadata.PATH"))
+    var by: String?
+
+    @Option(help: ArgumentHelp("With --by: the cohort the others are compared with.", valueName: "value"))
+    var baseline: String?
+
+    @Argument(help: ArgumentHelp("Results of the base (one file or folder written by 'verdict score'); with --by, the results of every cohort.", valueName: "base"))
     var base: String
 
-    @Argument(help: ArgumentHelp("Results of the candidate.", valueName: "candidate"))
-    var candidate: String
+    @Argument(help: ArgumentHelp("Results of the candidate (not with --by).", valueName: "candidate"))
+    var candidate: String?
+
+    @OptionGroup var filter: WhereOptions
 
     @OptionGroup var limits: InputLimits
 
     func validate() throws {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, not \(alpha)") }
+        if let by {
+            guard MetadataPath(by) != nil else { throw ValidationError("--by takes metadata.PATH, a dotted path into the metadata: '\(by)'") }
+            guard baseline != nil else { throw ValidationError("--by needs --baseline, the cohort the others are compared with") }
+            guard candidate == nil else { throw ValidationError("with --by, name one results file or folder (every cohort is in it)") }
+        } else {
+            guard candidate != nil else { throw ValidationError("name the base and the candidate results, or one results file with --by and --baseline") }
+            guard baseline == nil else { throw ValidationError("--baseline goes with --by") }
+        }
     }
 
     func run() throws {
         let paths = optionalRulePaths(rulePaths)
-        try refuseOverwriting(output, inputs: [base, candidate], rules: paths)
+        try refuseOverwriting(output, inputs: [base] + (candidate.map { [$0] } ?? []), rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
-        let comparison = Comparison.build(base: [base], candidate: [candidate], rules: rules, alpha: alpha,
-                                          options: limits.options(output: output))
-        for problem in comparison.problems { printError("verdict: \(problem)") }
-        try write(comparison.rendered(format), to: output)
-        if !comparison.problems.isEmpty { throw ExitStatus.unreadable }
-        if failOn == .significant && comparison.anySignificant { throw ExitStatus.failed }
+        let options = filter.applied(to: limits.options(output: output))
+        let comparisons: [Comparison]
+        let text: String
+        if let by, let path = MetadataPath(by), let baseline {
+            switch Comparison.cohorts(results: [base], by: path, baseline: baseline, rules: rules, alpha: alpha, options: options) {
+            case let .failure(error):
+                printError("verdict: \(error.message)")
+                throw ExitStatus.usage
+            case let .success(found): comparisons = found
+            }
+            text = Comparison.rendered(comparisons, by: path, baseline: baseline, format: format)
+        } else {
+            comparisons = [Comparison.build(base: [base], candidate: [candidate!], rules: rules, alpha: alpha, options: options)]
+            text = comparisons[0].rendered(format)
+        }
+        let problems = comparisons.flatMap(\.problems)
+        for problem in problems { printError("verdict: \(problem)") }
+        try write(text, to: output)
+        if !problems.isEmpty { throw ExitStatus.unreadable }
+        if failOn == .significant && comparisons.contains(where: \.anySignificant) { throw ExitStatus.failed }
     }
 }

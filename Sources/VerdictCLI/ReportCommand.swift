@@ -34,6 +34,8 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
 
+    @OptionGroup var filter: WhereOptions
+
     @OptionGroup var limits: InputLimits
 
     @OptionGroup var progress: ProgressOptions
@@ -51,7 +53,7 @@ struct ReportCommand: ParsableCommand {
         let builder = ReportBuilder(rules: rules, period: by)
         let display = progress.start(output: output)
         defer { display?.finish() }
-        let lines = ResultLines(inputs: results, options: limits.options(output: output, progress: display))
+        let lines = ResultLines(inputs: results, options: filter.applied(to: limits.options(output: output, progress: display)))
         var problems = 0
         while let next = lines.next() {
             switch next {

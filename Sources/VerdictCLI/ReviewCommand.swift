@@ -30,6 +30,8 @@ struct ReviewCommand: ParsableCommand {
 
     @OptionGroup var from: FromOption
 
+    @OptionGroup var filter: WhereOptions
+
     @OptionGroup var limits: InputLimits
 
     @OptionGroup var progress: ProgressOptions
@@ -53,7 +55,7 @@ struct ReviewCommand: ParsableCommand {
         let display = progress.start(output: output)
         defer { display?.finish() }
         let options = limits.options(output: output, progress: display)
-        let sample = ReviewSample.draw(results: results, perOutcome: perOutcome, seed: seed, options: options)
+        let sample = ReviewSample.draw(results: results, perOutcome: perOutcome, seed: seed, options: filter.applied(to: options))
         for problem in sample.problems { printError("verdict: \(problem)") }
         for warning in sample.warnings { printError("verdict: warning: \(warning)") }
         let out = try openOutput(output)

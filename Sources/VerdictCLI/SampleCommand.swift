@@ -34,6 +34,8 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
 
+    @OptionGroup var filter: WhereOptions
+
     @OptionGroup var limits: InputLimits
 
     @OptionGroup var progress: ProgressOptions
@@ -55,7 +57,7 @@ struct SampleCommand: ParsableCommand {
         let display = progress.start(output: nil)
         defer { display?.finish() }
         let options = limits.options(output: nil, progress: display)
-        let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed, options: options)
+        let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed, options: filter.applied(to: options))
         for problem in sample.problems { printError("verdict: \(problem)") }
         if let unknown = sample.unknownMetric {
             printError("verdict: \(unknown)")

@@ -200,3 +200,22 @@ func readStandardInputWhenNoneGiven(_ inputs: inout [String], what: String) thro
     if isatty(0) != 0 { throw ValidationError("no input given: name \(what), or pipe them into standard input ('-')") }
     inputs = ["-"]
 }
+
+/// `--where metadata.PATH=VALUE`, for the commands that read result lines.
+struct WhereOptions: ParsableArguments {
+    @Option(name: .customLong("where"), help: ArgumentHelp("Keep only results whose metadata at PATH is VALUE (a string as is, other JSON values as compact JSON, (none) where missing); repeat: all must hold.", valueName: "metadata.PATH=VALUE"))
+    var conditions: [String] = []
+
+    func validate() throws {
+        for c in conditions where MetadataCondition(argument: c) == nil {
+            throw ValidationError("--where takes metadata.PATH=VALUE (a dotted path into the metadata, then '=' and the value): '\(c)'")
+        }
+    }
+
+    /// `options` keeping only the lines every condition holds for.
+    func applied(to options: InputOptions) -> InputOptions {
+        var o = options
+        o.resultConditions = conditions.compactMap(MetadataCondition.init(argument:))
+        return o
+    }
+}

@@ -54,7 +54,7 @@ struct AnalysisCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["diff", "--format", "json", "--metric", "Greeting: prompt", Self.results, dir.appendingPathComponent("head.jsonl").path])
         #expect(run.status == 1)
-        #expect(run.stdout.contains(#""metrics":[{"metric":"Greeting: prompt","compared":27,"changed":0,"transitions":[]}]"#))
+        #expect(run.stdout.contains(#""metrics":[{"metric":"Greeting: prompt","compared":27,"changed":0,"p":1,"adjusted_p":1,"significant":false,"transitions":[]}]"#))
         // The result lines left out of head.jsonl are the ones only OLD has, in OLD's order.
         let leftOut = try lines.dropFirst(27).map { line -> String in
             let id = try #require(JSONParser.parse(String(line)).objectValue?["id"]?.stringValue)

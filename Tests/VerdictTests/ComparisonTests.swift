@@ -116,3 +116,113 @@ struct ComparisonTests {
         #expect(Statistics.holm([m.p, 0.01]) == [nil, 0.01])
     }
 }
+
+@Suite("Cohorts and --where", .serialized)
+struct CohortTests {
+    /// Calls of three variants (in metadata), booked more often under v13.
+    static func folder() throws -> URL {
+        var lines: [String] = []
+        for (variant, booked) in [("v12", 5), ("v13", 18), ("v14", 10)] {
+            for i in 0..<20 {
+                let channel = i % 2 == 0 ? "voice" : "chat"
+                let agent = i < booked ? "booked" : "sorry"
+                lines.append(#"{"id":"\#(variant)-\#(i)","metadata":{"variant":"\#(variant)","channel":"\#(channel)","n":\#(i % 3)},"events":[{"type":"user","text":"book"},{"type":"agent","text":"\#(agent)"}]}"#)
+            }
+        }
+        lines.append(#"{"id":"none","events":[{"type":"user","text":"book"}]}"#)
+        let rules = "metrics:\n  - {name: \"Booking: completed\", type: boolean, definition: d, applies_when: {user: book}, when: {agent: booked}}\n"
+        let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": lines.joined(separator: "\n") + "\n"])
+        try CLI.run(["score", "--rules", "rules.yaml", "calls.jsonl", "-o", "res.jsonl"], in: dir)
+        return dir
+    }
+
+    @Test("a metadata path names a cohort: strings as they are, other values as compact JSON, (none) where missing")
+    func cohortText() throws {
+        let path = try #require(MetadataPath("metadata.a.0"))
+        #expect(path.cohort(of: try JSONParser.parse(Array(#"{"a":["x"]}"#.utf8))) == "x")
+        #expect(path.cohort(of: try JSONParser.parse(Array(#"{"a":[{"b":1.50}]}"#.utf8))) == #"{"b":1.50}"#)
+        #expect(path.cohort(of: try JSONParser.parse(Array(#"{"a":[null]}"#.utf8))) == "(none)")
+        #expect(path.cohort(of: nil) == "(none)")
+        #expect(MetadataPath("channel") == nil && MetadataPath("metadata.") == nil && MetadataPath("metadata.a..b") == nil)
+    }
+
+    @Test("compare --by metadata.variant --baseline v12: every other cohort against it, in byte order")
+    func cohortsAgainstBaseline() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["compare", "--rules", "rules.yaml", "--by", "metadata.variant", "--baseline", "v12", "--format", "json", "res.jsonl"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(ComparisonTests.plain(try JSONParser.parse(Array(run.stdout.utf8))) as? [String: Any])
+        #expect(json["by"] as? String == "metadata.variant" && json["baseline"] as? String == "v12")
+        let comparisons = try #require(json["comparisons"] as? [[String: Any]])
+        #expect(comparisons.map { ($0["candidate"] as? [String: Any])?["name"] as? String }
+                == ["metadata.variant=(none)", "metadata.variant=v13", "metadata.variant=v14"])
+        let v13 = try #require((comparisons[1]["metrics"] as? [[String: Any]])?.first)
+        #expect(v13["p"] as? Double == Statistics.fisherExact(18, 2, 5, 15))
+        let missing = try CLI.run(["compare", "--by", "metadata.variant", "--baseline", "v11", "res.jsonl"], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "verdict: no cohort 'v11' in metadata.variant (did you mean 'v12'?)\n")
+    }
+
+    @Test("--where keeps only the lines whose metadata matches, for compare, report, diff and sample")
+    func whereFilter() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try CLI.run(["report", "--rules", "rules.yaml", "--format", "json", "--where", "metadata.variant=v13", "--where", "metadata.channel=voice", "res.jsonl"], in: dir)
+        #expect(report.stdout.hasPrefix(#"{"conversations":10,"#))
+        let numbers = try CLI.run(["report", "--rules", "rules.yaml", "--format", "json", "--where", "metadata.n=2", "res.jsonl"], in: dir)
+        #expect(numbers.stdout.hasPrefix(#"{"conversations":18,"#))
+        let none = try CLI.run(["report", "--rules", "rules.yaml", "--format", "json", "--where", "metadata.variant=(none)", "res.jsonl"], in: dir)
+        #expect(none.stdout.hasPrefix(#"{"conversations":1,"#))
+        let sample = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "-n", "50", "--where", "metadata.variant=v13", "res.jsonl"], in: dir)
+        #expect(sample.stdout == "v13-18\nv13-19\n")
+        let diff = try CLI.run(["diff", "--where", "metadata.variant=v14", "res.jsonl", "res.jsonl"], in: dir)
+        #expect(diff.status == 0)
+        let compare = try CLI.run(["compare", "--where", "metadata.channel=chat", "res.jsonl", "res.jsonl"], in: dir)
+        #expect(compare.stdout.hasPrefix("Verdict compare: res.jsonl (30 conversations) → res.jsonl (30 conversations)\n"))
+        let bad = try CLI.run(["report", "--where", "channel=voice", "res.jsonl"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("Error: --where takes metadata.PATH=VALUE (a dotted path into the metadata, then '=' and the value): 'channel=voice'\n"))
+    }
+}
+
+@Suite("diff: paired tests", .serialized)
+struct PairedTestTests {
+    static func line(_ id: String, _ metrics: [(String, String)]) -> String {
+        let body = metrics.map { #""\#($0.0)":{"status":"ok","value":\#($0.1),"triggered_at":0,"evidence":[]}"# }.joined(separator: ",")
+        return #"{"id":"\#(id)","metrics":{\#(body)},"flows":[],"functions":[],"logged":{}}"#
+    }
+
+    @Test("McNemar for booleans, per label for categoricals, the sign test for numbers; Holm across metrics; --fail-on")
+    func pairedTests() throws {
+        var old: [String] = [], new: [String] = []
+        for i in 0..<12 {
+            // Booked: 7 calls go true → false, 1 false → true. Outcome: 'a' → 'b' in 6 calls. Turns: 9 up, 1 down, 2 equal.
+            let bookedBefore = i < 8 ? "true" : "false", bookedAfter = i < 7 ? "false" : i == 8 ? "true" : bookedBefore
+            let labelBefore = #""a""#, labelAfter = i < 6 ? #""b""# : #""a""#
+            let turnsBefore = "\(i)", turnsAfter = i < 9 ? "\(i + 1)" : i == 9 ? "\(i - 1)" : "\(i)"
+            old.append(Self.line("c\(i)", [("Booked", bookedBefore), ("Outcome", labelBefore), ("Turns", turnsBefore)]))
+            new.append(Self.line("c\(i)", [("Booked", bookedAfter), ("Outcome", labelAfter), ("Turns", turnsAfter)]))
+        }
+        let dir = try CLI.folder(["old.jsonl": old.joined(separator: "\n") + "\n", "new.jsonl": new.joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let diff = ResultDiff.compare(old: [dir.appendingPathComponent("old.jsonl").path], new: [dir.appendingPathComponent("new.jsonl").path])
+        let byName = Dictionary(uniqueKeysWithValues: diff.metrics.map { ($0.metric, $0) })
+        // 7 against 1 of 8: 2 × (1 + 8)/256.
+        #expect(byName["Booked"]?.test == "mcnemar" && byName["Booked"]?.p == 18.0 / 256)
+        // Label 'a' lost 6, gained 0 (p 2/64); label 'b' gained 6 (p 2/64): the smaller times 2 labels.
+        #expect(byName["Outcome"]?.p == 4.0 / 64)
+        // 9 up, 1 down: 2 × (1 + 10)/1024.
+        #expect(byName["Turns"]?.test == "sign" && byName["Turns"]?.p == 22.0 / 1024)
+        let adjusted = Statistics.holm([18.0 / 256, 4.0 / 64, 22.0 / 1024])
+        #expect(diff.metrics.map(\.adjustedP) == adjusted)
+        #expect(diff.metrics.map(\.significant) == adjusted.map { $0! < 0.05 })
+        let json = try CLI.run(["diff", "--format", "json", "old.jsonl", "new.jsonl"], in: dir)
+        #expect(json.stdout.contains(#""metric":"Booked","compared":12,"changed":8,"p":0.0703125,"adjusted_p":0.125,"significant":false,"#))
+        #expect(try CLI.run(["diff", "old.jsonl", "new.jsonl"], in: dir).status == 1)
+        // Holm: 3 × 22/1024 ≈ 0.064 is the smallest adjusted p.
+        #expect(try CLI.run(["diff", "--fail-on", "significant", "old.jsonl", "new.jsonl"], in: dir).status == 0)
+        #expect(try CLI.run(["diff", "--fail-on", "significant", "--alpha", "0.1", "old.jsonl", "new.jsonl"], in: dir).status == 1)
+        #expect(try CLI.run(["diff", "--fail-on", "none", "old.jsonl", "new.jsonl"], in: dir).status == 0)
+    }
+}

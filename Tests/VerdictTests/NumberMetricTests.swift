@@ -138,7 +138,7 @@ struct NumberMetricTests {
         _ = try CLI.run(["score", "--rules", "rules.yaml", "--output", "n.jsonl", "new.jsonl"], in: dir)
         let run = try CLI.run(["diff", "o.jsonl", "n.jsonl"], in: dir)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("Card: requests: 1 of 2 changed; mean 2 → 2.5 (+0.5)\n"))
+        #expect(run.stdout.contains("Card: requests: 1 of 2 changed; mean 2 → 2.5 (+0.5); sign p 1, adjusted 1\n"))
         #expect(run.stdout.contains("  a  Card: requests: 1 → 2\n"))
     }
 }

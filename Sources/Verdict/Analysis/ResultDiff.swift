@@ -23,6 +23,12 @@ public struct ResultDiff: Sendable {
         /// Number metrics: the mean over conversations with a value on both sides, before and after.
         public var meanBefore: Double? = nil
         public var meanAfter: Double? = nil
+        /// The paired test over the calls `ok` on both sides (`PairedTally`): its name, p,
+        /// Holm-adjusted p across metrics, and whether that is below alpha.
+        public var test: String? = nil
+        public var p: Double? = nil
+        public var adjustedP: Double? = nil
+        public var significant = false
 
         /// "mean 12.5 → 14 (+1.5)", or nil for a metric without numbers on both sides.
         public var meanShift: String? {
@@ -49,7 +55,8 @@ public struct ResultDiff: Sendable {
     }
 
     /// Compares OLD and NEW; `only` restricts the comparison to those metric names.
-    public static func compare(old: [String], new: [String], only: [String] = []) -> ResultDiff {
+    public static func compare(old: [String], new: [String], only: [String] = [], options: InputOptions = InputOptions(),
+                               alpha: Double = 0.05) -> ResultDiff {
         var problems: [String] = []
         // OLD is held by id and occurrence; NEW is streamed. An id written more than once is
         // compared occurrence by occurrence (the second in OLD with the second in NEW), so a
@@ -70,16 +77,18 @@ public struct ResultDiff: Sendable {
             for (name, outcome) in line.metrics where wanted.isEmpty || wanted.contains(ExactKey(name)) { out[ExactKey(name)] = outcome.display }
             return out
         }
-        func numbers(_ line: ResultLine) -> [ExactKey: Double] {
-            var out: [ExactKey: Double] = [:]
+        // `ok` values, for the mean shifts and the paired tests.
+        func okValues(_ line: ResultLine) -> [ExactKey: JSONValue] {
+            var out: [ExactKey: JSONValue] = [:]
             for (name, outcome) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && outcome.status == "ok" {
-                if case let .number(d, _)? = outcome.value { out[ExactKey(name)] = d }
+                if let value = outcome.value { out[ExactKey(name)] = value }
             }
             return out
         }
-        var oldNumbers: [OccurrenceKey: [ExactKey: Double]] = [:]
+        var oldValues: [OccurrenceKey: [ExactKey: JSONValue]] = [:]
+        var paired: [ExactKey: PairedTally] = [:]
         var sums: [ExactKey: (before: FiniteSum, after: FiniteSum, n: Int)] = [:]
-        problems += ResultLines(inputs: old).forEach { line, _ in
+        problems += ResultLines(inputs: old, options: options).forEach { line, _ in
             guard let id = line.id else { return }
             if !wanted.isEmpty && allNames.count < 10_000 { for (name, _) in line.metrics { allNames.insert(ExactKey(name)) } }
             for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && oldMetricSet.insert(ExactKey(name)).inserted {
@@ -89,8 +98,8 @@ public struct ResultDiff: Sendable {
             let key = OccurrenceKey(id: ExactKey(id), occurrence: oldCount[ExactKey(id)]!)
             oldByID[key] = outcomes(line)
             oldOrder.append(key)
-            let values = numbers(line)
-            if !values.isEmpty { oldNumbers[key] = values }
+            let values = okValues(line)
+            if !values.isEmpty { oldValues[key] = values }
         }.problems
         var newMetrics: [String] = [], newMetricSet = Set<ExactKey>()
         var seen = Set<OccurrenceKey>()
@@ -98,7 +107,7 @@ public struct ResultDiff: Sendable {
         var changes: [Change] = []
         var counts: [ExactKey: [TransitionKey: Int]] = [:]
         var compared: [ExactKey: Int] = [:]
-        problems += ResultLines(inputs: new).forEach { line, _ in
+        problems += ResultLines(inputs: new, options: options).forEach { line, _ in
             guard let id = line.id else { return }
             if !wanted.isEmpty && allNames.count < 10_000 { for (name, _) in line.metrics { allNames.insert(ExactKey(name)) } }
             for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && newMetricSet.insert(ExactKey(name)).inserted {
@@ -113,9 +122,11 @@ public struct ResultDiff: Sendable {
                 return
             }
             let after = outcomes(line)
-            if let oldValues = oldNumbers[key] {
-                for (name, y) in numbers(line) {
-                    guard let x = oldValues[name] else { continue }
+            if let before = oldValues[key] {
+                for (name, after) in okValues(line) {
+                    guard let previous = before[name] else { continue }
+                    paired[name, default: PairedTally()].add(previous, after)
+                    guard case let .number(x, _) = previous, case let .number(y, _) = after else { continue }
                     var s = sums[name] ?? (FiniteSum(), FiniteSum(), 0)
                     s.before.add(x)
                     s.after.add(y)
@@ -141,7 +152,7 @@ public struct ResultDiff: Sendable {
         var order = oldMetrics
         for m in newMetrics where !oldMetricSet.contains(ExactKey(m)) { order.append(m) }
         if counts[ExactKey("(conversation)")] != nil { order.append("(conversation)") }
-        let metrics = order.filter { compared[ExactKey($0)] != nil }.map { metric -> MetricChanges in
+        var metrics = order.filter { compared[ExactKey($0)] != nil }.map { metric -> MetricChanges in
             let transitions = (counts[ExactKey(metric)] ?? [:]).map { key, count -> Transition in
                 Transition(before: key.before.string, after: key.after.string, count: count)
             }.sorted { a, b in
@@ -154,7 +165,16 @@ public struct ResultDiff: Sendable {
                 changes.meanBefore = s.before.mean(count: s.n)
                 changes.meanAfter = s.after.mean(count: s.n)
             }
+            if let tally = paired[ExactKey(metric)] {
+                changes.test = tally.test
+                changes.p = tally.p
+            }
             return changes
+        }
+        let adjusted = Statistics.holm(metrics.map(\.p))
+        for i in metrics.indices {
+            metrics[i].adjustedP = adjusted[i]
+            metrics[i].significant = adjusted[i].map { $0 < alpha } ?? false
         }
         return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }.map(\.display), onlyNew: onlyNew,
                           metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains(ExactKey($0)) },
@@ -187,7 +207,8 @@ public struct ResultDiff: Sendable {
         if isEmpty { return "No changes.\n" }
         var out = ""
         for m in metrics where m.changed > 0 {
-            out += "\(m.metric): \(m.changed) of \(m.compared) changed" + (m.meanShift.map { "; \($0)" } ?? "") + "\n"
+            out += "\(m.metric): \(m.changed) of \(m.compared) changed" + (m.meanShift.map { "; \($0)" } ?? "")
+                + (m.test.map { "; \($0) p \(Comparison.pText(m.p)), adjusted \(Comparison.pText(m.adjustedP))\(m.significant ? ", significant" : "")" } ?? "") + "\n"
             for t in m.transitions { out += "  \(String(t.count).leftPadded(6))  \(t.before) → \(t.after)\n" }
         }
         if !metricsOnlyOld.isEmpty { out += "Metrics only in OLD: " + metricsOnlyOld.joined(separator: ", ") + "\n" }
@@ -236,6 +257,9 @@ public struct ResultDiff: Sendable {
                             o.add("mean_before", number: JSONNumber.text(b))
                             o.add("mean_after", number: JSONNumber.text(a))
                         }
+                        o.add("p", number: m.p.map(JSONNumber.text))
+                        o.add("adjusted_p", number: m.adjustedP.map(JSONNumber.text))
+                        o.add("significant", m.significant)
                         o.add("transitions") { w in
                             w.array(m.transitions) { w, t in
                                 w.object { o in

@@ -116,6 +116,7 @@ public final class ResultLines {
 
     private let reader: InputReader
     private let jobs: Int
+    private let conditions: [MetadataCondition]
     private let results = OrderedResults<[Line]>()
     private var submitted = 0
     private var taken = 0
@@ -130,10 +131,19 @@ public final class ResultLines {
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         reader = InputReader(inputs: inputs, options: options)
         self.jobs = max(1, jobs)
+        conditions = options.resultConditions
     }
 
-    /// The next line, or its error; nil at the end.
+    /// The next line that `--where` keeps (every readable one without it), or an error; nil at the end.
     public func next() -> Line? {
+        while let line = nextRead() {
+            if case let .success(l) = line, l.error == nil, !conditions.allSatisfy({ $0.holds(l) }) { continue }
+            return line
+        }
+        return nil
+    }
+
+    private func nextRead() -> Line? {
         if jobs == 1 { return reader.next().map(ResultLines.parse) }
         while head == batch.count {
             // Keep `2 × jobs` batches being parsed, then take the oldest.

@@ -72,10 +72,37 @@ public struct Comparison: Sendable {
     /// Reads both sides and compares them; `rules`, when given, fixes types, order and labels.
     public static func build(base: [String], candidate: [String], baseName: String? = nil, candidateName: String? = nil,
                              rules: RuleSet?, alpha: Double = 0.05, options: InputOptions = InputOptions()) -> Comparison {
-        var problems: [String] = []
         let (b, bProblems) = tally(base, options: options)
         let (c, cProblems) = tally(candidate, options: options)
-        problems += bProblems + cProblems
+        return build(b, c, baseName: baseName ?? base.joined(separator: ", "), candidateName: candidateName ?? candidate.joined(separator: ", "),
+                     rules: rules, alpha: alpha, problems: bProblems + cProblems)
+    }
+
+    /// Every cohort of `results` by `path` against the `baseline` cohort, in byte order of the
+    /// cohorts; each comparison is a family of its own for Holm. Throws the cohorts there are
+    /// when `baseline` is not one of them.
+    public static func cohorts(results: [String], by path: MetadataPath, baseline: String, rules: RuleSet?,
+                               alpha: Double = 0.05, options: InputOptions = InputOptions()) -> Result<[Comparison], CohortError> {
+        var tallies: [ExactKey: Tally] = [:]
+        let problems = ResultLines(inputs: results, options: options).forEach { line, _ in
+            guard line.error == nil else { return }
+            tallies[ExactKey(path.cohort(of: line)), default: Tally()].add(line)
+        }.problems
+        let names = tallies.keys.map(\.string).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard let base = tallies[ExactKey(baseline)] else {
+            return .failure(CohortError(message: Suggestion.noSuch("cohort", baseline, in: "\(path.text)", among: names, listed: 20)))
+        }
+        let comparisons = names.filter { !$0.isExactly(baseline) }.enumerated().map { i, name in
+            build(base, tallies[ExactKey(name)]!, baseName: "\(path.text)=\(baseline)", candidateName: "\(path.text)=\(name)",
+                  rules: rules, alpha: alpha, problems: i == 0 ? problems : [])
+        }
+        return .success(comparisons)
+    }
+
+    public struct CohortError: Error, Sendable { public var message: String }
+
+    static func build(_ b: Tally, _ c: Tally, baseName: String, candidateName: String, rules: RuleSet?, alpha: Double,
+                      problems: [String]) -> Comparison {
         var order: [String] = rules?.metrics.map(\.name) ?? []
         var seen = Set(order.map(ExactKey.init))
         for name in b.order + c.order where seen.insert(ExactKey(name)).inserted { order.append(name) }
@@ -89,8 +116,8 @@ public struct Comparison: Sendable {
             metrics[i].adjustedP = adjusted[i]
             metrics[i].significant = adjusted[i].map { $0 < alpha } ?? false
         }
-        return Comparison(base: Side(name: baseName ?? base.joined(separator: ", "), conversations: b.conversations),
-                          candidate: Side(name: candidateName ?? candidate.joined(separator: ", "), conversations: c.conversations),
+        return Comparison(base: Side(name: baseName, conversations: b.conversations),
+                          candidate: Side(name: candidateName, conversations: c.conversations),
                           alpha: alpha, metrics: metrics, problems: problems)
     }
 

@@ -6,6 +6,33 @@ public enum ComparisonFormat: String, CaseIterable, Sendable {
 }
 
 extension Comparison {
+    /// Every cohort against the baseline (`compare --by`): one comparison after another; in
+    /// JSON `{"by", "baseline", "comparisons": [...]}`, each comparison as a two-file run writes it.
+    public static func rendered(_ comparisons: [Comparison], by path: MetadataPath, baseline: String, format: ComparisonFormat) -> String {
+        switch format {
+        case .text, .markdown:
+            return comparisons.map { $0.rendered(format) }.joined(separator: "\n")
+        case .json:
+            var w = JSONWriter()
+            w.object { o in
+                o.add("by", path.text)
+                o.add("baseline", baseline)
+                o.add("comparisons") { w in
+                    for (i, c) in comparisons.enumerated() {
+                        if i > 0 { w.raw(",") }
+                        w.raw(Array(c.json().dropLast().utf8))
+                    }
+                }
+            }
+            w.raw("\n")
+            var text = String(decoding: w.bytes, as: UTF8.self)
+            // `comparisons` was written as its members alone: wrap them in brackets.
+            if let range = text.range(of: "\"comparisons\":") { text.insert("[", at: range.upperBound) }
+            text.insert("]", at: text.index(text.endIndex, offsetBy: -2))
+            return text
+        }
+    }
+
     public func rendered(_ format: ComparisonFormat) -> String {
         switch format {
         case .text: return text()

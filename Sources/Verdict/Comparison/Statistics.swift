@@ -113,8 +113,18 @@ public enum Statistics {
         guard n > 0 else { return 1 }
         let low = min(k, n - k)
         if 2 * low == n { return 1 }
-        // 2 × P(X ≤ low), the distribution being symmetric.
+        // 2 × P(X ≤ low), the distribution being symmetric. Up to n = 1000 the binomial
+        // coefficients are summed as doubles (exact below 2^53) and scaled by 2^−n exactly;
+        // beyond, in logarithms.
         var sum = 0.0
+        if n <= 1000 {
+            var coefficient = 1.0
+            for i in 0...low {
+                sum += coefficient
+                coefficient = coefficient * Double(n - i) / Double(i + 1)
+            }
+            return min(1, 2 * scalbn(sum, -n))
+        }
         let logHalf = Double(n) * log(0.5)
         for i in 0...low { sum += exp(logChoose(n, i) + logHalf) }
         return min(1, 2 * sum)

@@ -71,6 +71,8 @@ public struct InputOptions: Sendable {
     public var notice: @Sendable (String) -> Void
     /// Counts what is read, for a progress display; each reader starts a pass of its own.
     public var progress: ProgressMeter?
+    /// Result lines only: those kept (`--where`), all of them holding; error lines always are.
+    public var resultConditions: [MetadataCondition] = []
 
     public init(skip: Set<FileIdentity> = [], maxLineBytes: Int = InputOptions.defaultMaxLineBytes,
                 progress: ProgressMeter? = nil, notice: @escaping @Sendable (String) -> Void = { _ in }) {
