@@ -49,6 +49,8 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var filter: WhereOptions
 
+    @OptionGroup var gates: GateOptions
+
     @OptionGroup var limits: InputLimits
 
     func validate() throws {
@@ -85,7 +87,12 @@ struct CompareCommand: ParsableCommand {
         let problems = comparisons.flatMap(\.problems)
         for problem in problems { printError("verdict: \(problem)") }
         try write(text, to: output)
+        var passed = true
+        for c in comparisons {
+            passed = try gates.passed(in: GateContext(comparison: c), prefix: comparisons.count > 1 ? "\(c.candidate.name): " : "") && passed
+        }
         if !problems.isEmpty { throw ExitStatus.unreadable }
+        if !passed { throw ExitStatus.failed }
         if failOn == .significant && comparisons.contains(where: \.anySignificant) { throw ExitStatus.failed }
     }
 }

@@ -34,6 +34,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var filter: WhereOptions
 
+    @OptionGroup var gates: GateOptions
+
     @Argument(help: ArgumentHelp("Results before the change.", valueName: "old"))
     var old: String
 
@@ -49,6 +51,15 @@ struct DiffCommand: ParsableCommand {
         for problem in diff.problems { printError("verdict: \(problem)") }
         if !diff.problems.isEmpty { throw ExitStatus.usage }
         try write(diff.rendered(format), to: nil)
+        if !gates.requirements.isEmpty {
+            // The gates read each side's figures; significance is the paired test's.
+            let sides = Comparison.build(base: [old], candidate: [new], rules: nil, alpha: alpha, options: filter.applied(to: InputOptions()))
+            let moved = Dictionary(diff.metrics.map { ($0.metric, $0.significant) }, uniquingKeysWith: { $1 })
+            var context = GateContext(comparison: sides, significant: moved)
+            // Newcombe's interval is for independent samples, not for the same calls twice.
+            context.differenceInterval = [:]
+            guard try gates.passed(in: context) else { throw ExitStatus.failed }
+        }
         switch failOn {
         case .any: if !diff.isEmpty { throw ExitStatus.failed }
         case .significant: if diff.metrics.contains(where: \.significant) { throw ExitStatus.failed }

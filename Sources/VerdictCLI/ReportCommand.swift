@@ -36,6 +36,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var filter: WhereOptions
 
+    @OptionGroup var gates: GateOptions
+
     @OptionGroup var limits: InputLimits
 
     @OptionGroup var progress: ProgressOptions
@@ -65,7 +67,10 @@ struct ReportCommand: ParsableCommand {
         }
         display?.finish()
         for warning in builder.rulesMismatch() { printError("verdict: warning: \(warning)") }
-        try write(builder.finish().rendered(format, review: review), to: output)
+        let report = builder.finish()
+        try write(report.rendered(format, review: review), to: output)
+        let passed = try gates.passed(in: GateContext(report: report))
         if problems > 0 { throw ExitStatus.unreadable }
+        if !passed { throw ExitStatus.failed }
     }
 }

@@ -219,3 +219,34 @@ struct WhereOptions: ParsableArguments {
         return o
     }
 }
+
+/// `--require EXPR`: release gates for `report`, `compare` and `diff` (see `Gate`).
+struct GateOptions: ParsableArguments {
+    @Option(name: .customLong("require"), help: ArgumentHelp("A release gate: FIGURE(NAME) OP THRESHOLD (rate, share(NAME = LABEL), applied, n, mean, median, p90; delta(...) of them in compare and diff), or 'not significant(NAME)'; repeat for more. Exit 1 when one fails.", valueName: "expr"))
+    var requirements: [String] = []
+
+    func validate() throws {
+        for r in requirements { if case let .failure(error) = Gate.parse(r) { throw ValidationError(error.message) } }
+    }
+
+    var gates: [Gate] { requirements.compactMap { try? Gate.parse($0).get() } }
+
+    /// Checks the gates in `context`, each outcome on standard error (`prefix` names the
+    /// comparison when there are several); false when one failed. A gate naming a metric,
+    /// label or figure the results lack is a usage error (exit 2).
+    func passed(in context: GateContext, prefix: String = "") throws -> Bool {
+        let gates = gates
+        guard !gates.isEmpty else { return true }
+        let problems = context.problems(gates)
+        if !problems.isEmpty {
+            for p in problems { printError("verdict: \(p)") }
+            throw ExitStatus.usage
+        }
+        var all = true
+        for outcome in context.evaluate(gates) {
+            printError("verdict: \(prefix)gate \(outcome.passed ? "passed" : "FAILED"): \(outcome.gate.text) (found \(outcome.found))")
+            all = all && outcome.passed
+        }
+        return all
+    }
+}
