@@ -28,8 +28,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --format html: the review page (as the report should link to it) that bars and counts link into.", valueName: "page"))
     var review: String?
 
-    @Option(help: "Trend period, from each conversation's started_at (UTC).")
-    var by: Report.Period = .day
+    @Option(help: ArgumentHelp("day or week: the trend period, from each conversation's started_at (UTC); metadata.PATH: every figure per cohort of that metadata value as well. May be given twice, once each.", valueName: "day|week|metadata.PATH"))
+    var by: [String] = []
+
+    @Option(help: ArgumentHelp("With --by metadata.PATH: how many cohorts to list (the largest; the rest add up to (other)).", valueName: "n"))
+    var maxCohorts = 50
+
+    /// The trend period and the cohort path `--by` names.
+    var period: Report.Period { by.compactMap(Report.Period.init(rawValue:)).first ?? .day }
+    var cohortPath: MetadataPath? { by.compactMap(MetadataPath.init).first }
 
     @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
     var results: [String] = []
@@ -45,6 +52,13 @@ struct ReportCommand: ParsableCommand {
     mutating func validate() throws {
         // `verdict score … | verdict report`: no input named reads standard input, as `score` does.
         try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
+        for value in by where Report.Period(rawValue: value) == nil && MetadataPath(value) == nil {
+            throw ValidationError("--by takes day, week or metadata.PATH (a dotted path into the metadata): '\(value)'")
+        }
+        if by.filter({ Report.Period(rawValue: $0) != nil }).count > 1 || by.filter({ MetadataPath($0) != nil }).count > 1 {
+            throw ValidationError("--by may be given twice: once a period (day or week), once a metadata path")
+        }
+        if maxCohorts < 1 { throw ValidationError("--max-cohorts must be at least 1") }
         if review != nil && format != .html { throw ValidationError("--review applies to --format html") }
     }
 
@@ -52,7 +66,7 @@ struct ReportCommand: ParsableCommand {
         let paths = optionalRulePaths(rulePaths)
         try refuseOverwriting(output, inputs: results, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
-        let builder = ReportBuilder(rules: rules, period: by)
+        let builder = ReportBuilder(rules: rules, period: period, by: cohortPath, maxCohorts: maxCohorts)
         let display = progress.start(output: output)
         defer { display?.finish() }
         let lines = ResultLines(inputs: results, options: filter.applied(to: limits.options(output: output, progress: display)))

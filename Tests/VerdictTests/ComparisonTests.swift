@@ -226,3 +226,54 @@ struct PairedTestTests {
         #expect(try CLI.run(["diff", "--fail-on", "none", "old.jsonl", "new.jsonl"], in: dir).status == 0)
     }
 }
+
+@Suite("report --by metadata.PATH", .serialized)
+struct ReportCohortTests {
+    @Test("JSON: top-level by, and per metric its figures per cohort; (other) adds up the cohorts past --max-cohorts")
+    func cohortsJSON() throws {
+        let dir = try CohortTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["report", "--rules", "rules.yaml", "--format", "json", "--by", "metadata.variant", "res.jsonl"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(ComparisonTests.plain(try JSONParser.parse(Array(run.stdout.utf8))) as? [String: Any])
+        #expect(json["by"] as? String == "metadata.variant")
+        let metric = try #require((json["metrics"] as? [[String: Any]])?.first)
+        let cohorts = try #require(metric["cohorts"] as? [[String: Any]])
+        #expect(cohorts.map { $0["cohort"] as? String } == ["(none)", "v12", "v13", "v14"])
+        #expect(cohorts.map { $0["true"] as? Double } == [0, 5, 18, 10])
+        #expect(cohorts.map { $0["conversations"] as? Double } == [1, 20, 20, 20])
+        let v13 = cohorts[2]
+        let ci = try #require(Statistics.wilson(18, 20))
+        #expect(v13["rate"] as? Double == 0.9 && v13["interval"] as? [Double] == [ci.low, ci.high])
+        #expect((v13["statuses"] as? [String: Double])?["ok"] == 20)
+        // Two cohorts listed: the largest (by conversations, then in byte order); the others add up.
+        let capped = try CLI.run(["report", "--rules", "rules.yaml", "--format", "json", "--by", "metadata.variant", "--max-cohorts", "2", "res.jsonl"], in: dir)
+        let top = try #require(((ComparisonTests.plain(try JSONParser.parse(Array(capped.stdout.utf8))) as? [String: Any])?["metrics"] as? [[String: Any]])?.first?["cohorts"] as? [[String: Any]])
+        #expect(top.map { $0["cohort"] as? String } == ["v12", "v13", "(other)"])
+        #expect(top.map { $0["true"] as? Double } == [5, 18, 10])
+        #expect(top.map { $0["conversations"] as? Double } == [20, 20, 21])
+    }
+
+    @Test("text and Markdown list each cohort under its metric; --by takes a period and a path once each")
+    func cohortsText() throws {
+        let dir = try CohortTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["report", "--rules", "rules.yaml", "--by", "week", "--by", "metadata.channel", "res.jsonl"], in: dir)
+        #expect(run.stdout.contains("""
+            by metadata.channel:
+              (none)  true in 0 of 1: 0.0% (95% CI 0.0%–79.3%); applied in 1 of 1
+              chat    true in 16 of 30: 53.3% (95% CI 36.1%–69.8%); applied in 30 of 30
+              voice   true in 17 of 30: 56.7% (95% CI 39.2%–72.6%); applied in 30 of 30
+
+        """), "\(run.stdout)")
+        let markdown = try CLI.run(["report", "--rules", "rules.yaml", "-f", "markdown", "--by", "metadata.channel", "res.jsonl"], in: dir)
+        #expect(markdown.stdout.contains("| chat | 30 of 30 | true in 16 of 30: 53.3% (95% CI 36.1%–69.8%) |\n"))
+        let html = try CLI.run(["report", "--rules", "rules.yaml", "-f", "html", "--by", "metadata.channel", "res.jsonl"], in: dir)
+        #expect(html.stdout.contains("<section id=\"cohorts\"><h2>By metadata.channel</h2>"))
+        let twice = try CLI.run(["report", "--by", "metadata.a", "--by", "metadata.b", "res.jsonl"], in: dir)
+        #expect(twice.status == 2)
+        #expect(twice.stderr.hasPrefix("Error: --by may be given twice: once a period (day or week), once a metadata path\n"))
+        let wrong = try CLI.run(["report", "--by", "channel", "res.jsonl"], in: dir)
+        #expect(wrong.stderr.hasPrefix("Error: --by takes day, week or metadata.PATH (a dotted path into the metadata): 'channel'\n"))
+    }
+}

@@ -41,6 +41,24 @@ struct NumberDistribution: Sendable {
         }
     }
 
+    /// Adds `other`'s values (a cohort added into `(other)`): exactly while both are exact
+    /// and the values fit, else through the sketch.
+    mutating func merge(_ other: NumberDistribution) {
+        if let otherSketch = other.sketch {
+            var s = sketch ?? LogSketch()
+            if sketch == nil { for v in values { s.add(v) } }
+            values = []
+            s.merge(otherSketch)
+            sketch = s
+            count += other.count
+            sum.merge(other.sum)
+            min = Swift.min(min, other.min)
+            max = Swift.max(max, other.max)
+            return
+        }
+        for v in other.values { add(v) }
+    }
+
     /// The nearest-rank p-th percentile (0 < p ≤ 100); nil with no values.
     func percentile(_ p: Double) -> Double? {
         guard count > 0 else { return nil }
@@ -97,6 +115,11 @@ struct FiniteSum: Sendable {
         scaled += x * FiniteSum.scale
     }
 
+    mutating func merge(_ other: FiniteSum) {
+        plain += other.plain
+        scaled += other.scaled
+    }
+
     /// The mean of `count` values: the plain quotient while the sum is finite.
     func mean(count: Int) -> Double {
         guard count > 0 else { return 0 }
@@ -130,6 +153,13 @@ struct LogSketch: Sendable {
 
     private static func index(_ x: Double) -> Int { Int((Foundation.log(x) / logGamma).rounded(.up)) }
     private static func estimate(_ i: Int) -> Double { 2 * Foundation.pow(gamma, Double(i)) / (gamma + 1) }
+
+    mutating func merge(_ other: LogSketch) {
+        count += other.count
+        zeros += other.zeros
+        for (k, v) in other.positive { positive[k, default: 0] += v }
+        for (k, v) in other.negative { negative[k, default: 0] += v }
+    }
 
     /// Every bucket's value estimate and count, in increasing value order.
     func buckets() -> [(Double, Int)] {

@@ -80,11 +80,15 @@ public struct Report: Sendable {
         public var trend: [TrendPoint]
         /// Number: the distribution of the ok values (nil when there are none).
         public var numbers: NumberSummary? = nil
+        /// With `--by metadata.PATH`: the same figures per cohort.
+        public var cohorts: [CohortFigures] = []
     }
 
     public var conversations: Int
     public var unreadable: Int
     public var period: Period
+    /// The metadata path cohorts are cut by (`--by metadata.PATH`), when there is one.
+    public var by: MetadataPath? = nil
     public var metrics: [MetricReport]
     /// Flows in the order they are usually entered (by how early), with the share of
     /// conversations that reached each.
@@ -199,9 +203,13 @@ public final class ReportBuilder {
     }
 
     /// `rules`, when given, fixes the metric and label order and describes failing items.
-    public init(rules: RuleSet?, period: Report.Period) {
+    private var cohorts: CohortTallies?
+
+    /// `by`: cut every metric's figures by this metadata path too, listing at most `maxCohorts`.
+    public init(rules: RuleSet?, period: Report.Period, by: MetadataPath? = nil, maxCohorts: Int = 50) {
         self.rules = rules
         self.period = period
+        cohorts = by.map { CohortTallies(path: $0, maxCohorts: maxCohorts) }
         if let rules {
             for metric in rules.metrics {
                 order.append(metric.name)
@@ -216,6 +224,7 @@ public final class ReportBuilder {
             return
         }
         conversations += 1
+        cohorts?.add(line)
         let periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
         if let periodKey { conversationPeriods[periodKey, default: 0] += 1 }
         for (i, (name, outcome)) in line.metrics.enumerated() {
@@ -381,7 +390,8 @@ public final class ReportBuilder {
                 trueCount: t.trueCount, falseCount: t.falseCount,
                 rate: okBooleans > 0 ? share(t.trueCount, okBooleans) : nil,
                 interval: Report.wilson(t.trueCount, okBooleans), labels: type == "categorical" ? labels : [],
-                failing: failing, trend: trend, numbers: numbers))
+                failing: failing, trend: trend, numbers: numbers,
+                cohorts: cohorts?.figures(metric: name, labelOrder: type == "categorical" ? allLabels : []) ?? []))
         }
         // Funnel order: by mean position of entry, then by reach, then by name.
         let flows = flowCounts.keys.sorted { a, b in
@@ -406,9 +416,11 @@ public final class ReportBuilder {
             return Report.LoggedReport(name: name, conversations: t.conversations, values: values,
                                        mean: t.numericCount > 0 ? t.numericSum.mean(count: t.numericCount) : nil)
         }
-        return Report(conversations: conversations, unreadable: unreadable, period: period, metrics: metrics,
-                      flows: flows, paths: pathShares, transitions: transitionList,
-                      functions: ranked(functions, total: conversations), logged: loggedReports)
+        var report = Report(conversations: conversations, unreadable: unreadable, period: period, metrics: metrics,
+                            flows: flows, paths: pathShares, transitions: transitionList,
+                            functions: ranked(functions, total: conversations), logged: loggedReports)
+        report.by = cohorts?.path
+        return report
     }
 }
 

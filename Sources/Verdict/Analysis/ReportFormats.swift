@@ -52,6 +52,7 @@ extension Report {
             out += "    applied in \(m.applied) of \(m.conversations) (\(NumberText.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
             out += "; \(statusLine(m))\n"
             out += "    \(headline(m))\n"
+            out += cohortText(m)
             if let s = m.numbers, s.n > 1 {
                 let widest = s.histogram.map(\.count).max() ?? 1
                 for (i, bin) in s.histogram.enumerated() {
@@ -126,6 +127,10 @@ extension Report {
         for m in metrics {
             out += "| \(cell(m.name)) | \(m.type) | \(m.applied) of \(m.conversations) | \(cell(headline(m))) |\n"
         }
+        if let by {
+            out += "\n### By \(cell(by.text))\n"
+            for m in metrics { out += cohortMarkdown(m) }
+        }
         let failing = metrics.filter { !$0.failing.isEmpty }
         if !failing.isEmpty {
             out += "\n### Why it fails\n\n"
@@ -193,6 +198,7 @@ extension Report {
             o.add("conversations", conversations)
             o.add("unreadable", unreadable)
             o.add("period", period.rawValue)
+            if let by { o.add("by", by.text) }
             o.add("metrics") { w in
                 w.array(metrics) { w, m in
                     w.object { o in
@@ -268,6 +274,7 @@ extension Report {
                                 }
                             }
                         }
+                        if by != nil { Report.cohortJSON(m, into: &o) }
                     }
                 }
             }

@@ -70,6 +70,7 @@ struct ReportHTML {
             })
             body += "<div class=\"grid\">" + numbers.map(histogramChart).joined() + "</div></section>"
         }
+        body += cohortSection()
         body += statusSection()
         let trended = r.metrics.filter { m in
             switch m.type {
@@ -136,6 +137,8 @@ struct ReportHTML {
         svg text{font-family:inherit}
         h3{font-size:15px;margin:14px 0 4px}
         code{font-size:13px}
+        .scroll{overflow-x:auto}.scroll table{min-width:420px}
+        table.cohorts{table-layout:fixed}table.cohorts th:first-child{width:28%}table.cohorts th:nth-child(2){width:100px}
         </style></head>
         <body><main>
         \(body)
