@@ -24,6 +24,15 @@ verdict=$(swift build -c release --show-bin-path)/verdict
 "$verdict" review --rules rules --conversations fixtures --output "$pages/bundled.html" -- "$pages/bundled.jsonl"
 "$verdict" report --rules rules --format html --review bundled.html --output "$pages/report.html" "$pages/bundled.jsonl"
 
+# compare: the bundled results against the same calls under a stricter booking rule, and the
+# report's cohorts by channel.
+rm -rf "$pages/strict-rules" && cp -r rules "$pages/strict-rules"
+sed -i "s/within_turns: 2/within_turns: 0/" "$pages/strict-rules/booking.yaml"
+"$verdict" score --rules "$pages/strict-rules" fixtures > "$pages/strict.jsonl"
+"$verdict" compare --rules rules --format html --output "$pages/compare.html" "$pages/bundled.jsonl" "$pages/strict.jsonl"
+"$verdict" compare --rules rules --format json --output "$pages/compare.json" "$pages/bundled.jsonl" "$pages/strict.jsonl"
+"$verdict" report --rules rules --format html --by metadata.channel --output "$pages/cohorts.html" "$pages/bundled.jsonl"
+
 # Transcripts with markup and script in every field people see.
 cat > "$pages/hostile-rules.yaml" <<'YAML'
 metrics:

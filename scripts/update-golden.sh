@@ -22,7 +22,7 @@ for format in text markdown json; do
   $verdict diff --format "$format" "$golden/score-bundled.jsonl" "$tmp/changed.jsonl" > "$golden/diff-bundled.$format" || true
 done
 $verdict sample --metric "Booking: completed" --value false --n 3 --seed 7 "$golden/score-bundled.jsonl" > "$golden/sample-bundled.txt"
-for command in score test mutate report review schema diff sample import lint explain init; do
+for command in score test mutate report compare review schema diff sample import lint explain init; do
   $verdict "$command" --help > "$golden/help-$command.txt"
 done
 git --no-pager diff --stat -- "$golden"

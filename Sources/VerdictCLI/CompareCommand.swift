@@ -14,7 +14,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare the results of two sets of different calls (agent v12 against v13): is the difference real?",
         discussion: """
-            Per metric: boolean rates with their difference, Newcombe's 95% interval and Fisher's exact p; categorical label shares with Pearson's chi-square p; number means and medians with the Mann-Whitney p; and each side's applicability with its own Fisher p. The metrics' p-values are adjusted together by Holm-Bonferroni; a metric is significant when its adjusted p is below --alpha. Exit status: 0; 1 when --fail-on significant finds a significant difference, or the output cannot be written; 3 when some result lines could not be read; 2 on usage or rule errors.
+            Per metric: boolean rates with their difference, Newcombe's 95% interval and Fisher's exact p; categorical label shares with Pearson's chi-square p; number means and medians with the Mann-Whitney p; and each side's applicability with its own Fisher p. The metrics' p-values are adjusted together by Holm-Bonferroni; a metric is significant when its adjusted p is below --alpha. Exit status: 0; 1 when --fail-on significant finds a significant difference, a --require gate fails, or the output cannot be written; 3 when some result lines could not be read; 2 on usage or rule errors.
 
             Example: verdict compare --fail-on significant results-v12.jsonl results-v13.jsonl
             """

@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Summarise score results: rates and intervals, label shares, trends, failing clauses, flows.",
         discussion: """
-            Reads what 'verdict score' wrote. With rules (--rules, or ./rules when that folder exists), metrics and labels follow rule order and failing 'all' items are described in words. --review names the page 'verdict review' wrote: the HTML report's bars, label shares, status counts and failing items then link into it. Exit status: 0; 3 when some result lines could not be read; 2 on usage or rule errors; 1 when the output cannot be written.
+            Reads what 'verdict score' wrote. With rules (--rules, or ./rules when that folder exists), metrics and labels follow rule order and failing 'all' items are described in words. --review names the page 'verdict review' wrote: the HTML report's bars, label shares, status counts and failing items then link into it. Exit status: 0; 3 when some result lines could not be read; 2 on usage or rule errors; 1 when the output cannot be written or a --require gate fails.
 
             Example: verdict report --format html --review review.html --output report.html results.jsonl
             """

@@ -222,6 +222,34 @@ def main():
     finally:
         narrow.quit()
 
+    # compare: one row per metric, as the JSON says, each boolean with its forest-plot mark;
+    # at 1360 and 420 px the page is no wider than the window (tables scroll in their card).
+    compared = json.loads((OUT / "compare.json").read_text())
+    for width in (1360, 420):
+        window = browser(width, 1200)
+        try:
+            open_page(window, (OUT / "compare.html").resolve().as_uri())
+            rows = window.find_elements(By.CSS_SELECTOR, "tr[data-metric]")
+            check(sorted(r.get_attribute("data-metric") for r in rows) == sorted(m["name"] for m in compared["metrics"]),
+                  f"compare {width} px: the rows are not the metrics of the JSON")
+            marks = window.find_elements(By.CSS_SELECTOR, "tr[data-metric] svg circle")
+            booleans = [m for m in compared["metrics"] if m["type"] == "boolean" and m["ci"] is not None]
+            check(len(marks) == len(booleans), f"compare {width} px: {len(marks)} forest marks for {len(booleans)} boolean metrics")
+            significant = window.find_elements(By.CSS_SELECTOR, "tr.significant")
+            check(len(significant) == sum(m["significant"] for m in compared["metrics"]), f"compare {width} px: significant rows differ from the JSON")
+            scroll = window.execute_script("return document.documentElement.scrollWidth")
+            inner = window.execute_script("return window.innerWidth")
+            check(scroll <= inner, f"compare {width} px: the page is {scroll} px wide in a {inner} px window")
+            window.save_screenshot(str(OUT / f"compare-{width}px.png"))
+            open_page(window, (OUT / "cohorts.html").resolve().as_uri())
+            cohort_rows = window.find_elements(By.CSS_SELECTOR, "#cohorts table.cohorts tr")
+            check(len(cohort_rows) > 10, f"cohorts {width} px: only {len(cohort_rows)} rows in the cohort tables")
+            window.execute_script("document.getElementById('cohorts').scrollIntoView()")
+            window.save_screenshot(str(OUT / f"cohorts-{width}px.png"))
+        finally:
+            window.quit()
+    print(f"compare: {len(compared['metrics'])} metrics, page within the window at 1360 and 420 px; report cohorts drawn")
+
     # 10,000 generated calls, 60 metrics: the first 12 metrics, every outcome.
     driver = browser(1360, 1000)
     try:

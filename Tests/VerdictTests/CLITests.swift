@@ -261,7 +261,7 @@ struct CLITests {
     }
 
     /// Help is part of the interface: pinned byte for byte (scripts/update-golden.sh rewrites it).
-    @Test("help text is pinned", arguments: ["score", "test", "mutate", "report", "review", "schema", "diff", "sample", "import", "lint", "explain", "init"])
+    @Test("help text is pinned", arguments: ["score", "test", "mutate", "report", "compare", "review", "schema", "diff", "sample", "import", "lint", "explain", "init"])
     func help(command: String) throws {
         let run = try CLI.run([command, "--help"])
         #expect(run.status == 0)

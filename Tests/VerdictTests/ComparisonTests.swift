@@ -277,3 +277,23 @@ struct ReportCohortTests {
         #expect(wrong.stderr.hasPrefix("Error: --by takes day, week or metadata.PATH (a dotted path into the metadata): 'channel'\n"))
     }
 }
+
+@Suite("compare --format html")
+struct ComparisonHTMLTests {
+    @Test("names from rules and results are escaped; one row per metric; a forest mark per boolean metric")
+    func page() throws {
+        var x = Comparison.Figures(), y = Comparison.Figures()
+        x.conversations = 10; x.n = 10; x.trueCount = 2
+        y.conversations = 10; y.n = 10; y.trueCount = 9
+        var m = Comparison.compare(name: "<script>alert(1)</script>", rule: nil, base: x, candidate: y, kinds: ["boolean"])
+        m.adjustedP = m.p
+        m.significant = true
+        let c = Comparison(base: .init(name: "a&b", conversations: 10), candidate: .init(name: "<i>", conversations: 10), alpha: 0.05, metrics: [m], problems: [])
+        let html = c.rendered(.html)
+        #expect(!html.contains("<script>alert") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("a&amp;b → &lt;i&gt;"))
+        #expect(html.components(separatedBy: "<tr class=\"significant\" data-metric=").count == 2)
+        #expect(html.components(separatedBy: "<circle").count == 2)
+        #expect(!html.contains("<script"))
+    }
+}

@@ -2,7 +2,7 @@
 /// adjusted p), Markdown for a pull request, JSON for a pipeline. Numbers are rounded for
 /// people in text and Markdown; JSON carries full precision.
 public enum ComparisonFormat: String, CaseIterable, Sendable {
-    case text, markdown, json
+    case text, markdown, json, html
 }
 
 extension Comparison {
@@ -12,6 +12,8 @@ extension Comparison {
         switch format {
         case .text, .markdown:
             return comparisons.map { $0.rendered(format) }.joined(separator: "\n")
+        case .html:
+            return Comparison.htmlPage(comparisons, title: "Verdict compare by \(path.text), against \(baseline)")
         case .json:
             var w = JSONWriter()
             w.object { o in
@@ -38,6 +40,7 @@ extension Comparison {
         case .text: return text()
         case .markdown: return markdown()
         case .json: return json()
+        case .html: return html()
         }
     }
 
