@@ -517,3 +517,27 @@ struct ResultMetadataTests {
         #expect(run.stderr.hasPrefix("Error: --metadata takes all, none, or top-level keys separated by commas (no empty key): 'a,,b'\n"))
     }
 }
+
+@Suite("Report: bounded by distinct names")
+struct ReportBoundsTests {
+    @Test("flows, functions and logged names past the first 1,000 are counted as (other …); transitions and periods are bounded")
+    func namesBounded() {
+        let builder = ReportBuilder(rules: nil, period: .day)
+        let extra = 5
+        for i in 0..<(ReportBuilder.nameLimit + extra) {
+            let outcome = ResultLine.Outcome(status: "ok", value: .bool(true), failedItems: nil)
+            builder.add(ResultLine(source: "r:\(i)", id: "c\(i)", startedAt: "2026-03-01T10:00:00Z", metadata: nil, metrics: [("M", outcome)],
+                                   flows: ["flow \(i)", "next \(i)"], functions: ["fn \(i)"], logged: [("name \(i)", .number(Double(i)))], error: nil))
+        }
+        let report = builder.finish()
+        // Each line enters two new flows: 500 lines fill the 1,000 kept; the others count as (other flows).
+        #expect(report.flows.count == ReportBuilder.nameLimit + 1)
+        #expect(report.flows.last?.name == "(other flows)" && report.flows.last?.count == ReportBuilder.nameLimit / 2 + extra)
+        #expect(report.functions.count == ReportBuilder.nameLimit + 1 && report.functions.last?.count == extra)
+        #expect(report.logged.count == ReportBuilder.nameLimit + 1 && report.logged.last?.name == "(other names)" && report.logged.last?.conversations == extra)
+        #expect(report.transitions.count == ReportBuilder.nameLimit / 2)
+        let html = report.rendered(.html)
+        #expect(html.utf8.count < 200_000)
+        #expect(html.contains("\(ReportBuilder.nameLimit + 1 - ReportHTML.listed) more functions in <code>--format json</code>."))
+    }
+}

@@ -152,6 +152,13 @@ public final class ReportBuilder {
     static let loggedValueLimit = 1000
     /// Distinct flow paths remembered; further ones are counted as "other".
     static let pathLimit = 10_000
+    /// Distinct flows, functions and logged names kept, each the first met; the conversations
+    /// with others are counted as `(other flows)`, `(other functions)`, `(other names)`.
+    static let nameLimit = 1_000
+    /// Distinct flow transitions kept; further ones are not listed.
+    static let transitionLimit = 10_000
+    /// Distinct trend periods kept (days or weeks); lines of a further period are in no trend.
+    static let periodLimit = 10_000
 
     private let rules: RuleSet?
     private let period: Report.Period
@@ -164,6 +171,7 @@ public final class ReportBuilder {
     private var flowPositionSums: [ExactKey: Int] = [:]
     private var paths: [ExactKey: Int] = [:]
     private var otherPaths = 0
+    private var otherFlows = 0, otherFunctions = 0, otherLogged = 0, transitionCount = 0
     private var transitions: [ExactKey: [ExactKey: Int]] = [:]
     private var functions: [ExactKey: Int] = [:]
     private var logged: [ExactKey: LoggedTally] = [:]
@@ -225,7 +233,8 @@ public final class ReportBuilder {
         }
         conversations += 1
         cohorts?.add(line)
-        let periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
+        var periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
+        if let key = periodKey, conversationPeriods[key] == nil, conversationPeriods.count >= ReportBuilder.periodLimit { periodKey = nil }
         if let periodKey { conversationPeriods[periodKey, default: 0] += 1 }
         for (i, (name, outcome)) in line.metrics.enumerated() {
             let tally = self.tally(named: name, at: i)
@@ -254,19 +263,42 @@ public final class ReportBuilder {
             // One lookup per metric and line, updated in place.
             if let periodKey { ReportBuilder.count(outcome, applied: applied, into: &tally.periods[periodKey, default: PeriodTally()]) }
         }
+        var unlistedFlow = false
         for (i, flow) in line.flows.enumerated() {
-            flowCounts[ExactKey(flow), default: 0] += 1
-            flowPositionSums[ExactKey(flow), default: 0] += i
-            if i > 0 { transitions[ExactKey(line.flows[i - 1]), default: [:]][ExactKey(flow), default: 0] += 1 }
+            let key = ExactKey(flow)
+            guard flowCounts[key] != nil || flowCounts.count < ReportBuilder.nameLimit else {
+                unlistedFlow = true
+                continue
+            }
+            flowCounts[key, default: 0] += 1
+            flowPositionSums[key, default: 0] += i
+            guard i > 0 else { continue }
+            let from = ExactKey(line.flows[i - 1])
+            if transitions[from]?[key] != nil {
+                transitions[from]![key]! += 1
+            } else if transitionCount < ReportBuilder.transitionLimit && flowCounts[from] != nil {
+                transitions[from, default: [:]][key] = 1
+                transitionCount += 1
+            }
         }
+        if unlistedFlow { otherFlows += 1 }
         let path = ExactKey(line.flows.joined(separator: " → "))
         if paths[path] != nil || paths.count < ReportBuilder.pathLimit {
             paths[path, default: 0] += 1
         } else {
             otherPaths += 1
         }
-        for function in Set(line.functions.map(ExactKey.init)) { functions[function, default: 0] += 1 }
+        var unlistedFunction = false
+        for function in Set(line.functions.map(ExactKey.init)) {
+            if functions[function] != nil || functions.count < ReportBuilder.nameLimit { functions[function, default: 0] += 1 } else { unlistedFunction = true }
+        }
+        if unlistedFunction { otherFunctions += 1 }
+        var unlistedName = false
         for (name, value) in line.logged {
+            guard logged[ExactKey(name)] != nil || logged.count < ReportBuilder.nameLimit else {
+                unlistedName = true
+                continue
+            }
             var tally = logged[ExactKey(name)] ?? LoggedTally()
             tally.conversations += 1
             let values: [JSONValue]
@@ -287,6 +319,7 @@ public final class ReportBuilder {
             }
             logged[ExactKey(name)] = tally
         }
+        if unlistedName { otherLogged += 1 }
     }
 
     /// "2026-03-12" for a day, ISO 8601 "2026-W11" for a week, both in UTC.
@@ -323,7 +356,7 @@ public final class ReportBuilder {
             out.append("the rules define \(missing.count == 1 ? "a metric" : "\(missing.count) metrics") no result line has: \(quoted(missing)) (were the results scored with other rules?)")
         }
         if !extra.isEmpty {
-            out.append("the results have \(extra.count == 1 ? "a metric" : "\(extra.count) metrics") the rules do not define: \(quoted(extra)); they are reported without their rules")
+            out.append("the results have \(extra.count == 1 ? "a metric" : "\(extra.count) metrics") the rules do not define: \(quoted(extra)); \(extra.count == 1 ? "it is" : "they are") reported without their rules")
         }
         return out
     }
@@ -400,6 +433,7 @@ public final class ReportBuilder {
             if flowCounts[a]! != flowCounts[b]! { return flowCounts[a]! > flowCounts[b]! }
             return a.string.utf8.lexicographicallyPrecedes(b.string.utf8)
         }.map { Report.Share(name: $0.string, count: flowCounts[$0]!, share: share(flowCounts[$0]!, conversations)) }
+            + (otherFlows > 0 ? [Report.Share(name: "(other flows)", count: otherFlows, share: share(otherFlows, conversations))] : [])
         var pathShares = ranked(paths.mapKeys { $0.string.isEmpty ? ExactKey("(no flow)") : $0 }, total: conversations)
         if otherPaths > 0 { pathShares.append(Report.Share(name: "(other paths)", count: otherPaths, share: share(otherPaths, conversations))) }
         let transitionList = transitions.flatMap { from, tos in tos.map { (from: from.string, to: $0.key.string, count: $0.value) } }
@@ -418,7 +452,9 @@ public final class ReportBuilder {
         }
         var report = Report(conversations: conversations, unreadable: unreadable, period: period, metrics: metrics,
                             flows: flows, paths: pathShares, transitions: transitionList,
-                            functions: ranked(functions, total: conversations), logged: loggedReports)
+                            functions: ranked(functions, total: conversations)
+                                + (otherFunctions > 0 ? [Report.Share(name: "(other functions)", count: otherFunctions, share: share(otherFunctions, conversations))] : []),
+                            logged: loggedReports + (otherLogged > 0 ? [Report.LoggedReport(name: "(other names)", conversations: otherLogged, values: [], mean: nil)] : []))
         report.by = cohorts?.path
         return report
     }

@@ -10,6 +10,9 @@ struct ReportHTML {
 
     /// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+    /// Flows, functions and logged names shown on the page (JSON has every one kept).
+    static let listed = 40
+
     /// A trend point resting on fewer calls than this is drawn hollow and faint.
     static let minimumN = 30
 
@@ -92,7 +95,8 @@ struct ReportHTML {
         }
         if !r.flows.isEmpty {
             body += "<section><h2>Flows</h2><p class=\"note\">Share of conversations that entered each flow, in the order flows are usually entered; then the most common paths (flows in order of entry) and the transitions from one flow to the next.</p>"
-            body += flowChart(r.flows)
+            body += flowChart(Array(r.flows.prefix(ReportHTML.listed)))
+            if r.flows.count > ReportHTML.listed { body += "<p class=\"note\">\(r.flows.count - ReportHTML.listed) more flows in <code>--format json</code>.</p>" }
             body += "<div class=\"grid two\">"
             body += table(["Most common paths", "Conversations"], r.paths.prefix(10).map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
             body += table(["From", "To", "Times"], r.transitions.prefix(12).map { [$0.from, $0.to, "\($0.count)"] })
@@ -100,12 +104,14 @@ struct ReportHTML {
         }
         if !r.functions.isEmpty {
             body += "<section><h2>Functions</h2>"
-            body += table(["Function", "Conversations calling it"], r.functions.map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
+            body += table(["Function", "Conversations calling it"], r.functions.prefix(ReportHTML.listed).map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
+            if r.functions.count > ReportHTML.listed { body += "<p class=\"note\">\(r.functions.count - ReportHTML.listed) more functions in <code>--format json</code>.</p>" }
             body += "</section>"
         }
         if !r.logged.isEmpty {
             body += "<section><h2>Logged metrics</h2>"
-            body += table(["Name", "Conversations", "Mean", "Most common values"], r.logged.map {
+            if r.logged.count > ReportHTML.listed { body += "<p class=\"note\">The first \(ReportHTML.listed) of \(r.logged.count) names; the others in <code>--format json</code>.</p>" }
+            body += table(["Name", "Conversations", "Mean", "Most common values"], r.logged.prefix(ReportHTML.listed).map {
                 [$0.name, "\($0.conversations)", $0.mean.map { NumberText.decimal($0, places: 2) } ?? "", $0.values.prefix(6).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")]
             })
             body += "</section>"
