@@ -169,7 +169,9 @@ def conversation(rng, index):
     events.append({"type": "metric", "name": "RESOLVED", "value": rng.random() < 0.7})
     events.append({"type": "end", "reason": rng.choice(["agent_hangup", "caller_hangup", "transfer"])})
     return {"id": f"NW-{index:08d}", "started_at": f"2026-{month:02d}-{day:02d}T{rng.randint(8, 19):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z",
-            "metadata": {"channel": "voice", "language": "en-GB"}, "events": events}
+            # Cohorts by position, so that the random stream (and so every call) is as before.
+            "metadata": {"channel": "chat" if index % 5 == 0 else "voice", "language": "en-GB",
+                         "variant": ["v10", "v11", "v12", "v13"][index % 4]}, "events": events}
 
 
 def main():
