@@ -69,7 +69,7 @@ struct ReportCommand: ParsableCommand {
         let builder = ReportBuilder(rules: rules, period: period, by: cohortPath, maxCohorts: maxCohorts)
         let display = progress.start(output: output)
         defer { display?.finish() }
-        let lines = ResultLines(inputs: results, options: filter.applied(to: limits.options(output: output, progress: display)))
+        let lines = ResultLines(inputs: results, options: filter.applied(to: limits.options(output: output, progress: display)), evidence: false)
         var problems = 0
         while let next = lines.next() {
             switch next {

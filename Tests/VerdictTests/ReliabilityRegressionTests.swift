@@ -541,3 +541,12 @@ struct ReportBoundsTests {
         #expect(html.contains("\(ReportBuilder.nameLimit + 1 - ReportHTML.listed) more functions in <code>--format json</code>."))
     }
 }
+
+@Suite("Report: statuses by position")
+struct ReportStatusIndexTests {
+    @Test("the report's status positions are MetricResult.Status's, and any other text has none")
+    func statusIndex() {
+        for (i, s) in MetricResult.Status.allCases.enumerated() { #expect(ReportBuilder.statusIndex(s.rawValue) == i) }
+        #expect(ReportBuilder.statusIndex("OK") == nil && ReportBuilder.statusIndex("") == nil)
+    }
+}

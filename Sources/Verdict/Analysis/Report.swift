@@ -121,11 +121,19 @@ public final class ReportBuilder {
         let name: String
         var booleans = 0, categoricals = 0, numbers = 0
         var distribution = NumberDistribution(exactLimit: ReportBuilder.exactNumberLimit)
-        var statuses: [String: Int] = [:]
+        /// Counts of SPEC's statuses by `MetricResult.Status` position; any other status by name.
+        var statusCounts = [Int](repeating: 0, count: MetricResult.Status.allCases.count)
+        var otherStatuses: [String: Int] = [:]
+        var statuses: [String: Int] {
+            var all = otherStatuses
+            for (i, s) in MetricResult.Status.allCases.enumerated() where statusCounts[i] > 0 { all[s.rawValue, default: 0] += statusCounts[i] }
+            return all
+        }
         var trueCount = 0, falseCount = 0
         var labels: [ExactKey: Int] = [:]
         var failing: [Int: Int] = [:]
-        var periods: [String: PeriodTally] = [:]
+        /// By the builder's period number (`periodNames`); nil for a period the metric lacks.
+        var periods: [PeriodTally?] = []
         /// Whether some result line has the metric (a metric of the rules may have none).
         var inResults = false
         init(name: String) { self.name = name }
@@ -172,6 +180,22 @@ public final class ReportBuilder {
     private var paths: [ExactKey: Int] = [:]
     private var otherPaths = 0
     private var otherFlows = 0, otherFunctions = 0, otherLogged = 0, transitionCount = 0
+    /// Trend periods by number, in order of first appearance.
+    private var periodIndex: [String: Int] = [:]
+    private var periodNames: [String] = []
+
+    /// A SPEC status's position in `MetricResult.Status`; nil for any other text.
+    @inline(__always)
+    static func statusIndex(_ s: String) -> Int? {
+        switch s {
+        case "ok": return 0
+        case "not_applicable": return 1
+        case "inactive": return 2
+        case "unmatched": return 3
+        case "error": return 4
+        default: return nil
+        }
+    }
     private var transitions: [ExactKey: [ExactKey: Int]] = [:]
     private var functions: [ExactKey: Int] = [:]
     private var logged: [ExactKey: LoggedTally] = [:]
@@ -235,11 +259,19 @@ public final class ReportBuilder {
         cohorts?.add(line)
         var periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
         if let key = periodKey, conversationPeriods[key] == nil, conversationPeriods.count >= ReportBuilder.periodLimit { periodKey = nil }
+        var periodSlot: Int?
+        if let key = periodKey {
+            if let known = periodIndex[key] { periodSlot = known } else {
+                periodSlot = periodNames.count
+                periodIndex[key] = periodNames.count
+                periodNames.append(key)
+            }
+        }
         if let periodKey { conversationPeriods[periodKey, default: 0] += 1 }
         for (i, (name, outcome)) in line.metrics.enumerated() {
             let tally = self.tally(named: name, at: i)
             tally.inResults = true
-            tally.statuses[outcome.status, default: 0] += 1
+            if let i = ReportBuilder.statusIndex(outcome.status) { tally.statusCounts[i] += 1 } else { tally.otherStatuses[outcome.status, default: 0] += 1 }
             let applied = outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error"
             if outcome.status == "ok", let value = outcome.value {
                 switch value {
@@ -261,7 +293,12 @@ public final class ReportBuilder {
                 }
             }
             // One lookup per metric and line, updated in place.
-            if let periodKey { ReportBuilder.count(outcome, applied: applied, into: &tally.periods[periodKey, default: PeriodTally()]) }
+            if let slot = periodSlot {
+                // One period number per line, an array slot per metric: no hashing per metric.
+                if tally.periods.count <= slot { tally.periods += [PeriodTally?](repeating: nil, count: slot + 1 - tally.periods.count) }
+                if tally.periods[slot] == nil { tally.periods[slot] = PeriodTally() }
+                ReportBuilder.count(outcome, applied: applied, into: &tally.periods[slot]!)
+            }
         }
         var unlistedFlow = false
         for (i, flow) in line.flows.enumerated() {
@@ -400,8 +437,9 @@ public final class ReportBuilder {
                                    condition: items.indices.contains($0.key) ? items[$0.key].summary : nil,
                                    count: $0.value, share: share($0.value, t.falseCount))
             }
-            let trend = t.periods.keys.sorted().map { key -> Report.TrendPoint in
-                let p = t.periods[key]!
+            let slots = t.periods.indices.filter { t.periods[$0] != nil }.sorted { periodNames[$0] < periodNames[$1] }
+            let trend = slots.map { slot -> Report.TrendPoint in
+                let p = t.periods[slot]!, key = periodNames[slot]
                 let okLabelCount = p.labels.values.reduce(0, +)
                 return Report.TrendPoint(
                     period: key, conversations: p.conversations, applied: p.applied,

@@ -88,7 +88,7 @@ public struct ResultDiff: Sendable {
         var oldValues: [OccurrenceKey: [ExactKey: JSONValue]] = [:]
         var paired: [ExactKey: PairedTally] = [:]
         var sums: [ExactKey: (before: FiniteSum, after: FiniteSum, n: Int)] = [:]
-        problems += ResultLines(inputs: old, options: options).forEach { line, _ in
+        problems += ResultLines(inputs: old, options: options, evidence: false).forEach { line, _ in
             guard let id = line.id else { return }
             if !wanted.isEmpty && allNames.count < 10_000 { for (name, _) in line.metrics { allNames.insert(ExactKey(name)) } }
             for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && oldMetricSet.insert(ExactKey(name)).inserted {
@@ -107,7 +107,7 @@ public struct ResultDiff: Sendable {
         var changes: [Change] = []
         var counts: [ExactKey: [TransitionKey: Int]] = [:]
         var compared: [ExactKey: Int] = [:]
-        problems += ResultLines(inputs: new, options: options).forEach { line, _ in
+        problems += ResultLines(inputs: new, options: options, evidence: false).forEach { line, _ in
             guard let id = line.id else { return }
             if !wanted.isEmpty && allNames.count < 10_000 { for (name, _) in line.metrics { allNames.insert(ExactKey(name)) } }
             for (name, _) in line.metrics where (wanted.isEmpty || wanted.contains(ExactKey(name))) && newMetricSet.insert(ExactKey(name)).inserted {

@@ -117,6 +117,9 @@ public final class ResultLines {
     private let reader: InputReader
     private let jobs: Int
     private let conditions: [MetadataCondition]
+    /// For the lines read on this thread (`jobs` 1); each parsing batch has its own.
+    private let scanner: ResultLineScanner
+    private let keepsEvidence: Bool
     private let results = OrderedResults<[Line]>()
     private var submitted = 0
     private var taken = 0
@@ -127,8 +130,12 @@ public final class ResultLines {
     /// Lines per batch handed to a parsing thread.
     static let batchSize = 128
 
+    /// `evidence: false` reads every result as if it had no `evidence` (for the commands that
+    /// do not show it), which saves an array per result.
     public init(inputs: [String], options: InputOptions = InputOptions(),
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, evidence: Bool = true) {
+        keepsEvidence = evidence
+        scanner = ResultLineScanner(keepsEvidence: evidence)
         reader = InputReader(inputs: inputs, options: options)
         self.jobs = max(1, jobs)
         conditions = options.resultConditions
@@ -144,7 +151,7 @@ public final class ResultLines {
     }
 
     private func nextRead() -> Line? {
-        if jobs == 1 { return reader.next().map(ResultLines.parse) }
+        if jobs == 1 { return reader.next().map { ResultLines.parse($0, with: scanner) } }
         while head == batch.count {
             // Keep `2 × jobs` batches being parsed, then take the oldest.
             while !exhausted && submitted - taken < 2 * jobs {
@@ -156,7 +163,11 @@ public final class ResultLines {
                     break
                 }
                 let sequence = submitted, results = results, records = raws
-                DispatchQueue.global().async { results.put(sequence, records.map(ResultLines.parse)) }
+                let keepsEvidence = keepsEvidence
+                DispatchQueue.global().async {
+                    let scanner = ResultLineScanner(keepsEvidence: keepsEvidence)
+                    results.put(sequence, records.map { ResultLines.parse($0, with: scanner) })
+                }
                 submitted += 1
             }
             if taken == submitted { return nil }
@@ -184,10 +195,10 @@ public final class ResultLines {
         return (position, problems)
     }
 
-    private static func parse(_ raw: RawRecord) -> Line {
+    private static func parse(_ raw: RawRecord, with scanner: ResultLineScanner) -> Line {
         let raw = raw.resolved()
         if case let .unreadable(message) = raw.payload { return .failure(ResultLineError(source: raw.source, message: message)) }
-        return ResultLine.parse(raw.bytes!, source: raw.source)
+        return scanner.parse(raw.bytes!, source: raw.source)
     }
 }
 

@@ -24,7 +24,7 @@ public struct ResultSample: Sendable {
         var seen = false
         // The values the metric has (bounded), to name them when --value matches none.
         var values: Set<ExactKey> = []
-        let (_, problems) = ResultLines(inputs: results, options: options).forEach { line, position in
+        let (_, problems) = ResultLines(inputs: results, options: options, evidence: false).forEach { line, position in
             guard let id = line.id, let found = line.metrics.first(where: { $0.name.isExactly(metric) })?.outcome else {
                 if !seen { for m in line.metrics { names.insert(m.name) } }
                 return

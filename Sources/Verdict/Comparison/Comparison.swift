@@ -84,7 +84,7 @@ public struct Comparison: Sendable {
     public static func cohorts(results: [String], by path: MetadataPath, baseline: String, rules: RuleSet?,
                                alpha: Double = 0.05, options: InputOptions = InputOptions()) -> Result<[Comparison], CohortError> {
         var tallies: [ExactKey: Tally] = [:]
-        let problems = ResultLines(inputs: results, options: options).forEach { line, _ in
+        let problems = ResultLines(inputs: results, options: options, evidence: false).forEach { line, _ in
             guard line.error == nil else { return }
             tallies[ExactKey(path.cohort(of: line)), default: Tally()].add(line)
         }.problems
@@ -163,7 +163,7 @@ public struct Comparison: Sendable {
 
     static func tally(_ inputs: [String], options: InputOptions) -> (Tally, [String]) {
         var t = Tally()
-        let problems = ResultLines(inputs: inputs, options: options).forEach { line, _ in t.add(line) }.problems
+        let problems = ResultLines(inputs: inputs, options: options, evidence: false).forEach { line, _ in t.add(line) }.problems
         return (t, problems)
     }
 
