@@ -63,21 +63,9 @@ struct RasaEventDataTests {
 
     @Test("20,000 seeded corruptions of rows read the same")
     func corruptions() {
-        var rng = SeededGenerator(state: 3_036)
         let inserts = [",", "}", "]", "\"", ":", "NaN", "-Infinity", "1e999", "{", "[", "\\", "\\u00", " ", "\"text\": ", "\"parse_data\": {", "null"]
-            .map { Array($0.utf8) }
         var readable = 0
-        for n in 0..<20_000 {
-            var bytes = Array(RasaEventDataTests.rows[n % 9].utf8)
-            for _ in 0..<Int.random(in: 1...2, using: &rng) where !bytes.isEmpty {
-                let at = Int.random(in: 0..<bytes.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: bytes.remove(at: at)
-                case 1: bytes.insert(contentsOf: inserts[Int.random(in: 0..<inserts.count, using: &rng)], at: at)
-                default: bytes[at] = UInt8.random(in: 0x20...0x7E, using: &rng)
-                }
-            }
-            let row = String(decoding: bytes, as: UTF8.self)
+        for row in Support.corruptions(of: Array(RasaEventDataTests.rows.prefix(9)), count: 20_000, seed: 3_036, inserts: inserts) {
             let tree = RasaEventDataTests.viaTree(row)
             #expect(RasaEventDataTests.viaScan(row) == tree, "\(row)")
             if tree.hasPrefix("text=") { readable += 1 }

@@ -77,22 +77,8 @@ struct ResultLineScannerTests {
         let lines = try String(contentsOf: Support.root.appendingPathComponent("Tests/Golden/score-bundled.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         #expect(Self.check(lines) == lines.count)
-        var rng = SeededGenerator(state: 20_261_204)
         let inserts = [",", "}", "]", "\"", ":", "null", "1.5", "-1", "{", "[", "\\", "\\u00e9", " ", "\"status\":", "\"x\":{}", "01", "1e2", "\"ok\""]
-            .map { Array($0.utf8) }
-        var corrupted: [String] = []
-        for n in 0..<20_000 {
-            var bytes = Array(lines[n % lines.count].utf8)
-            for _ in 0..<Int.random(in: 1...2, using: &rng) where !bytes.isEmpty {
-                let at = Int.random(in: 0..<bytes.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: bytes.remove(at: at)
-                case 1: bytes.insert(contentsOf: inserts[Int.random(in: 0..<inserts.count, using: &rng)], at: at)
-                default: bytes[at] = UInt8.random(in: 0x20...0x7E, using: &rng)
-                }
-            }
-            corrupted.append(String(decoding: bytes, as: UTF8.self))
-        }
+        let corrupted = Support.corruptions(of: lines, count: 20_000, seed: 20_261_204, inserts: inserts)
         let scanned = Self.check(corrupted)
         #expect(scanned > 5_000)
     }

@@ -19,6 +19,25 @@ enum Support {
     /// A conversation "a" in which the agent says hello.
     static let greeting = #"{"id":"a","events":[{"type":"agent","text":"Hello"}]}"#
 
+    /// `count` seeded corruptions of `samples` (taken in turn): one or two bytes removed,
+    /// replaced, or `inserts` put in, for differential tests of the one-pass readers.
+    static func corruptions(of samples: [String], count: Int, seed: UInt64, inserts: [String]) -> [String] {
+        var rng = SeededGenerator(state: seed)
+        let pieces = inserts.map { Array($0.utf8) }
+        return (0..<count).map { n in
+            var bytes = Array(samples[n % samples.count].utf8)
+            for _ in 0..<Int.random(in: 1...2, using: &rng) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(contentsOf: pieces[Int.random(in: 0..<pieces.count, using: &rng)], at: at)
+                default: bytes[at] = UInt8.random(in: 0x20...0x7E, using: &rng)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
     static func rules(_ yaml: String) throws -> RuleSet {
         try RuleLoader.load(yaml: yaml, file: "test.yaml")
     }
