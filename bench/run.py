@@ -2,6 +2,7 @@
 """Verdict's benchmark: one command, every figure, side by side on the same data.
 
     python3 bench/run.py [--sizes 10k,100k,1m] [--repeat 3] [--baseline COMMIT] [--rasa KIT]
+    python3 bench/run.py --analysis [--sizes ...] [--analysis-baseline COMMIT] [--duckdb-python PY]
 
 Builds the release binary, and the binary of --baseline (default 2714e7e, the release the
 performance targets are measured against) from `git archive` in bench/data/baseline-COMMIT/;
@@ -16,6 +17,11 @@ binaries interleaved run by run, and prints a table and JSON (also bench/data/re
   start-up    scoring one conversation, median of 21 runs
   numbers     the standard rules plus ten number metrics (bench/numbers/numbers.yaml) against
               the standard rules alone, on the largest corpus up to 100k
+
+With --analysis, it measures reading results instead: `verdict report --format json` of this
+binary and of --analysis-baseline's (default 55324e5) on the score output of each corpus,
+interleaved, and with --duckdb-python PY (a Python with the duckdb package) DuckDB grouping
+the same lines by metric, status and value on 2 threads; bench/data/analysis.json.
 
 With --rasa KIT (a prepared copy of the Rasa markers peer kit: its venv, markers and
 data/trackers_N.db stores), also `rasa evaluate markers` once per store against
@@ -116,6 +122,49 @@ def rasa_comparison(kit, verdict, baseline, repeat):
     return out
 
 
+DUCKDB_QUERY = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute("SET threads TO 2")
+con.execute(f\"\"\"
+SELECT entry.key AS metric, json_extract_string(entry.value, '$.status') AS status,
+       json_extract(entry.value, '$.value')::VARCHAR AS value, count(*)
+FROM (SELECT unnest(map_entries(metrics)) AS entry
+      FROM read_ndjson('{sys.argv[1]}', columns={{'id': 'VARCHAR', 'metrics': 'MAP(VARCHAR, JSON)'}}, maximum_object_size=268435456))
+GROUP BY ALL\"\"\").fetchall()
+"""
+
+
+def analysis(sizes, verdict, repeat, commit, duckdb_python):
+    """`verdict report --format json` of this binary and of `commit`'s on the score output of
+    each corpus, interleaved, and DuckDB grouping the same lines by metric, status and value."""
+    old = baseline_binary(commit)
+    out = {"baseline": commit, "sizes": {}}
+    for s in sizes:
+        results = os.path.join(DATA, f"results-{s}.jsonl")
+        if not os.path.exists(results):
+            with open(results + ".tmp", "w") as f:
+                subprocess.run([verdict, "score", "--rules", RULES, corpus(s)], stdout=f, check=True)
+            os.replace(results + ".tmp", results)
+        commands = [[verdict, "report", "--format", "json", "--rules", RULES, results],
+                    [old, "report", "--format", "json", "--rules", RULES, results]]
+        if duckdb_python:
+            commands.append([duckdb_python, "-c", DUCKDB_QUERY, results])
+        runs = interleaved(commands, repeat)
+        entry = {"lines": SIZES[s], "megabytes": round(os.path.getsize(results) / 1e6, 1)}
+        for name, (seconds, rss) in zip(("report", "baseline_report", "duckdb"), runs):
+            entry[name] = {"seconds": round(seconds, 3), "peak_rss_mb": round(rss, 1)}
+        entry["speedup_over_baseline"] = round(entry["baseline_report"]["seconds"] / entry["report"]["seconds"], 2)
+        if duckdb_python:
+            entry["duckdb_over_report"] = round(entry["duckdb"]["seconds"] / entry["report"]["seconds"], 2)
+        out["sizes"][s] = entry
+        print(f"{s} result lines ({entry['megabytes']} MB): report {entry['report']['seconds']} s / {entry['report']['peak_rss_mb']} MB, "
+              f"{commit} {entry['baseline_report']['seconds']} s / {entry['baseline_report']['peak_rss_mb']} MB "
+              f"({entry['speedup_over_baseline']}x)"
+              + (f", DuckDB {entry['duckdb']['seconds']} s / {entry['duckdb']['peak_rss_mb']} MB" if duckdb_python else ""))
+    return out
+
+
 def corpus(name):
     path = os.path.join(DATA, f"corpus-{name}.jsonl")
     if not os.path.exists(path):
@@ -131,6 +180,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline", default="2714e7e", help="commit whose binary is measured side by side")
     parser.add_argument("--rasa", help="a prepared copy of the Rasa markers peer kit")
+    parser.add_argument("--analysis", action="store_true",
+                        help="measure reading results instead: report of both binaries and DuckDB, per size")
+    parser.add_argument("--analysis-baseline", default="55324e5", help="commit whose report --analysis measures beside")
+    parser.add_argument("--duckdb-python", help="a Python with the duckdb package, for --analysis")
     args = parser.parse_args()
     sizes = [s for s in args.sizes.split(",") if s]
     for s in sizes:
@@ -140,6 +193,12 @@ def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "verdict"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     verdict = os.path.join(ROOT, ".build", "release", "verdict")
+    if args.analysis:
+        text = json.dumps(analysis(sizes, verdict, args.repeat, args.analysis_baseline, args.duckdb_python), indent=2, sort_keys=True)
+        print(text)
+        with open(os.path.join(DATA, "analysis.json"), "w") as f:
+            f.write(text + "\n")
+        return
     baseline = baseline_binary(args.baseline)
     empty = os.path.join(DATA, "empty.yaml")
     with open(empty, "w") as f:

@@ -297,3 +297,22 @@ struct ComparisonHTMLTests {
         #expect(!html.contains("<script"))
     }
 }
+
+@Suite("report --by: a trend per cohort")
+struct ReportCohortTrendTests {
+    @Test("each cohort carries its own trend, as the metric does, and the cohorts' trends add up to the metric's")
+    func cohortTrends() throws {
+        let run = try CLI.run(["report", "--rules", "rules", "--format", "json", "--by", "day", "--by", "metadata.channel", "Tests/Golden/score-bundled.jsonl"])
+        #expect(run.status == 0)
+        let json = try #require(ComparisonTests.plain(try JSONParser.parse(Array(run.stdout.utf8))) as? [String: Any])
+        let metric = try #require((json["metrics"] as? [[String: Any]])?.first { $0["name"] as? String == "Booking: completed" })
+        let trend = try #require(metric["trend"] as? [[String: Any]])
+        let cohorts = try #require(metric["cohorts"] as? [[String: Any]])
+        var sums: [String: Double] = [:]
+        for c in cohorts {
+            for p in try #require(c["trend"] as? [[String: Any]]) { sums[p["period"] as! String, default: 0] += p["true"] as! Double }
+        }
+        #expect(!trend.isEmpty)
+        for p in trend { #expect(sums[p["period"] as! String] == p["true"] as? Double, "\(p)") }
+    }
+}

@@ -139,7 +139,7 @@ public final class ReportBuilder {
         init(name: String) { self.name = name }
     }
 
-    private struct PeriodTally {
+    struct PeriodTally {
         var conversations = 0, applied = 0, trueCount = 0, okCount = 0
         var labels: [ExactKey: Int] = [:]
         var distribution: NumberDistribution?
@@ -219,7 +219,7 @@ public final class ReportBuilder {
     }
 
     /// Counts one outcome into its metric's tally for the line's period.
-    private static func count(_ outcome: ResultLine.Outcome, applied: Bool, into period: inout PeriodTally) {
+    static func count(_ outcome: ResultLine.Outcome, applied: Bool, into period: inout PeriodTally) {
         period.conversations += 1
         if applied { period.applied += 1 }
         guard outcome.status == "ok", let value = outcome.value else { return }
@@ -256,9 +256,9 @@ public final class ReportBuilder {
             return
         }
         conversations += 1
-        cohorts?.add(line)
         var periodKey = line.startedAt.flatMap { Timestamp.parseDateTime($0) }.map { ReportBuilder.periodKey($0, period) }
         if let key = periodKey, conversationPeriods[key] == nil, conversationPeriods.count >= ReportBuilder.periodLimit { periodKey = nil }
+        cohorts?.add(line, period: periodKey)
         var periodSlot: Int?
         if let key = periodKey {
             if let known = periodIndex[key] { periodSlot = known } else {
@@ -359,6 +359,18 @@ public final class ReportBuilder {
         if unlistedName { otherLogged += 1 }
     }
 
+    /// One period's point of a metric's trend (or of one cohort's).
+    static func trendPoint(_ key: String, _ p: PeriodTally, type: String, labels: [String]) -> Report.TrendPoint {
+        func share(_ n: Int, _ total: Int) -> Double { total > 0 ? Double(n) / Double(total) : 0 }
+        let okLabelCount = p.labels.values.reduce(0, +)
+        return Report.TrendPoint(
+            period: key, conversations: p.conversations, applied: p.applied,
+            rate: type == "boolean" && p.okCount > 0 ? share(p.trueCount, p.okCount) : nil,
+            trueCount: p.trueCount, okCount: p.okCount,
+            labels: type == "categorical" ? labels.map { Report.Share(name: $0, count: p.labels[ExactKey($0)] ?? 0, share: share(p.labels[ExactKey($0)] ?? 0, okLabelCount)) } : [],
+            median: type == "number" ? p.distribution?.percentile(50) : nil)
+    }
+
     /// "2026-03-12" for a day, ISO 8601 "2026-W11" for a week, both in UTC.
     static func periodKey(_ t: Timestamp, _ period: Report.Period) -> String {
         let days = Int(floor(Double(t.seconds) / 86_400))
@@ -438,16 +450,7 @@ public final class ReportBuilder {
                                    count: $0.value, share: share($0.value, t.falseCount))
             }
             let slots = t.periods.indices.filter { t.periods[$0] != nil }.sorted { periodNames[$0] < periodNames[$1] }
-            let trend = slots.map { slot -> Report.TrendPoint in
-                let p = t.periods[slot]!, key = periodNames[slot]
-                let okLabelCount = p.labels.values.reduce(0, +)
-                return Report.TrendPoint(
-                    period: key, conversations: p.conversations, applied: p.applied,
-                    rate: type == "boolean" && p.okCount > 0 ? share(p.trueCount, p.okCount) : nil,
-                    trueCount: p.trueCount, okCount: p.okCount,
-                    labels: type == "categorical" ? allLabels.map { Report.Share(name: $0, count: p.labels[ExactKey($0)] ?? 0, share: share(p.labels[ExactKey($0)] ?? 0, okLabelCount)) } : [],
-                    median: type == "number" ? p.distribution?.percentile(50) : nil)
-            }
+            let trend = slots.map { ReportBuilder.trendPoint(periodNames[$0], t.periods[$0]!, type: type, labels: allLabels) }
             var numbers: Report.NumberSummary?
             let d = t.distribution
             if type == "number", let mean = d.mean, let median = d.percentile(50), let p90 = d.percentile(90) {
@@ -462,7 +465,7 @@ public final class ReportBuilder {
                 rate: okBooleans > 0 ? share(t.trueCount, okBooleans) : nil,
                 interval: Report.wilson(t.trueCount, okBooleans), labels: type == "categorical" ? labels : [],
                 failing: failing, trend: trend, numbers: numbers,
-                cohorts: cohorts?.figures(metric: name, labelOrder: type == "categorical" ? allLabels : []) ?? []))
+                cohorts: cohorts?.figures(metric: name, type: type, labelOrder: type == "categorical" ? allLabels : []) ?? []))
         }
         // Funnel order: by mean position of entry, then by reach, then by name.
         let flows = flowCounts.keys.sorted { a, b in

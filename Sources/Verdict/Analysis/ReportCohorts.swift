@@ -16,6 +16,8 @@ extension Report {
         /// Categorical: each label's share among ok results, in the metric's label order.
         public var labels: [Share]
         public var numbers: NumberSummary?
+        /// With `--by day|week` too: the cohort's trend, as the metric's.
+        public var trend: [TrendPoint] = []
     }
 
     /// The name of the cohort that adds up those not listed.
@@ -28,8 +30,14 @@ struct CohortTally {
     var statuses: [String: Int] = [:]
     var labels: [ExactKey: Int] = [:]
     var distribution = NumberDistribution(exactLimit: ReportBuilder.exactPeriodNumberLimit)
+    var periods: [String: ReportBuilder.PeriodTally] = [:]
 
-    mutating func add(_ outcome: ResultLine.Outcome) {
+    /// `period`: the line's trend period, when it has one and there is room for it.
+    mutating func add(_ outcome: ResultLine.Outcome, period: String?) {
+        if let period {
+            let applied = outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error"
+            ReportBuilder.count(outcome, applied: applied, into: &periods[period, default: ReportBuilder.PeriodTally()])
+        }
         conversations += 1
         statuses[outcome.status, default: 0] += 1
         if outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error" { applied += 1 }
@@ -50,6 +58,19 @@ struct CohortTally {
         for (k, v) in other.statuses { statuses[k, default: 0] += v }
         for (k, v) in other.labels { labels[k, default: 0] += v }
         distribution.merge(other.distribution)
+        for (key, p) in other.periods {
+            var mine = periods[key] ?? ReportBuilder.PeriodTally()
+            mine.conversations += p.conversations
+            mine.applied += p.applied
+            mine.trueCount += p.trueCount
+            mine.okCount += p.okCount
+            for (k, v) in p.labels { mine.labels[k, default: 0] += v }
+            if let d = p.distribution {
+                if mine.distribution == nil { mine.distribution = NumberDistribution(exactLimit: ReportBuilder.exactPeriodNumberLimit) }
+                mine.distribution!.merge(d)
+            }
+            periods[key] = mine
+        }
     }
 }
 
@@ -58,16 +79,33 @@ struct CohortTallies {
     let path: MetadataPath
     let maxCohorts: Int
     static let cohortLimit = 10_000
+    /// (cohort, metric, period) trend cells kept; past it, cohorts' trends stop growing (the
+    /// overall trend and every other figure are unaffected).
+    static let trendCellLimit = 200_000
+    private var trendCells = 0
+
+    init(path: MetadataPath, maxCohorts: Int) {
+        self.path = path
+        self.maxCohorts = maxCohorts
+    }
     /// By cohort, then by metric; the conversations of each cohort.
     private(set) var tallies: [ExactKey: [ExactKey: CohortTally]] = [:]
     private(set) var sizes: [ExactKey: Int] = [:]
 
-    mutating func add(_ line: ResultLine) {
+    mutating func add(_ line: ResultLine, period: String?) {
         var cohort = ExactKey(path.cohort(of: line))
         if tallies[cohort] == nil && tallies.count >= CohortTallies.cohortLimit { cohort = ExactKey(Report.otherCohort) }
         sizes[cohort, default: 0] += 1
         var metrics = tallies.removeValue(forKey: cohort) ?? [:]
-        for (name, outcome) in line.metrics { metrics[ExactKey(name), default: CohortTally()].add(outcome) }
+        for (name, outcome) in line.metrics {
+            var tally = metrics.removeValue(forKey: ExactKey(name)) ?? CohortTally()
+            var cell = period
+            if let p = period, tally.periods[p] == nil {
+                if trendCells < CohortTallies.trendCellLimit { trendCells += 1 } else { cell = nil }
+            }
+            tally.add(outcome, period: cell)
+            metrics[ExactKey(name)] = tally
+        }
         tallies[cohort] = metrics
     }
 
@@ -82,7 +120,7 @@ struct CohortTallies {
     }
 
     /// One metric's figures per listed cohort (labels in `labelOrder`).
-    func figures(metric name: String, labelOrder: [String]) -> [Report.CohortFigures] {
+    func figures(metric name: String, type: String, labelOrder: [String]) -> [Report.CohortFigures] {
         let (names, rest) = listed()
         let key = ExactKey(name)
         var rows = names.map { ($0, tallies[ExactKey($0)]?[key] ?? CohortTally()) }
@@ -108,7 +146,8 @@ struct CohortTallies {
                 trueCount: t.trueCount, falseCount: t.falseCount, rate: okBooleans > 0 ? share(t.trueCount, okBooleans) : nil,
                 interval: Statistics.wilson(t.trueCount, okBooleans),
                 labels: labelOrder.map { Report.Share(name: $0, count: t.labels[ExactKey($0)] ?? 0, share: share(t.labels[ExactKey($0)] ?? 0, okLabels)) },
-                numbers: numbers)
+                numbers: numbers,
+                trend: t.periods.keys.sorted().map { ReportBuilder.trendPoint($0, t.periods[$0]!, type: type, labels: labelOrder) })
         }
     }
 }
@@ -193,6 +232,7 @@ extension Report {
                         o.add("exact", c.numbers?.exact ?? true)
                     default: break
                     }
+                    Report.trendJSON(c.trend, type: m.type, into: &o)
                 }
             }
         }

@@ -182,6 +182,40 @@ extension Report {
 
     // MARK: JSON
 
+    /// A trend's `trend` member: one object per period (a metric's, or one cohort's).
+    static func trendJSON(_ trend: [TrendPoint], type: String, into o: inout JSONMembers) {
+        func number(_ d: Double?) -> String? { d.map { JSONNumber.text($0) } }
+        o.add("trend") { w in
+            w.array(trend) { w, p in
+                w.object { o in
+                    o.add("period", p.period)
+                    o.add("conversations", p.conversations)
+                    o.add("applied", p.applied)
+                    if type == "boolean" {
+                        o.add("true", p.trueCount)
+                        o.add("ok", p.okCount)
+                        o.add("rate", number: number(p.rate))
+                    }
+                    if type == "categorical" {
+                        o.add("labels") { w in
+                            w.array(p.labels) { w, s in
+                                w.object { o in
+                                    o.add("label", s.name)
+                                    o.add("count", s.count)
+                                    o.add("share", number: number(s.share))
+                                }
+                            }
+                        }
+                    }
+                    if type == "number" {
+                        o.add("ok", p.okCount)
+                        o.add("median", number: number(p.median))
+                    }
+                }
+            }
+        }
+    }
+
     func json() -> String {
         // Full precision: the shortest decimal that reads back as the same value (rounding is
         // for the text and HTML formats).
@@ -253,27 +287,7 @@ extension Report {
                                 }
                             }
                         }
-                        o.add("trend") { w in
-                            w.array(m.trend) { w, p in
-                                w.object { o in
-                                    o.add("period", p.period)
-                                    o.add("conversations", p.conversations)
-                                    o.add("applied", p.applied)
-                                    if m.type == "boolean" {
-                                        o.add("true", p.trueCount)
-                                        o.add("ok", p.okCount)
-                                        o.add("rate", number: number(p.rate))
-                                    }
-                                    if m.type == "categorical" {
-                                        o.add("labels") { w in w.array(p.labels) { share(&$0, $1, key: "label") } }
-                                    }
-                                    if m.type == "number" {
-                                        o.add("ok", p.okCount)
-                                        o.add("median", number: number(p.median))
-                                    }
-                                }
-                            }
-                        }
+                        Report.trendJSON(m.trend, type: m.type, into: &o)
                         if by != nil { Report.cohortJSON(m, into: &o) }
                     }
                 }
