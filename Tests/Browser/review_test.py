@@ -244,6 +244,8 @@ def main():
             open_page(window, (OUT / "cohorts.html").resolve().as_uri())
             cohort_rows = window.find_elements(By.CSS_SELECTOR, "#cohorts table.cohorts tr")
             check(len(cohort_rows) > 10, f"cohorts {width} px: only {len(cohort_rows)} rows in the cohort tables")
+            own = window.execute_script("var c = document.getElementById('cohorts'); return [c.scrollWidth, c.clientWidth]")
+            check(own[0] <= own[1], f"cohorts {width} px: the section is {own[0]} px wide in its {own[1]} px card (its tables should scroll)")
             window.execute_script("document.getElementById('cohorts').scrollIntoView()")
             window.save_screenshot(str(OUT / f"cohorts-{width}px.png"))
         finally:
