@@ -213,15 +213,7 @@ extension Report {
                             if let ci = c.interval { w.raw(Array("[\(JSONNumber.text(ci.low)),\(JSONNumber.text(ci.high))]".utf8)) } else { w.raw("null") }
                         }
                     case "categorical":
-                        o.add("labels") { w in
-                            w.array(c.labels) { w, s in
-                                w.object { o in
-                                    o.add("label", s.name)
-                                    o.add("count", s.count)
-                                    o.add("share", number: number(s.share))
-                                }
-                            }
-                        }
+                        o.add("labels") { w in w.array(c.labels) { Report.shareJSON(&$0, $1, key: "label") } }
                     case "number":
                         o.add("n", c.numbers?.n ?? 0)
                         o.add("mean", number: number(c.numbers?.mean))

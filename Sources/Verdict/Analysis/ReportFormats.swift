@@ -182,6 +182,15 @@ extension Report {
 
     // MARK: JSON
 
+    /// One share as `{KEY: name, "count", "share"}`, the share at full precision.
+    static func shareJSON(_ w: inout JSONWriter, _ s: Share, key: StaticString) {
+        w.object { o in
+            o.add(key, s.name)
+            o.add("count", s.count)
+            o.add("share", number: JSONNumber.text(s.share))
+        }
+    }
+
     /// A trend's `trend` member: one object per period (a metric's, or one cohort's).
     static func trendJSON(_ trend: [TrendPoint], type: String, into o: inout JSONMembers) {
         func number(_ d: Double?) -> String? { d.map { JSONNumber.text($0) } }
@@ -197,15 +206,7 @@ extension Report {
                         o.add("rate", number: number(p.rate))
                     }
                     if type == "categorical" {
-                        o.add("labels") { w in
-                            w.array(p.labels) { w, s in
-                                w.object { o in
-                                    o.add("label", s.name)
-                                    o.add("count", s.count)
-                                    o.add("share", number: number(s.share))
-                                }
-                            }
-                        }
+                        o.add("labels") { w in w.array(p.labels) { Report.shareJSON(&$0, $1, key: "label") } }
                     }
                     if type == "number" {
                         o.add("ok", p.okCount)
@@ -220,13 +221,7 @@ extension Report {
         // Full precision: the shortest decimal that reads back as the same value (rounding is
         // for the text and HTML formats).
         func number(_ d: Double?) -> String? { d.map { JSONNumber.text($0) } }
-        func share(_ w: inout JSONWriter, _ s: Share, key: StaticString) {
-            w.object { o in
-                o.add(key, s.name)
-                o.add("count", s.count)
-                o.add("share", number: number(s.share))
-            }
-        }
+        func share(_ w: inout JSONWriter, _ s: Share, key: StaticString) { Report.shareJSON(&w, s, key: key) }
         var w = JSONWriter()
         w.object { o in
             o.add("conversations", conversations)
