@@ -54,7 +54,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var limits: InputLimits
 
     func validate() throws {
-        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, not \(alpha)") }
+        try validateAlpha(alpha)
         if let by {
             guard MetadataPath(by) != nil else { throw ValidationError("--by takes metadata.PATH, a dotted path into the metadata: '\(by)'") }
             guard baseline != nil else { throw ValidationError("--by needs --baseline, the cohort the others are compared with") }

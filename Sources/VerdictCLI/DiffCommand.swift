@@ -43,7 +43,7 @@ struct DiffCommand: ParsableCommand {
     var new: String
 
     func validate() throws {
-        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, not \(alpha)") }
+        try validateAlpha(alpha)
     }
 
     func run() throws {
@@ -54,11 +54,7 @@ struct DiffCommand: ParsableCommand {
         if !gates.requirements.isEmpty {
             // The gates read each side's figures; significance is the paired test's.
             let sides = Comparison.build(base: [old], candidate: [new], rules: nil, alpha: alpha, options: filter.applied(to: InputOptions()))
-            let moved = Dictionary(diff.metrics.map { ($0.metric, $0.significant) }, uniquingKeysWith: { $1 })
-            var context = GateContext(comparison: sides, significant: moved)
-            // Newcombe's interval is for independent samples, not for the same calls twice.
-            context.differenceInterval = [:]
-            guard try gates.passed(in: context) else { throw ExitStatus.failed }
+            guard try gates.passed(in: GateContext(diff: diff, sides: sides)) else { throw ExitStatus.failed }
         }
         switch failOn {
         case .any: if !diff.isEmpty { throw ExitStatus.failed }

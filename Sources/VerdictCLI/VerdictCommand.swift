@@ -250,3 +250,8 @@ struct GateOptions: ParsableArguments {
         return all
     }
 }
+
+/// `--alpha` of `compare` and `diff`: a significance level, strictly between 0 and 1.
+func validateAlpha(_ alpha: Double) throws {
+    guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, not \(alpha)") }
+}

@@ -62,9 +62,16 @@ struct NumberDistribution: Sendable {
     /// The nearest-rank p-th percentile (0 < p ≤ 100); nil with no values.
     func percentile(_ p: Double) -> Double? {
         guard count > 0 else { return nil }
-        let rank = Swift.max(1, Int((p / 100 * Double(count)).rounded(.up)))
-        if let sketch { return Swift.min(max, Swift.max(min, sketch.value(atRank: rank))) }
-        return values.sorted()[rank - 1]
+        if let sketch { return Swift.min(max, Swift.max(min, sketch.value(atRank: NumberDistribution.rank(p, of: count)))) }
+        return NumberDistribution.nearestRank(values.sorted(), p)
+    }
+
+    /// The nearest rank of the p-th percentile among `count` values: ⌈p/100 × count⌉, at least 1.
+    static func rank(_ p: Double, of count: Int) -> Int { Swift.max(1, Int((p / 100 * Double(count)).rounded(.up))) }
+
+    /// The nearest-rank p-th percentile of values already sorted; nil when there are none.
+    static func nearestRank(_ sorted: [Double], _ p: Double) -> Double? {
+        sorted.isEmpty ? nil : sorted[rank(p, of: sorted.count) - 1]
     }
 
     /// `bins` equal-width bins from the minimum to the maximum: (lower bound, count). Values

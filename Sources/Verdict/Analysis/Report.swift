@@ -272,7 +272,7 @@ public final class ReportBuilder {
             let tally = self.tally(named: name, at: i)
             tally.inResults = true
             if let i = ReportBuilder.statusIndex(outcome.status) { tally.statusCounts[i] += 1 } else { tally.otherStatuses[outcome.status, default: 0] += 1 }
-            let applied = outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error"
+            let applied = outcome.applied
             if outcome.status == "ok", let value = outcome.value {
                 switch value {
                 case let .bool(b):

@@ -35,12 +35,11 @@ struct CohortTally {
     /// `period`: the line's trend period, when it has one and there is room for it.
     mutating func add(_ outcome: ResultLine.Outcome, period: String?) {
         if let period {
-            let applied = outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error"
-            ReportBuilder.count(outcome, applied: applied, into: &periods[period, default: ReportBuilder.PeriodTally()])
+            ReportBuilder.count(outcome, applied: outcome.applied, into: &periods[period, default: ReportBuilder.PeriodTally()])
         }
         conversations += 1
         statuses[outcome.status, default: 0] += 1
-        if outcome.status == "ok" || outcome.status == "unmatched" || outcome.status == "error" { applied += 1 }
+        if outcome.applied { applied += 1 }
         guard outcome.status == "ok", let value = outcome.value else { return }
         switch value {
         case let .bool(b): if b { trueCount += 1 } else { falseCount += 1 }

@@ -171,10 +171,9 @@ public struct ResultDiff: Sendable {
             }
             return changes
         }
-        let adjusted = Statistics.holm(metrics.map(\.p))
-        for i in metrics.indices {
-            metrics[i].adjustedP = adjusted[i]
-            metrics[i].significant = adjusted[i].map { $0 < alpha } ?? false
+        for (i, h) in Statistics.holm(metrics.map(\.p), alpha: alpha).enumerated() {
+            metrics[i].adjustedP = h.adjusted
+            metrics[i].significant = h.significant
         }
         return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }.map(\.display), onlyNew: onlyNew,
                           metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains(ExactKey($0)) },

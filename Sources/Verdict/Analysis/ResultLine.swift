@@ -12,6 +12,9 @@ public struct ResultLine: Sendable {
         public var evidence: [Int] = []
         public var error: String?
 
+        /// Whether the metric applied: status `ok`, `unmatched` or `error`.
+        public var applied: Bool { status == "ok" || status == "unmatched" || status == "error" }
+
         /// The value when `ok` (true, false, a label), else the status: what changes are told in.
         public var display: String {
             guard status == "ok", let value else { return status }

@@ -31,11 +31,7 @@ public struct Comparison: Sendable {
         public var rate: Double? { n > 0 ? Double(trueCount) / Double(n) : nil }
         public var appliedShare: Double? { conversations > 0 ? Double(applied) / Double(conversations) : nil }
         public var mean: Double? { values.isEmpty ? nil : { var s = FiniteSum(); values.forEach { s.add($0) }; return s.mean(count: values.count) }() }
-        public var median: Double? {
-            guard !values.isEmpty else { return nil }
-            let sorted = values.sorted()
-            return sorted[max(0, Int((0.5 * Double(sorted.count)).rounded(.up)) - 1)]
-        }
+        public var median: Double? { NumberDistribution.nearestRank(values.sorted(), 50) }
         func count(of label: String) -> Int { labels.first { $0.label.isExactly(label) }?.count ?? 0 }
         func share(of label: String) -> Double? { n > 0 ? Double(count(of: label)) / Double(n) : nil }
     }
@@ -111,10 +107,9 @@ public struct Comparison: Sendable {
             let x = b.figures[ExactKey(name)] ?? Figures(), y = c.figures[ExactKey(name)] ?? Figures()
             return compare(name: name, rule: rule, base: x, candidate: y, kinds: (b.kinds[ExactKey(name)] ?? []).union(c.kinds[ExactKey(name)] ?? []))
         }
-        let adjusted = Statistics.holm(metrics.map(\.p))
-        for i in metrics.indices {
-            metrics[i].adjustedP = adjusted[i]
-            metrics[i].significant = adjusted[i].map { $0 < alpha } ?? false
+        for (i, h) in Statistics.holm(metrics.map(\.p), alpha: alpha).enumerated() {
+            metrics[i].adjustedP = h.adjusted
+            metrics[i].significant = h.significant
         }
         return Comparison(base: Side(name: baseName, conversations: b.conversations),
                           candidate: Side(name: candidateName, conversations: c.conversations),

@@ -19,19 +19,11 @@ extension Comparison {
             w.object { o in
                 o.add("by", path.text)
                 o.add("baseline", baseline)
-                o.add("comparisons") { w in
-                    for (i, c) in comparisons.enumerated() {
-                        if i > 0 { w.raw(",") }
-                        w.raw(Array(c.json().dropLast().utf8))
-                    }
-                }
+                // Each comparison as a two-file run writes it, without its line feed.
+                o.add("comparisons") { w in w.array(comparisons) { w, c in w.raw(Array(c.json().dropLast().utf8)) } }
             }
             w.raw("\n")
-            var text = String(decoding: w.bytes, as: UTF8.self)
-            // `comparisons` was written as its members alone: wrap them in brackets.
-            if let range = text.range(of: "\"comparisons\":") { text.insert("[", at: range.upperBound) }
-            text.insert("]", at: text.index(text.endIndex, offsetBy: -2))
-            return text
+            return String(decoding: w.bytes, as: UTF8.self)
         }
     }
 

@@ -144,6 +144,11 @@ public enum Statistics {
         return out
     }
 
+    /// Holm-adjusted p-values, each with whether it is below `alpha` (nil: not significant).
+    public static func holm(_ p: [Double?], alpha: Double) -> [(adjusted: Double?, significant: Bool)] {
+        holm(p).map { ($0, $0.map { $0 < alpha } ?? false) }
+    }
+
     /// The regularized upper incomplete gamma function Q(a, x): a series below a + 1, a
     /// continued fraction (modified Lentz) above.
     static func upperGamma(_ a: Double, _ x: Double) -> Double {

@@ -137,30 +137,28 @@ public struct GateOutcome: Sendable {
 /// Where gates are evaluated: one side's figures per metric (`report`), or two (`compare`,
 /// `diff`) with a significance per metric.
 public struct GateContext: Sendable {
-    /// The figures gates read (the candidate's, or NEW's), by metric.
-    public var figures: [String: GateFigures]
+    /// The figures gates read (the candidate's, or NEW's), by metric name's bytes.
+    var figures: [ExactKey: GateFigures]
     /// The base's (OLD's), for `delta`; nil in `report`.
-    public var base: [String: GateFigures]?
+    var base: [ExactKey: GateFigures]?
     /// Whether each metric moved significantly; nil in `report`.
-    public var significant: [String: Bool]?
-    /// The difference's interval per boolean metric (`compare`).
-    public var differenceInterval: [String: (low: Double, high: Double)] = [:]
+    var significant: [ExactKey: Bool]?
+    /// The difference's interval per boolean metric (`compare`'s; none for `diff`'s paired calls).
+    var differenceInterval: [ExactKey: (low: Double, high: Double)] = [:]
 
-    public init(figures: [String: GateFigures], base: [String: GateFigures]? = nil, significant: [String: Bool]? = nil) {
+    init(figures: [ExactKey: GateFigures], base: [ExactKey: GateFigures]? = nil, significant: [ExactKey: Bool]? = nil) {
         self.figures = figures
         self.base = base
         self.significant = significant
     }
 
-    private func lookup(_ name: String, in table: [String: GateFigures]) -> GateFigures? {
-        table.first { $0.key.isExactly(name) }?.value
-    }
+    private func lookup(_ name: String, in table: [ExactKey: GateFigures]) -> GateFigures? { table[ExactKey(name)] }
 
     /// Checks that every gate names metrics, labels and figures this context has; the messages
     /// of those that do not ("did you mean").
     public func problems(_ gates: [Gate]) -> [String] {
         var out: [String] = []
-        let names = Array(figures.keys)
+        let names = figures.keys.map(\.string)
         for gate in gates {
             guard let f = lookup(gate.metric, in: figures) else {
                 out.append("--require '\(gate.text)': " + Suggestion.noSuch("metric named", gate.metric, in: "the results", among: names))
@@ -187,7 +185,7 @@ public struct GateContext: Sendable {
         gates.map { gate in
             switch gate.kind {
             case let .notSignificant(metric):
-                let moved = significant?.first { $0.key.isExactly(metric) }?.value ?? false
+                let moved = significant?[ExactKey(metric)] ?? false
                 return GateOutcome(gate: gate, passed: !moved, found: moved ? "significant" : "not significant")
             case let .figure(figure, metric, label, delta, comparison, threshold, percent):
                 let after = lookup(metric, in: figures)?.value(figure, label: label)
@@ -197,7 +195,7 @@ public struct GateContext: Sendable {
                 func shown(_ x: Double) -> String { percent ? NumberText.decimal(x * 100, places: 2) + "%" : NumberText.decimal(x, places: 4) }
                 var found = shown(value)
                 if figure == .rate {
-                    let interval = delta ? differenceInterval.first { $0.key.isExactly(metric) }?.value : lookup(metric, in: figures)?.interval
+                    let interval = delta ? differenceInterval[ExactKey(metric)] : lookup(metric, in: figures)?.interval
                     if let interval { found += " [\(shown(interval.low)), \(shown(interval.high))]" }
                 }
                 return GateOutcome(gate: gate, passed: comparison.holds(value, threshold), found: found)
