@@ -17,11 +17,9 @@ extension Scorer {
     /// `metadata`: what each result line keeps of its conversation's `metadata`.
     public func score(source: some RecordSource, format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false,
                       metadata: MetadataSelection = .all) throws -> Summary {
-        var scorer = self
-        scorer.keepsMetadata = metadata != .none
         switch format {
-        case .jsonl: return try scorer.runToEnd(source: source, sink: JSONLinesSink(rules: rules, output: output, metadata: metadata)).summary
-        case .csv: return try scorer.runToEnd(source: source, sink: CSVSink(rules: rules, output: output, raw: csvRaw, metadata: metadata)).summary
+        case .jsonl: return try runToEnd(source: source, sink: JSONLinesSink(rules: rules, output: output, metadata: metadata)).summary
+        case .csv: return try runToEnd(source: source, sink: CSVSink(rules: rules, output: output, raw: csvRaw, metadata: metadata)).summary
         }
     }
 

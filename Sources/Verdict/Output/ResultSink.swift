@@ -8,6 +8,12 @@ public protocol ResultSink {
     var renderer: @Sendable (ScoredConversation) -> Rendered { get }
     mutating func write(_ rendered: Rendered)
     mutating func finish() throws
+    /// Whether what it writes holds the conversations' `metadata`, which decoding otherwise skips.
+    var writesMetadata: Bool { get }
+}
+
+extension ResultSink {
+    public var writesMetadata: Bool { false }
 }
 
 extension ResultSink where Rendered == ScoredConversation {
@@ -41,6 +47,8 @@ public struct JSONLinesSink: ResultSink {
         self.output = output
         keys = MetricKeys(rules.metrics.map(\.name), metadata: metadata)
     }
+
+    public var writesMetadata: Bool { keys.metadata != .none }
 
     /// Each metric's `"name":{"status":` (with the comma before all but the first), encoded
     /// once per run instead of once per conversation.
@@ -194,6 +202,8 @@ public struct CSVSink: ResultSink {
         metricNames = rules.metrics.map(\.name)
         metadataColumns = metadata.csvColumns
     }
+
+    public var writesMetadata: Bool { !metadataColumns.isEmpty }
 
     public var renderer: @Sendable (ScoredConversation) -> String {
         { [metricCount = metricNames.count, raw, metadataColumns] item in

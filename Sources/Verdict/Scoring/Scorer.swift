@@ -12,8 +12,6 @@ public struct Scorer {
     public var batchSize: Int
     /// Bounds on pattern matching, per match and per metric and conversation.
     public var limits: EvaluationLimits
-    /// Whether conversations' `metadata` is decoded for the results (not for `.none`).
-    public var keepsMetadata = true
 
     public init(rules: RuleSet, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 limits: EvaluationLimits = EvaluationLimits()) {
@@ -47,7 +45,7 @@ public struct Scorer {
     /// Scores every conversation `source` yields into `sink` (an importer, say).
     public func run<Sink: ResultSink>(source reader: some RecordSource, into sink: inout Sink) -> Summary {
         // Compiled once; every worker's evaluator shares it.
-        let compiled = CompiledRules(rules, keepingMetadata: keepsMetadata)
+        let compiled = CompiledRules(rules, keepingMetadata: sink.writesMetadata)
         let pool = EvaluatorPool(compiled: compiled, limits: limits)
         var summary = Summary()
         // Ids go to a finder that spills to disk past a budget, so memory stays flat however
