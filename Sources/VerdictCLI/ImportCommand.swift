@@ -71,25 +71,3 @@ struct ImportCommand: ParsableCommand {
         }
     }
 }
-
-/// `--from` and `--split-sessions`, for the commands that read conversations.
-struct ImportFlags: ParsableArguments {
-    @Flag(help: "rasa: one conversation per session (split at action_session_start), not per sender.")
-    var splitSessions = false
-
-    var options: ImportOptions { ImportOptions(splitSessions: splitSessions) }
-}
-
-struct FromOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Read the inputs in this format (sgd, openai, polyai, rasa) instead of Verdict's.", valueName: "format"))
-    var from: ImportFormat?
-
-    @OptionGroup var importOptions: ImportFlags
-
-    /// Where the conversations come from; a usage error for inputs the format cannot read.
-    func source(_ inputs: [String], options: InputOptions) throws -> any RecordSource {
-        if let problem = from?.refusal(inputs) { throw ValidationError(problem) }
-        if let from { return InputReader(format: from, inputs: inputs, options: importOptions.options, input: options) }
-        return InputReader(inputs: inputs, options: options)
-    }
-}

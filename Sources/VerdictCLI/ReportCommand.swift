@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
     var period: Report.Period { by.compactMap(Report.Period.init(rawValue:)).first ?? .day }
     var cohortPath: MetadataPath? { by.compactMap(MetadataPath.init).first }
 
-    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
+    @Argument(help: ResultInputs.help)
     var results: [String] = []
 
     @OptionGroup var filter: WhereOptions
@@ -51,7 +51,7 @@ struct ReportCommand: ParsableCommand {
 
     mutating func validate() throws {
         // `verdict score … | verdict report`: no input named reads standard input, as `score` does.
-        try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
+        try readStandardInputWhenNoneGiven(&results, what: ResultInputs.what)
         for value in by where Report.Period(rawValue: value) == nil && MetadataPath(value) == nil {
             throw ValidationError("--by takes day, week or metadata.PATH (a dotted path into the metadata): '\(value)'")
         }

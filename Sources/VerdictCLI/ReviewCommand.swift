@@ -36,14 +36,14 @@ struct ReviewCommand: ParsableCommand {
 
     @OptionGroup var progress: ProgressOptions
 
-    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
+    @Argument(help: ResultInputs.help)
     var results: [String] = []
 
     mutating func validate() throws {
         // `--conversations calls.jsonl results.jsonl`: the option takes every path up to the
         // next option, so the last one is the results file (as for `sample`).
         if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
-        try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
+        try readStandardInputWhenNoneGiven(&results, what: ResultInputs.what)
         if conversations.isEmpty { throw ValidationError("name the scored transcripts with --conversations") }
         if perOutcome < 1 { throw ValidationError("--per-outcome must be at least 1") }
     }

@@ -31,7 +31,7 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Transcript files or folders to print the sampled conversations from.", valueName: "input"))
     var conversations: [String] = []
 
-    @Argument(help: ArgumentHelp("Result files or folders written by 'verdict score', or - for standard input (the default).", valueName: "results"))
+    @Argument(help: ResultInputs.help)
     var results: [String] = []
 
     @OptionGroup var filter: WhereOptions
@@ -44,7 +44,7 @@ struct SampleCommand: ParsableCommand {
         // `--conversations calls.jsonl results.jsonl`, the order the README shows: the option
         // takes every path up to the next option, so the last one is the results file.
         if results.isEmpty && conversations.count >= 2 { results = [conversations.removeLast()] }
-        try readStandardInputWhenNoneGiven(&results, what: "result files or folders written by 'verdict score'")
+        try readStandardInputWhenNoneGiven(&results, what: ResultInputs.what)
         if value != nil && status != nil { throw ValidationError("give --value or --status, not both") }
         if n < 1 { throw ValidationError("--n must be at least 1") }
         if let status, MetricResult.Status(rawValue: status) == nil {
@@ -53,7 +53,7 @@ struct SampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let outcome: ResultSample.Outcome? = value.map { .value($0) } ?? status.map { .status($0) }
+        let outcome: ResultSample.Target? = value.map { .value($0) } ?? status.map { .status($0) }
         let display = progress.start(output: nil)
         defer { display?.finish() }
         let options = limits.options(output: nil, progress: display)

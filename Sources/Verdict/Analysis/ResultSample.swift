@@ -11,13 +11,13 @@ public struct ResultSample: Sendable {
     public var unknownMetric: String?
 
     /// What to sample: a metric's value (when `ok`) or its status.
-    public enum Outcome: Sendable {
+    public enum Target: Sendable {
         case value(String)
         case status(String)
     }
 
     /// Reservoir sampling (Algorithm R) over the matching results, driven by a seeded SplitMix64.
-    public static func draw(results: [String], metric: String, outcome: Outcome?, size: Int, seed: UInt64,
+    public static func draw(results: [String], metric: String, outcome: Target?, size: Int, seed: UInt64,
                             options: InputOptions = InputOptions()) -> ResultSample {
         var reservoir = Reservoir<String>(size: size, seed: seed)
         var names: Set<String> = []

@@ -31,7 +31,7 @@ public final class CompiledRules: Sendable {
     let masks: [UInt16]
     let leafMask: Buffer<Int32>
     /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
-    /// `textPatterns`; -1 for other leaves. Such leaves are matched straight on the text arena.
+    /// `textPatterns`; `Program.absent` for other leaves. Such leaves are matched straight on the text arena.
     let leafTextPattern: Buffer<Int32>
     let textPatterns: [Pattern]
     /// Every required literal (RequiredLiterals) of the text patterns, found in one pass per text.
@@ -45,10 +45,7 @@ public final class CompiledRules: Sendable {
     /// The fields of events some rule reads beyond the ones every evaluation needs.
     public let decodeNeeds: DecodeNeeds
 
-    /// Set in an event's kind bits where a flow is entered, once the replay is known.
-    static let flowEntryBit: UInt16 = 1 << 15
-
-    /// Where a metric's compiled conditions start (`applies` is -1 without `applies_when`; the
+    /// Where a metric's compiled conditions start (`applies` is `Program.absent` without `applies_when`; the
     /// body is the `when` root, or one root per label), and what decides its walk.
     struct MetricPlan: Sendable {
         var applies: Int32
@@ -99,7 +96,7 @@ public final class CompiledRules: Sendable {
         leafMask = Buffer(maskOf)
         leaves = Buffer(table.enumerated().map { id, leaf in leaf ?? Leaf(kind: .handoff(nil), id: id) })
 
-        var textPattern = [Int32](repeating: -1, count: count)
+        var textPattern = [Int32](repeating: Program.absent, count: count)
         var patterns: [Pattern] = [], starts: [Int32] = [0], ids: [Int32] = []
         var literalID: [[UInt8]: Int32] = [:], literals: [[UInt8]] = []
         var patternIndex: [ObjectIdentifier: Int32] = [:]
@@ -146,7 +143,7 @@ public final class CompiledRules: Sendable {
         var compiled = Program()
         var plans: [MetricPlan] = [], roots: [Int32] = []
         metricInfo = rules.metrics.map { metric in
-            let applies = metric.appliesWhen.map { compiled.add($0) } ?? -1
+            let applies = metric.appliesWhen.map { compiled.add($0) } ?? Program.absent
             let first = Int32(roots.count)
             let info: MetricInfo
             switch metric.body {
@@ -205,7 +202,7 @@ public final class CompiledRules: Sendable {
         case .metric: return bit(.metric)
         case .state: return bit(.state)
         case .handoff: return bit(.handoff)
-        case .flow: return flowEntryBit
+        case .flow: return FlowMachine.entryMark
         }
     }
 

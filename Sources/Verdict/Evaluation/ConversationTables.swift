@@ -1,11 +1,16 @@
+/// What the tables know of one (leaf, event) pair.
+enum LeafMemo: UInt8 {
+    case unknown = 0, hit = 1, miss = 2
+}
+
 /// What the evaluator knows of the conversation in hand, in tables that live as long as the
 /// evaluator and only grow: a longer conversation than any before reallocates once, every
 /// other one reuses the memory. Filled by `load`, read by the walks.
 final class ConversationTables {
     private(set) var eventCount = 0
-    /// leafCount × events: 0 not yet known, 1 hit, 2 no hit.
+    /// leafCount × events, each a `LeafMemo` raw value.
     let memo = Buffer<UInt8>()
-    /// The kind bit of each event, plus `CompiledRules.flowEntryBit` where a flow is entered.
+    /// The kind bit of each event, plus `FlowMachine.entryMark` where a flow is entered.
     let eventKinds = Buffer<UInt16>()
     /// Per leaf mask m, the events it admits, in order: candidates[m * eventCount ..< + candidateCount[m]].
     /// A leaf walks only these, not every event of its window.
@@ -27,7 +32,7 @@ final class ConversationTables {
         eventCount = n
         let size = rules.leafCount * n
         memo.reserve(size)
-        memo.base.initialize(repeating: 0, count: size)
+        memo.base.initialize(repeating: LeafMemo.unknown.rawValue, count: size)
         prefixCounts.reserve(rules.leafCount)
         eventKinds.reserve(n)
         events.withUnsafeBufferPointer { events in
@@ -39,10 +44,10 @@ final class ConversationTables {
         for m in rules.masks.indices { collectCandidates(m, mask: rules.masks[m]) }
     }
 
-    /// Marks the events where a flow is entered, and lists them for the masks that read them.
-    func markFlowEntries(_ entriesAt: [[FlowEntry]], _ rules: CompiledRules) {
-        for i in entriesAt.indices where !entriesAt[i].isEmpty { eventKinds[i] |= CompiledRules.flowEntryBit }
-        for m in rules.masks.indices where rules.masks[m] & CompiledRules.flowEntryBit != 0 {
+    /// Marks the events where `flows` entered a flow, and lists them for the masks that read them.
+    func markFlowEntries(_ flows: FlowMachine, _ rules: CompiledRules) {
+        flows.markEntries(in: eventKinds.base)
+        for m in rules.masks.indices where rules.masks[m] & FlowMachine.entryMark != 0 {
             collectCandidates(m, mask: rules.masks[m])
         }
     }

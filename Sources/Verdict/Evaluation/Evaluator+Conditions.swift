@@ -1,22 +1,18 @@
 /// Whether a condition holds over a window of events, and the evidence that decides it (SPEC §3).
 extension Evaluator {
-    struct Outcome {
-        var holds: Bool
-        var evidence: [Int]
-    }
-
     /// Evaluates a condition with leaves restricted to events `from...to` (empty when to < from).
-    func holds(_ condition: Condition, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> Outcome {
+    func holds(_ condition: Condition, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> (holds: Bool, evidence: [Int]) {
         try withProgram(condition) { (root, view) throws(LocatedMatchLimit) in
             var evidence: [Int] = []
             let ok = try holds(node: root, from: lower, to: upper, into: &evidence, in: view)
-            return Outcome(holds: ok, evidence: evidence)
+            return (ok, evidence)
         }
     }
 
     /// Whether node `index` holds over events `lower...upper`. When it holds, its evidence is
     /// appended to `evidence`; when it does not, `evidence` is left as it was. Every child of
-    /// `all` and `any` is evaluated, so a match-limit error anywhere is reported.
+    /// `all` and `any` is evaluated, so a match-limit error anywhere is reported. Each node's
+    /// verdict and hits go to the observer, when there is one.
     func holds(node index: Int32, from lower: Int, to upper: Int, into evidence: inout [Int],
                in program: ProgramView) throws(LocatedMatchLimit) -> Bool {
         let node = program.nodes[Int(index)]
@@ -24,11 +20,14 @@ extension Evaluator {
         let start = evidence.count
         switch node.kind {
         case .leaf:
-            let n = try appendHits(Int(node.leaf), from: lower, to: upper, into: &evidence)
-            if node.holds(n) { return true }
+            let n = try matcher.appendHits(Int(node.leaf), from: lower, to: upper, into: &evidence)
+            let ok = node.holds(n)
+            observer?.leaf(holds: ok, hits: evidence[start...])
+            if ok { return true }
             evidence.removeSubrange(start...)
             return false
         case .all:
+            observer?.enter()
             var ok = true
             for c in 0..<Int(node.count) where try !holds(node: children[c], from: lower, to: upper, into: &evidence, in: program) {
                 ok = false
@@ -38,24 +37,34 @@ extension Evaluator {
             } else {
                 evidence.removeSubrange(start...)
             }
+            observer?.leave(holds: ok, hits: evidence[start...])
             return ok
         case .any:
+            observer?.enter()
             var ok = false
             for c in 0..<Int(node.count) where try holds(node: children[c], from: lower, to: upper, into: &evidence, in: program) {
                 ok = true
             }
             Evaluator.sortUnique(&evidence, from: start)
+            observer?.leave(holds: ok, hits: evidence[start...])
             return ok
         case .not:
+            observer?.enter()
             let inner = try holds(node: children[0], from: lower, to: upper, into: &evidence, in: program)
             evidence.removeSubrange(start...)
+            observer?.leave(holds: !inner, hits: [])
             return !inner
         case .sequence:
+            observer?.enter()
             var lists: [[Int]] = []
-            for c in 0..<Int(node.count) { lists.append(try hits(Int(children[c]), from: lower, to: upper)) }
-            guard let chain = Evaluator.firstChain(lists, turns: conversation.turns, within: node.within < 0 ? nil : Int(node.within)) else {
-                return false
+            for c in 0..<Int(node.count) {
+                let steps = try matcher.hits(Int(children[c]), from: lower, to: upper)
+                observer?.leaf(holds: !steps.isEmpty, hits: steps[...])
+                lists.append(steps)
             }
+            let chain = Evaluator.firstChain(lists, turns: conversation.turns, within: node.withinTurns)
+            observer?.leave(holds: chain != nil, hits: chain?[...] ?? [])
+            guard let chain else { return false }
             evidence += chain
             return true
         }

@@ -38,32 +38,35 @@ extension Evaluator {
         return try withProgram(condition) { (root, view) throws(LocatedMatchLimit) in try trigger(node: root, leaves: ids, in: view) }
     }
 
-    /// Each step matches every leaf on event k (so the same events are examined as when
-    /// evaluating every prefix in turn), keeps running hit counts, and decides the prefix
-    /// from them.
     /// Metric `m`'s trigger: its `applies_when` is compiled at `root`.
     func trigger(node root: Int32, metric m: Int, in program: ProgramView) throws(LocatedMatchLimit) -> Int? {
         let node = program.nodes[Int(root)]
-        if node.kind == .leaf && node.atLeast < 0 { return try trigger(node: root, leaves: [], in: program) }
+        if node.kind == .leaf && !node.hasCount { return try trigger(node: root, leaves: [], in: program) }
         return try trigger(node: root, leaves: compiled.triggerLeafIDs[m], in: program)
     }
 
+    /// The trigger of the condition compiled at `root`, whose leaves are `leaves`. One leaf
+    /// without `count` triggers at its first hit. Otherwise each step matches every leaf on
+    /// event k (so the same events are examined as when evaluating every prefix in turn),
+    /// keeps running hit counts, and decides the prefix from them.
     func trigger(node root: Int32, leaves: [Int], in program: ProgramView) throws(LocatedMatchLimit) -> Int? {
         let node = program.nodes[Int(root)]
-        if node.kind == .leaf && node.atLeast < 0 {
+        if node.kind == .leaf && !node.hasCount {
             // The common `applies_when`, one leaf without `count`: the trigger is its first hit.
             let id = Int(node.leaf)
             let m = Int(compiled.leafMask[id])
+            let tables = matcher.tables
             let list = tables.candidates.base + m * eventCount
-            for c in 0..<tables.candidateCount[m] where try hit(id, at: Int(list[c])) { return Int(list[c]) }
+            for c in 0..<tables.candidateCount[m] where try matcher.hit(id, at: Int(list[c])) { return Int(list[c]) }
             return nil
         }
-        let counts = tables.prefixCounts.base
+        let counts = matcher.tables.prefixCounts.base
         for id in leaves { counts[id] = 0 }
         sequences.removeAll(keepingCapacity: true)
         collectSequences(root, in: program)
         for k in 0..<eventCount {
-            for id in leaves where try hit(id, at: k) { counts[id] += 1 }
+            triggerSteps &+= leaves.count
+            for id in leaves where try matcher.hit(id, at: k) { counts[id] += 1 }
             for s in sequences.indices { try advance(&sequences[s], to: k, in: program) }
             if try prefixHolds(root, through: k, in: program) { return k }
         }
@@ -79,6 +82,8 @@ extension Evaluator {
         var node: Int32
         var latestStart: [Int]
         var holds = false
+        /// In `latestStart`: no chain of those steps yet.
+        static let noChain = -1
     }
 
     private func collectSequences(_ index: Int32, in program: ProgramView) {
@@ -86,7 +91,7 @@ extension Evaluator {
         switch node.kind {
         case .leaf: return
         case .sequence:
-            sequences.append(SequenceProgress(node: index, latestStart: [Int](repeating: -1, count: Int(node.count))))
+            sequences.append(SequenceProgress(node: index, latestStart: [Int](repeating: SequenceProgress.noChain, count: Int(node.count))))
         case .all, .any, .not:
             for c in 0..<Int(node.count) { collectSequences(program.children[Int(node.first) + c], in: program) }
         }
@@ -96,12 +101,13 @@ extension Evaluator {
         if progress.holds { return }
         let node = program.nodes[Int(progress.node)]
         let steps = Int(node.count), children = program.children + Int(node.first)
+        triggerSteps &+= steps
         let turns = conversation.turns
         // Last step first, so that each step extends chains that ended before event k.
-        for j in stride(from: steps - 1, through: 0, by: -1) where try hit(Int(children[j]), at: k) {
+        for j in stride(from: steps - 1, through: 0, by: -1) where try matcher.hit(Int(children[j]), at: k) {
             let start = j == 0 ? k : progress.latestStart[j - 1]
-            guard start >= 0 else { continue }
-            if j == steps - 1, node.within < 0 || turns[k] - turns[start] <= Int(node.within) {
+            guard start != SequenceProgress.noChain else { continue }
+            if j == steps - 1, node.withinTurns.map({ turns[k] - turns[start] <= $0 }) ?? true {
                 progress.holds = true
             }
             progress.latestStart[j] = max(progress.latestStart[j], start)
@@ -109,11 +115,12 @@ extension Evaluator {
     }
 
     private func prefixHolds(_ index: Int32, through k: Int, in program: ProgramView) throws(LocatedMatchLimit) -> Bool {
+        triggerSteps &+= 1
         let node = program.nodes[Int(index)]
         let children = program.children + Int(node.first)
         switch node.kind {
         case .leaf:
-            return node.holds(tables.prefixCounts[Int(node.leaf)])
+            return node.holds(matcher.tables.prefixCounts[Int(node.leaf)])
         case .all:
             for c in 0..<Int(node.count) where try !prefixHolds(children[c], through: k, in: program) { return false }
             return true

@@ -1,23 +1,31 @@
-/// Scores conversations against compiled rules (SPEC §4, §5). One evaluator per thread: it
-/// owns the PCRE2 scratch space and the per-conversation tables it reuses from one
-/// conversation to the next; the compiled rules are shared.
+/// Scores conversations against compiled rules (SPEC §4, §5): the evaluation stage, after the
+/// flow machine's replay. One evaluator per thread: its leaf matcher owns the PCRE2 scratch
+/// space and the per-conversation tables; the compiled rules are shared.
 ///
 /// The walks live beside this file: `Evaluator+Triggers.swift` finds where `applies_when`
 /// first holds, `Evaluator+Conditions.swift` decides conditions over a window, and
-/// `NumberValues.swift` computes value expressions. All of them ask `hit` whether a leaf hits
-/// an event, which matches each (leaf, event) pair at most once per conversation.
+/// `NumberValues.swift` computes value expressions. All of them ask the `LeafMatcher` whether
+/// a leaf hits an event, which matches each (leaf, event) pair at most once per conversation.
+/// An `EvaluationObserver`, when one is given, hears what the walks decide.
 public final class Evaluator {
     public let compiled: CompiledRules
     public var rules: RuleSet { compiled.rules }
-    let scratch: MatchScratch
-    let tables = ConversationTables()
+    /// The flow stage: replays each conversation before its metrics are evaluated.
+    public let flows: FlowMachine
+    let matcher: LeafMatcher
+    /// Whoever listens to the evaluation under way (see `evaluate(_:observer:)`), and the same
+    /// while a metric it watches is walked: the walks report to `observer` when it is set.
+    private var listener: EvaluationObserver?
+    private(set) var observer: EvaluationObserver?
 
-    /// The conversation last loaded.
-    private(set) var conversation = Conversation(id: "", events: [])
-    private var replay: FlowReplay?
-    var eventCount: Int { tables.eventCount }
+    var conversation: Conversation { matcher.conversation }
+    var eventCount: Int { matcher.tables.eventCount }
     /// The `sequence`s of the `applies_when` being searched (see `trigger`).
     var sequences: [SequenceProgress] = []
+    /// The steps trigger searches have taken since this evaluator was made: one per leaf
+    /// looked at on an event, sequence step advanced and node decided on a prefix. A test
+    /// counts them to hold the search linear in the events.
+    var triggerSteps = 0
 
     /// An evaluator for `rules`, compiled for it alone. To score on several threads, compile
     /// once and give each thread `init(compiled:limits:)`.
@@ -27,18 +35,49 @@ public final class Evaluator {
 
     public init(compiled: CompiledRules, limits: EvaluationLimits = EvaluationLimits()) {
         self.compiled = compiled
-        scratch = MatchScratch(matchLimit: limits.matchLimit, budget: limits.matchBudget)
+        flows = FlowMachine(compiled.rules.flows)
+        matcher = LeafMatcher(compiled: compiled, flows: flows, limits: limits)
     }
 
-    /// Scores one conversation against every metric, in rule order.
+    /// Scores one conversation: replays its flows, then evaluates every metric in rule order.
     public func evaluate(_ conversation: Conversation) -> ConversationResult {
-        load(conversation)
-        let replay = self.replay!
+        replayFlows(conversation)
+        return evaluateMetrics()
+    }
+
+    /// The same, telling `observer` how each metric it watches was decided.
+    func evaluate(_ conversation: Conversation, observer: EvaluationObserver) -> ConversationResult {
+        listener = observer
+        defer { listener = nil }
+        return evaluate(conversation)
+    }
+
+    /// Stage 2 of scoring: loads `conversation` and replays it through the flow machine, whose
+    /// record (`flows`) then describes it.
+    public func replayFlows(_ conversation: Conversation) {
+        matcher.load(conversation)
+        flows.replay(conversation, leaves: matcher)
+        // Flow leaves (not allowed in `enter_when`, so never read during the replay) hit only
+        // where a flow is entered.
+        matcher.flowsReplayed()
+    }
+
+    /// Stage 3 of scoring: every metric of the conversation last replayed, in rule order.
+    public func evaluateMetrics() -> ConversationResult {
         let metricCount = compiled.metricCount
         var results: [MetricResult] = []
         results.reserveCapacity(metricCount)
         for m in 0..<metricCount {
-            results.append(evaluate(metricAt: m, flowFailure: compiled.plans[m].usesFlows ? replay.failure : nil))
+            let failure = compiled.plans[m].usesFlows ? flows.failure : nil
+            guard let listener, listener.begin(metric: m) else {
+                results.append(evaluate(metricAt: m, flowFailure: failure))
+                continue
+            }
+            observer = listener
+            let result = evaluate(metricAt: m, flowFailure: failure)
+            observer = nil
+            listener.finished(metric: m, result)
+            results.append(result)
         }
         var logged: [(name: String, values: [JSONValue])] = []
         var position: [String: Int] = [:]
@@ -54,276 +93,159 @@ public final class Evaluator {
             }
         }
         return ConversationResult(id: conversation.id, startedAt: conversation.startedAt, metadata: conversation.metadata, metrics: results,
-                                  flows: replay.flowsEntered, functions: replay.functionsCalled, logged: logged)
+                                  flows: flows.flowsEntered, functions: flows.functionsCalled, logged: logged)
     }
 
     /// Every leaf's hits on `conversation`, all matched now, as `evaluate(_:knownHits:except:)`
     /// takes them; nil when a pattern stops at its match limit.
     func knownHits(_ conversation: Conversation) -> [UInt8]? {
-        load(conversation)
+        replayFlows(conversation)
         let last = eventCount - 1
         do {
-            for leaf in compiled.rules.allLeaves where last >= 0 { _ = try hits(leaf.id, from: 0, to: last) }
+            for leaf in compiled.rules.allLeaves where last >= 0 { _ = try matcher.hits(leaf.id, from: 0, to: last) }
         } catch {
             return nil
         }
-        return Array(UnsafeBufferPointer(start: tables.memo.base, count: compiled.leafCount * eventCount))
+        return Array(UnsafeBufferPointer(start: matcher.tables.memo.base, count: compiled.leafCount * eventCount))
     }
 
     /// Scores `conversation` with the hits of every leaf but `except` taken from `known`, found
     /// by `knownHits` on the same conversation with leaves of the same ids and definitions
     /// (`verdict mutate` runs thousands of mutants of one metric that differ in one leaf at most).
     func evaluate(_ conversation: Conversation, knownHits known: [UInt8], except: Int?) -> ConversationResult {
-        seed = (known, except)
-        defer { seed = nil }
+        matcher.seed = (known, except)
+        defer { matcher.seed = nil }
         return evaluate(conversation)
     }
 
-    private var seed: (hits: [UInt8], except: Int?)?
-
-    /// Replays `conversation` through the flow state machine and resets the tables.
-    func load(_ conversation: Conversation) {
-        self.conversation = conversation
-        tables.load(conversation.events, compiled)
-        if let seed, seed.hits.count == compiled.leafCount * eventCount {
-            seed.hits.withUnsafeBufferPointer { tables.memo.base.update(from: $0.baseAddress!, count: $0.count) }
-            if let id = seed.except, id >= 0, id < compiled.leafCount {
-                (tables.memo.base + id * eventCount).update(repeating: 0, count: eventCount)
-            }
-        }
-        let last = eventCount - 1
-        scratch.resetBudget()
-        replay = nil
-        let flows = compiled.rules.flows
-        replay = FlowReplay(conversation: conversation, rules: compiled.rules) { (f) throws(LocatedMatchLimit) -> [Int] in
-            var hits: [Int] = []
-            for leaf in flows[f].enterWhen where last >= 0 {
-                _ = try self.appendHits(leaf.id, from: 0, to: last, into: &hits)
-            }
-            Evaluator.sortUnique(&hits, from: 0)
-            return hits
-        }
-        // Flow leaves (not allowed in `enter_when`, so never read above) hit only where a
-        // flow is entered.
-        tables.markFlowEntries(replay!.entriesAt, compiled)
-    }
-
-    /// The flow record of the conversation last loaded.
-    var flowReplay: FlowReplay { replay! }
-
-    /// `flowFailure`: why the flow state this metric reads could not be computed, if so.
+    /// Metric `m` of the conversation last replayed. `flowFailure`: why the flow state this
+    /// metric reads could not be computed, if so.
     func evaluate(metricAt m: Int, flowFailure: String? = nil) -> MetricResult {
         let plan = compiled.plans[m]
+        let program = ProgramView(compiled)
         if plan.hasActiveFrom, let from = compiled.metricInfo[m].activeFrom, let started = conversation.startedAt, from > started {
+            showAppliesWhen(of: plan, in: program)
             return MetricResult(status: .inactive)
         }
-        if let flowFailure { return MetricResult(status: .error, error: flowFailure) }
-        scratch.resetBudget()
-        let program = ProgramView(compiled)
+        if let flowFailure {
+            showAppliesWhen(of: plan, in: program)
+            return MetricResult(status: .error, error: flowFailure)
+        }
+        matcher.scratch.resetBudget()
         let body = compiled.bodyRoots.base + Int(plan.bodyFirst)
+        let last = eventCount - 1
         var triggeredAt: Int?
         do {
             let k: Int
-            if plan.applies >= 0 {
-                guard let found = try trigger(node: plan.applies, metric: m, in: program) else {
-                    return MetricResult(status: .notApplicable)
+            if plan.applies != Program.absent {
+                let found = try trigger(node: plan.applies, metric: m, in: program)
+                if let observer {
+                    // The trigger search decides prefix by prefix; what is shown is the
+                    // condition over the prefix it chose.
+                    var evidence: [Int] = []
+                    observer.beginTree(.appliesWhen)
+                    _ = try holds(node: plan.applies, from: 0, to: found ?? last, into: &evidence, in: program)
+                    observer.endTree()
                 }
+                guard let found else { return MetricResult(status: .notApplicable) }
                 k = found
             } else {
                 k = 0
             }
             triggeredAt = k
             let lower = plan.conversationScope ? 0 : k
+            observer?.window(lower, last)
             if plan.isNumber, let expression = compiled.metricInfo[m].expression {
-                return try number(expression, from: lower, to: eventCount - 1, triggeredAt: k)
+                if let observer { try observeValue(expression, from: lower, to: last, observer) }
+                return try number(expression, from: lower, to: last, triggeredAt: k)
             }
-            let upper = eventCount - 1
             var evidence: [Int] = []
             if !plan.isCategorical {
+                observer?.beginTree(.when)
+                defer { observer?.endTree() }
                 let root = program.nodes[Int(body[0])]
                 if root.kind == .all {
                     // The same walk as `holds` on the `all`, keeping which items failed.
+                    observer?.enter()
                     var failed: [Int] = []
                     for c in 0..<Int(root.count) {
                         let child = program.children[Int(root.first) + c]
-                        if try !holds(node: child, from: lower, to: upper, into: &evidence, in: program) { failed.append(c) }
+                        if try !holds(node: child, from: lower, to: last, into: &evidence, in: program) { failed.append(c) }
                     }
                     if failed.isEmpty {
                         Evaluator.sortUnique(&evidence, from: 0)
+                        observer?.leave(holds: true, hits: evidence[...])
                         return MetricResult(status: .ok, value: .bool(true), triggeredAt: k, evidence: evidence)
                     }
+                    observer?.leave(holds: false, hits: [])
                     return MetricResult(status: .ok, value: .bool(false), triggeredAt: k, failedItems: failed)
                 }
-                let holds = try self.holds(node: body[0], from: lower, to: upper, into: &evidence, in: program)
+                let holds = try self.holds(node: body[0], from: lower, to: last, into: &evidence, in: program)
                 return MetricResult(status: .ok, value: .bool(holds), triggeredAt: k, evidence: evidence)
             }
             for j in 0..<Int(plan.bodyCount) {
-                if try holds(node: body[j], from: lower, to: upper, into: &evidence, in: program) {
+                observer?.beginTree(.label(j))
+                let holds = try self.holds(node: body[j], from: lower, to: last, into: &evidence, in: program)
+                observer?.endTree()
+                if holds {
+                    if let observer { showLabels(after: j, of: plan, from: lower, to: last, observer) }
                     return MetricResult(status: .ok, value: .label(compiled.metricInfo[m].labels![j]), triggeredAt: k, evidence: evidence)
                 }
             }
             if let otherwise = compiled.metricInfo[m].otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
             return MetricResult(status: .unmatched, triggeredAt: k)
         } catch {
-            return MetricResult(status: .error, triggeredAt: triggeredAt,
-                                error: "pattern '\(error.pattern)' stopped on \(error.eventDescription): \(error.message)")
+            return MetricResult(status: .error, triggeredAt: triggeredAt, error: error.metricError)
         }
     }
 
-    // MARK: Leaves
-
-    /// Indices in `from...to` that `leaf` hits (modifiers applied, `count` not).
-    func hits(_ leaf: Leaf, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
-        try hits(leaf.id, from: lower, to: upper)
+    /// For a metric that is not evaluated (inactive, or its flow state unknown): its
+    /// `applies_when` over the whole conversation, shown for what it would see.
+    private func showAppliesWhen(of plan: CompiledRules.MetricPlan, in program: ProgramView) {
+        guard let observer, plan.applies != Program.absent else { return }
+        matcher.scratch.resetBudget()
+        var evidence: [Int] = []
+        observer.beginTree(.appliesWhen)
+        do throws(LocatedMatchLimit) {
+            _ = try holds(node: plan.applies, from: 0, to: eventCount - 1, into: &evidence, in: program)
+        } catch {
+            observer.problem(error.metricError)
+        }
+        observer.endTree()
     }
 
-    func hits(_ id: Int, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
-        var result: [Int] = []
-        _ = try appendHits(id, from: lower, to: upper, into: &result)
-        return result
-    }
-
-    /// Appends the hits of leaf `id` in `lower...upper` to `out`; returns how many.
-    func appendHits(_ id: Int, from lower: Int, to upper: Int, into out: inout [Int]) throws(LocatedMatchLimit) -> Int {
-        guard lower <= upper else { return 0 }
-        var n = 0
-        let eventCount = tables.eventCount
-        let row = tables.memo.base + id * eventCount
-        let m = Int(compiled.leafMask[id])
-        let list = tables.candidates.base + m * eventCount, count = tables.candidateCount[m]
-        // The first candidate at or after `lower`: the list is sorted.
-        var c = 0
-        if lower > 0 {
-            var high = count
-            while c < high {
-                let mid = (c + high) >> 1
-                if Int(list[mid]) < lower { c = mid + 1 } else { high = mid }
+    /// The labels after the chosen one, walked only to be shown: a match limit there is
+    /// reported to the observer and leaves the result as it is.
+    private func showLabels(after chosen: Int, of plan: CompiledRules.MetricPlan, from lower: Int, to upper: Int, _ observer: EvaluationObserver) {
+        let program = ProgramView(compiled)
+        let body = compiled.bodyRoots.base + Int(plan.bodyFirst)
+        do throws(LocatedMatchLimit) {
+            for j in (chosen + 1)..<Int(plan.bodyCount) {
+                var evidence: [Int] = []
+                observer.beginTree(.label(j))
+                _ = try holds(node: body[j], from: lower, to: upper, into: &evidence, in: program)
+                observer.endTree()
             }
-        }
-        while c < count {
-            let i = Int(list[c])
-            if i > upper { break }
-            c += 1
-            switch row[i] {
-            case 1:
-                out.append(i)
-                n += 1
-            case 2: break
-            default:
-                if try hit(id, at: i) {
-                    out.append(i)
-                    n += 1
-                }
-            }
-        }
-        return n
-    }
-
-    /// Whether leaf `id` hits event `i`, matched once per conversation and then remembered.
-    @inline(__always)
-    func hit(_ id: Int, at i: Int) throws(LocatedMatchLimit) -> Bool {
-        if compiled.leafKinds[id] & tables.eventKinds[i] == 0 { return false }
-        let slot = id * tables.eventCount + i
-        switch tables.memo[slot] {
-        case 1: return true
-        case 2: return false
-        default:
-            let hit: Bool
-            do {
-                let p = compiled.leafTextPattern[id]
-                hit = p >= 0 ? try matchText(Int(p), at: i) : try isHit(compiled.leaves[id], at: i)
-            } catch {
-                throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
-            }
-            tables.memo[slot] = hit ? 1 : 2
-            return hit
+        } catch {
+            observer.problem(error.metricError)
         }
     }
 
-    /// Matches text pattern `p` on event `i`'s text, unless the prefilter rules it out.
-    @inline(__always)
-    private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
-        let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
-        if first < end && tables.prefilterUsable[i] {
-            let found = tables.foundLiterals.base + i * compiled.scanner.words
-            var any = false
-            for k in first..<end {
-                let id = Int(compiled.literalIDs[k])
-                if found[id >> 6] & (1 << UInt64(id & 63)) != 0 {
-                    any = true
-                    break
-                }
-            }
-            if !any { return false }
+    /// Reports a value expression as a node over its leaves' hits in the window; its own
+    /// holds/hits are the value's (`NumberValues.swift`).
+    private func observeValue(_ expression: ValueExpression, from lower: Int, to upper: Int, _ observer: EvaluationObserver) throws(LocatedMatchLimit) {
+        observer.beginTree(.value)
+        observer.enter()
+        for leaf in expression.leaves {
+            let hits = try matcher.hits(leaf, from: lower, to: upper)
+            observer.leaf(holds: !hits.isEmpty, hits: hits[...])
         }
-        return try text(of: i, matches: compiled.textPatterns[p])
-    }
-
-    /// Matches `pattern` on event `i`'s text in the arena.
-    @inline(__always)
-    private func text(of i: Int, matches pattern: Pattern) throws(MatchLimitError) -> Bool {
-        let start = tables.textStart[i]
-        return try pattern.matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
-    }
-
-    private func isHit(_ leaf: borrowing Leaf, at i: Int) throws(MatchLimitError) -> Bool {
-        // Read the event in place: copying an Event would retain each of its fields.
-        let result: Result<Bool, MatchLimitError> = conversation.events.withUnsafeBufferPointer { events in
-            do throws(MatchLimitError) { return .success(try isHit(leaf, events, at: i)) } catch { return .failure(error) }
+        let computed = try value(of: expression, from: lower, to: upper)
+        if let (value, evidence) = computed, value.isFinite {
+            observer.leave(holds: true, hits: evidence[...])
+        } else {
+            observer.leave(holds: false, hits: [])
         }
-        return try result.get()
-    }
-
-    /// A field a hand-built event lacks reads as empty: it matches what "" matches.
-    private func isHit(_ leaf: borrowing Leaf, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
-        // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
-        switch leaf.kind {
-        case .user, .intent: if events[i].kind != .user { return false }
-        case .agent: if events[i].kind != .agent { return false }
-        case .said: if !events[i].isSpoken { return false }
-        case .function: if events[i].kind != .function { return false }
-        case .metric: if events[i].kind != .metric { return false }
-        case .state: if events[i].kind != .state { return false }
-        case .handoff: if events[i].kind != .handoff { return false }
-        case .flow: break
-        }
-        if let flow = leaf.inFlow {
-            guard let current = replay?.currentFlow[i], current.isExactly(flow) else { return false }
-        }
-        if let t = leaf.turns {
-            let turn = Double(conversation.turns[i])
-            if turn < t.lower { return false }
-            if let upper = t.upper, turn > upper { return false }
-        }
-        if let s = leaf.seconds {
-            guard let at = events[i].at, at >= s.lower else { return false }
-            if let upper = s.upper, at > upper { return false }
-        }
-        switch leaf.kind {
-        case let .user(p), let .agent(p), let .said(p):
-            return try text(of: i, matches: p)
-        case let .intent(name):
-            return events[i].intents.contains { $0.isExactly(name) }
-        case let .function(name, args, result, failed):
-            guard (events[i].name ?? "").isExactly(name) else { return false }
-            if let failed, (events[i].error != nil) != failed { return false }
-            if let args, try !args.matches(events[i].args, using: scratch) { return false }
-            if let result, try !result.matches(events[i].result, using: scratch) { return false }
-            return true
-        case let .flow(name, step):
-            guard let entries = replay?.entriesAt[i] else { return false }
-            return entries.contains { entry in
-                guard entry.flow.isExactly(name) else { return false }
-                guard let step else { return true }
-                return !entry.derived && (entry.step?.isExactly(step) ?? false)
-            }
-        case let .metric(name, value), let .state(name, value):
-            guard (events[i].name ?? "").isExactly(name) else { return false }
-            if let value { return try value.matches(events[i].value, using: scratch) }
-            return true
-        case let .handoff(pattern):
-            guard let pattern else { return true }
-            return try pattern.matches(events[i].destination ?? "", using: scratch)
-        }
+        observer.endTree()
     }
 }

@@ -63,9 +63,3 @@ public struct ConversationResult: Sendable {
     /// Logged metrics by name in order of first write, with every value written.
     public var logged: [(name: String, values: [JSONValue])]
 }
-
-/// One line of `verdict score`: a scored conversation, or one that could not be read.
-public enum ScoreRecord: Sendable {
-    case scored(ConversationResult)
-    case unreadable(source: String, id: String?, message: String)
-}

@@ -14,12 +14,12 @@ extension Evaluator {
         let events = conversation.events
         switch expression {
         case let .hits(leaf):
-            let hits = try self.hits(leaf, from: lower, to: upper)
+            let hits = try matcher.hits(leaf, from: lower, to: upper)
             return (Double(hits.count), hits)
         case let .turnsBetween(a, b), let .secondsBetween(a, b):
             // Both leaves are matched over the whole window, so whether a metric errs never
             // depends on where the pair is found.
-            let first = try hits(a, from: lower, to: upper), second = try hits(b, from: lower, to: upper)
+            let first = try matcher.hits(a, from: lower, to: upper), second = try matcher.hits(b, from: lower, to: upper)
             guard let h1 = first.first, let h2 = second.first(where: { $0 > h1 }) else { return nil }
             if case .turnsBetween = expression {
                 let turns = conversation.turns
@@ -28,7 +28,7 @@ extension Evaluator {
             guard let t1 = events[h1].at, let t2 = events[h2].at else { return nil }
             return (t2 - t1, [h1, h2])
         case let .valueOf(leaf, path):
-            guard let last = try hits(leaf, from: lower, to: upper).last else { return nil }
+            guard let last = try matcher.hits(leaf, from: lower, to: upper).last else { return nil }
             let event = events[last]
             var value: JSONValue?
             var segments = path[...]

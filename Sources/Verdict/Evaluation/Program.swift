@@ -2,6 +2,10 @@
 /// flat table of plain values, children by index and leaves by id. Walking it copies no
 /// strings, patterns or arrays, so it costs no reference counting.
 struct Program {
+    /// What an `Int32` field of a node holds when what it stands for is absent: no `count`, no
+    /// upper bound, no `within_turns`, no leaf, no `applies_when`, no text pattern.
+    static let absent: Int32 = -1
+
     enum Kind: UInt8, Sendable {
         case leaf, all, any, not, sequence
     }
@@ -9,20 +13,25 @@ struct Program {
     struct Node: Sendable {
         var kind: Kind
         /// `leaf`: the leaf id.
-        var leaf: Int32 = -1
-        /// `leaf`: the `count` bounds; `atMost` -1 when unbounded; `atLeast` -1 without `count`.
-        var atLeast: Int32 = -1
-        var atMost: Int32 = -1
+        var leaf: Int32 = Program.absent
+        /// `leaf`: the `count` bounds; `atMost` absent when unbounded; `atLeast` absent without `count`.
+        var atLeast: Int32 = Program.absent
+        var atMost: Int32 = Program.absent
         /// Combinators: their children are `children[first ..< first + count]`.
         var first: Int32 = 0
         var count: Int32 = 0
-        /// `sequence`: `within_turns`, -1 when absent.
-        var within: Int32 = -1
+        /// `sequence`: `within_turns`, when given.
+        var within: Int32 = Program.absent
+
+        /// A leaf without `count`: it holds when it hits at all.
+        var hasCount: Bool { atLeast != Program.absent }
+        /// `sequence`: `within_turns`, or nil.
+        var withinTurns: Int? { within == Program.absent ? nil : Int(within) }
 
         /// Whether `n` hits satisfy the leaf (its `count`, or at least one).
         @inline(__always) func holds(_ n: Int) -> Bool {
-            if atLeast < 0 { return n > 0 }
-            return n >= Int(atLeast) && (atMost < 0 || n <= Int(atMost))
+            if !hasCount { return n > 0 }
+            return n >= Int(atLeast) && (atMost == Program.absent || n <= Int(atMost))
         }
     }
 
@@ -53,7 +62,7 @@ struct Program {
             var node = Node(kind: .sequence)
             node.first = Int32(children.count)
             node.count = Int32(leaves.count)
-            node.within = within.map { Int32(clamping: $0) } ?? -1
+            node.within = within.map { Int32(clamping: $0) } ?? Program.absent
             children += leaves.map { Int32($0.id) }
             return append(node)
         }
@@ -69,7 +78,7 @@ struct Program {
         node.leaf = Int32(leaf.id)
         if let count = leaf.count {
             node.atLeast = Int32(clamping: count.atLeast)
-            node.atMost = count.atMost.map { Int32(clamping: $0) } ?? -1
+            node.atMost = count.atMost.map { Int32(clamping: $0) } ?? Program.absent
         }
         return node
     }

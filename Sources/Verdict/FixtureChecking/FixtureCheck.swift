@@ -32,10 +32,10 @@ public struct FixtureCheck: ResultSink {
     public var todos: Int { cases.filter(\.isTodo).count }
 
     public mutating func write(_ item: ScoredConversation) {
-        switch item.record {
-        case let .unreadable(source, id, message):
-            record(TestCase(source: source, id: id, metric: nil, failure: "cannot read fixture: \(message)"))
-        case let .scored(result):
+        switch item.result {
+        case let .failure(unreadable):
+            record(TestCase(source: item.source, id: unreadable.id, metric: nil, failure: "cannot read fixture: \(unreadable.message)"))
+        case let .success(result):
             let groups = Expectation.groups(item.annotations)
             if groups.isEmpty { withoutExpectations.append(item.source) }
             for group in groups {

@@ -34,11 +34,10 @@ public struct FixtureSet: Sendable {
             switch raw.decoded() {
             case nil:
                 if case let .unreadable(message) = raw.payload {
-                    set.unreadable.append((set.fixtures.count, ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: nil, message: message))))
+                    set.unreadable.append((set.fixtures.count, ScoredConversation(source: raw.source, result: .failure(UnreadableConversation(id: nil, message: message)))))
                 }
             case let .failure(problem)?:
-                set.unreadable.append((set.fixtures.count, ScoredConversation(source: raw.source,
-                                                         record: .unreadable(source: raw.source, id: problem.id, message: problem.message))))
+                set.unreadable.append((set.fixtures.count, ScoredConversation(source: raw.source, result: .failure(problem))))
             case let .success((conversation, object))?:
                 set.fixtures.append(Fixture(source: raw.source, conversation: conversation,
                                             annotations: ConversationDecoder.annotations(of: object)))
@@ -76,7 +75,7 @@ public struct FixtureSet: Sendable {
             while let first = next.first, first.position == f { check.write(first.item); next = next.dropFirst() }
             let result = evaluator.evaluate(fixture.conversation)
             results.append(result)
-            check.write(ScoredConversation(source: fixture.source, record: .scored(result), annotations: fixture.annotations))
+            check.write(ScoredConversation(source: fixture.source, result: .success(result), annotations: fixture.annotations))
         }
         for (_, item) in next { check.write(item) }
         return results

@@ -96,7 +96,7 @@ struct RasaEventData {
             try parser.expectKey()
             let key = try parser.readKey(among: names)
             try parser.skipColon()
-            guard parser.position < parser.bytes.count else { throw parser.failure("expected a value but found end of input") }
+            guard parser.position < parser.bytes.count else { throw parser.failure(JSONMessage.expected("a value", found: "end of input")) }
             try body(key, &parser)
         } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
     }

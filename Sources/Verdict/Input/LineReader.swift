@@ -39,6 +39,10 @@ final class LineReader {
 
     deinit { if closeWhenDone { fclose(file) } }
 
+    /// The bytes held for lines: the buffer only grows, and never past about twice
+    /// `maxLineBytes`, whatever the input (a test reads it to hold memory flat).
+    var bufferBytes: Int { buffer.count }
+
     /// Bytes of the file handed out as lines (or skipped) so far, line feeds included.
     var consumed: Int { readTotal - (end - start) }
 

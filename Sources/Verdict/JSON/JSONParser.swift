@@ -31,6 +31,9 @@ public struct JSONParser {
     /// "-Infinity" (for stores written by Python's `json`, which writes them: a value that is
     /// set, unlike null); off everywhere else.
     var nonFiniteAsText = false
+    /// Keys looked at to find a duplicate, over the whole parse: at most 8 per key, so linear
+    /// in the keys (a test counts them).
+    private(set) var keyLookups = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -132,7 +135,7 @@ public struct JSONParser {
     }
 
     mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
-        guard position < bytes.count else { throw failure("expected a value but found end of input") }
+        guard position < bytes.count else { throw failure(JSONMessage.expected("a value", found: "end of input")) }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -147,15 +150,15 @@ public struct JSONParser {
             try expectWord("Infinity")
             return .string("-Infinity")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw failure("expected a value but found \(describeByte())")
+        default: throw failure(JSONMessage.expected("a value", found: describeByte()))
         }
     }
 
     mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
         let n = word.utf8CodeUnitCount
-        guard position + n <= bytes.count else { throw failure("expected a value but found \(describeByte())") }
+        guard position + n <= bytes.count else { throw failure(JSONMessage.expected("a value", found: describeByte())) }
         for i in 0..<n where bytes[position + i] != word.utf8Start[i] {
-            throw failure("expected a value but found \(describeByte())")
+            throw failure(JSONMessage.expected("a value", found: describeByte()))
         }
         position += n
     }
@@ -182,7 +185,7 @@ public struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw failure("expected ':' but found \(describeByte())")
+                throw failure(JSONMessage.expected("':'", found: describeByte()))
             }
             position += 1
             skipWhitespace()
@@ -190,6 +193,7 @@ public struct JSONParser {
             // Last duplicate wins. Small objects are searched; past 8 keys an index by exact
             // bytes keeps an object of many keys linear.
             if object.count < 8 {
+                keyLookups &+= object.count
                 if let i = object.pairs.firstIndex(where: { $0.key.isExactly(key) }) {
                     object.replaceValue(at: i, with: value)
                 } else {
@@ -199,6 +203,7 @@ public struct JSONParser {
                 if index.isEmpty {
                     for (i, pair) in object.pairs.enumerated() { index[ExactKey(pair.key)] = i }
                 }
+                keyLookups &+= 1
                 if let i = index[ExactKey(key)] {
                     object.replaceValue(at: i, with: value)
                 } else {
@@ -207,10 +212,10 @@ public struct JSONParser {
                 }
             }
             skipWhitespace()
-            guard position < bytes.count else { throw failure("expected ',' or '}' but found end of input") }
+            guard position < bytes.count else { throw failure(JSONMessage.expected("',' or '}'", found: "end of input")) }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
             if bytes[position] == UInt8(ascii: "}") { position += 1; depth -= 1; return .object(object) }
-            throw failure("expected ',' or '}' but found \(describeByte())")
+            throw failure(JSONMessage.expected("',' or '}'", found: describeByte()))
         }
     }
 
@@ -227,10 +232,10 @@ public struct JSONParser {
             skipWhitespace()
             elements.append(try parseValue())
             skipWhitespace()
-            guard position < bytes.count else { throw failure("expected ',' or ']' but found end of input") }
+            guard position < bytes.count else { throw failure(JSONMessage.expected("',' or ']'", found: "end of input")) }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
             if bytes[position] == UInt8(ascii: "]") { position += 1; depth -= 1; return .array(elements) }
-            throw failure("expected ',' or ']' but found \(describeByte())")
+            throw failure(JSONMessage.expected("',' or ']'", found: describeByte()))
         }
     }
 
@@ -276,7 +281,7 @@ public struct JSONParser {
                 return try decodeUTF8(raw, at: start)
             }
             if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw failure("control character in a string") }
+            if b < 0x20 { throw failure(JSONMessage.controlCharacter) }
             position += 1
         }
         var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
@@ -288,7 +293,7 @@ public struct JSONParser {
                     try decodeUTF8(buffer, at: start)
                 }
             }
-            if b < 0x20 { throw failure("control character in a string") }
+            if b < 0x20 { throw failure(JSONMessage.controlCharacter) }
             if b != UInt8(ascii: "\\") { out.append(b); position += 1; continue }
             position += 1
             guard position < bytes.count else { break }
@@ -333,7 +338,7 @@ public struct JSONParser {
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw failure("expected four hex digits after \\u") }
+        guard position + 4 <= bytes.count else { throw failure(JSONMessage.hexDigits) }
         var v: UInt32 = 0
         for _ in 0..<4 {
             let b = bytes[position]
@@ -342,7 +347,7 @@ public struct JSONParser {
             case 0x30...0x39: d = UInt32(b - 0x30)
             case 0x41...0x46: d = UInt32(b - 0x41 + 10)
             case 0x61...0x66: d = UInt32(b - 0x61 + 10)
-            default: throw failure("expected four hex digits after \\u")
+            default: throw failure(JSONMessage.hexDigits)
             }
             v = v << 4 | d
             position += 1

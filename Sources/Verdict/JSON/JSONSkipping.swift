@@ -6,7 +6,7 @@ import Foundation
 /// non-ASCII byte, and numbers, are handed to the full parser.
 extension JSONParser {
     mutating func skipValue() throws(JSONSyntaxError) {
-        guard position < bytes.count else { throw failure("expected a value but found end of input") }
+        guard position < bytes.count else { throw failure(JSONMessage.expected("a value", found: "end of input")) }
         switch bytes[position] {
         case UInt8(ascii: "{"): try skipObject()
         case UInt8(ascii: "["): try skipArray()
@@ -20,7 +20,7 @@ extension JSONParser {
             position += 1
             try expectWord("Infinity")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
-        default: throw failure("expected a value but found \(describeByte())")
+        default: throw failure(JSONMessage.expected("a value", found: describeByte()))
         }
     }
 
@@ -34,7 +34,7 @@ extension JSONParser {
             return p - s
         }
         guard position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 else {
-            throw failure("expected a digit but found \(describeByte())")
+            throw failure(JSONMessage.expected("a digit", found: describeByte()))
         }
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
@@ -46,14 +46,14 @@ extension JSONParser {
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            guard digits(&position) > 0 else { throw failure("expected a digit after '.' but found \(describeByte())") }
+            guard digits(&position) > 0 else { throw failure(JSONMessage.expected("a digit after '.'", found: describeByte())) }
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             position += 1
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard digits(&position) > 0 else { throw failure("expected a digit in the exponent but found \(describeByte())") }
+            guard digits(&position) > 0 else { throw failure(JSONMessage.expected("a digit in the exponent", found: describeByte())) }
         }
     }
 
@@ -82,7 +82,7 @@ extension JSONParser {
                 ascii = false
             } else if b < 0x20 {
                 position = p
-                throw failure("control character in a string")
+                throw failure(JSONMessage.controlCharacter)
             }
             p += 1
         }
@@ -145,7 +145,7 @@ extension JSONParser {
     mutating func expectKey() throws(JSONSyntaxError) {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-            throw failure("expected a string key but found \(describeByte())")
+            throw failure(JSONMessage.expected("a string key", found: describeByte()))
         }
     }
 
@@ -161,7 +161,7 @@ extension JSONParser {
     mutating func skipColon() throws(JSONSyntaxError) {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-            throw failure("expected ':' but found \(describeByte())")
+            throw failure(JSONMessage.expected("':'", found: describeByte()))
         }
         position += 1
         skipWhitespace()
@@ -172,9 +172,9 @@ extension JSONParser {
     mutating func endOfMember(closing: UInt8) throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
         let what = closing == UInt8(ascii: "}") ? "'}'" : "']'"
-        guard position < bytes.count else { throw failure("expected ',' or \(what) but found end of input") }
+        guard position < bytes.count else { throw failure(JSONMessage.expected("',' or \(what)", found: "end of input")) }
         if bytes[position] == UInt8(ascii: ",") { position += 1; return false }
         if bytes[position] == closing { position += 1; depth -= 1; return true }
-        throw failure("expected ',' or \(what) but found \(describeByte())")
+        throw failure(JSONMessage.expected("',' or \(what)", found: describeByte()))
     }
 }

@@ -7,7 +7,7 @@ enum DeadRules: LintCheck {
     static let examples = [
         LintExample(warns: true, """
             metrics:
-              - name: "Auth: outcome"
+              - ↓name: "Auth: outcome"
                 type: categorical
                 definition: d
                 labels:
@@ -17,7 +17,7 @@ enum DeadRules: LintCheck {
             """),
         LintExample(warns: true, """
             metrics:
-              - name: "Tone"
+              - ↓name: "Tone"
                 type: categorical
                 definition: d
                 labels:
@@ -27,7 +27,7 @@ enum DeadRules: LintCheck {
             """),
         LintExample(warns: true, """
             metrics:
-              - name: "Tone"
+              - ↓name: "Tone"
                 type: categorical
                 definition: d
                 labels:

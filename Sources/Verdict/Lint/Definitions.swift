@@ -18,11 +18,11 @@ enum Definitions: LintCheck {
     static let examples = [
         LintExample(warns: true, """
             metrics:
-              - {name: "Booking: completed", type: boolean, definition: "Booking done.", when: {said: x}}
+              - ↓{name: "Booking: completed", type: boolean, definition: "Booking done.", when: {said: x}}
             """),
         LintExample(warns: true, """
             metrics:
-              - {name: "Payment: card requests", type: number, definition: "How often the agent asked for the card number in the payment flow.", value: {hits: {agent: card number}}}
+              - ↓{name: "Payment: card requests", type: number, definition: "How often the agent asked for the card number in the payment flow.", value: {hits: {agent: card number}}}
             """),
         LintExample(warns: false, """
             metrics:
@@ -34,27 +34,27 @@ enum Definitions: LintCheck {
             """),
         LintExample(warns: true, """
             metrics:
-              - {name: "Call: handled", type: boolean, definition: "True when the call went well and the agent handled it properly for the caller.", when: {said: x}}
+              - ↓{name: "Call: handled", type: boolean, definition: "True when the call went well and the agent handled it properly for the caller.", when: {said: x}}
             """),
         LintExample(warns: true, """
             metrics:
-              - {name: "Refund: offered", type: boolean, definition: "True when the agent offers the caller a refund for the wrong charge on the bill.", when: {said: refund}}
+              - ↓{name: "Refund: offered", type: boolean, definition: "True when the agent offers the caller a refund for the wrong charge on the bill.", when: {said: refund}}
             """),
         LintExample(warns: true, """
             metrics:
-              - name: "Auth: outcome"
+              - ↓name: "Auth: outcome"
                 type: categorical
                 definition: "verified: two identifiers matched. partial: one matched. Otherwise the caller is unverified."
                 labels: [{label: verified, when: {said: x}}, {label: partial, when: {said: y}}, {label: failed, when: {said: z}}]
             """),
         LintExample(warns: true, """
             metrics:
-              - {name: "Booking: confirmed", type: boolean, applies_when: {flow: Booking}, definition: "True when the agent says the room is confirmed; false when it is never confirmed.", when: {said: confirmed}}
+              - ↓{name: "Booking: confirmed", type: boolean, applies_when: {flow: Booking}, definition: "True when the agent says the room is confirmed; false when it is never confirmed.", when: {said: confirmed}}
             """),
         LintExample(warns: true, """
             metrics:
               - {name: "Greeting: prompt", type: boolean, definition: "True when the agent greets the caller by name; false when it does not.", when: {said: x}}
-              - {name: "Greeting: warm", type: boolean, definition: "True when Greeting: prompt is true and the agent smiles; false when it is not.", when: {said: y}}
+              - ↓{name: "Greeting: warm", type: boolean, definition: "True when Greeting: prompt is true and the agent smiles; false when it is not.", when: {said: y}}
             """),
         LintExample(warns: false, """
             metrics:

@@ -28,6 +28,9 @@ extension Diagnostic {
 public struct LintExample: Sendable {
     public var yaml: String
     public var warns: Bool
+    /// The lines (from 1) the check must warn on, marked `↓` in the example as written, as
+    /// SwiftLint marks the spot; the mark itself is not part of `yaml`.
+    public var marked: [Int]
     /// With `--fixtures`: the transcripts' names the references check may know.
     public var known: KnownNames?
     /// Where the example is written, so that a failing example is reported there.
@@ -37,7 +40,9 @@ public struct LintExample: Sendable {
 
     public init(warns: Bool, _ yaml: String, known: KnownNames? = nil,
                 fileID: String = #fileID, filePath: String = #filePath, line: Int = #line) {
-        self.yaml = yaml
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        self.yaml = lines.map { $0.replacingOccurrences(of: "↓", with: "") }.joined(separator: "\n")
+        marked = lines.indices.filter { lines[$0].contains("↓") }.map { $0 + 1 }
         self.warns = warns
         self.known = known
         self.fileID = fileID

@@ -8,13 +8,13 @@ enum NamingCasing: LintCheck {
             metrics:
               - {name: "Booking: completed", type: boolean, definition: d, when: {said: x}}
               - {name: "Booking: dates read back", type: boolean, definition: d, when: {said: x}}
-              - {name: "Payment: Card Read Once", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Payment: Card Read Once", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: true, """
             metrics:
               - {name: "Caller verified", type: boolean, definition: d, when: {said: x}}
               - {name: "Refund offered", type: boolean, definition: d, when: {said: x}}
-              - {name: booking_completed, type: boolean, definition: d, when: {said: x}}
+              - ↓{name: booking_completed, type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: false, """
             metrics:

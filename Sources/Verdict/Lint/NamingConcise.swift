@@ -7,15 +7,15 @@ enum NamingConcise: LintCheck {
     static let examples = [
         LintExample(warns: true, """
             metrics:
-              - {name: "Booking: the caller was able to complete a booking with the agent", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Booking: the caller was able to complete a booking with the agent", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: true, """
             metrics:
-              - {name: "Booking completed?", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Booking completed?", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: true, """
             metrics:
-              - {name: "Booking:  completed", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Booking:  completed", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: false, """
             metrics:

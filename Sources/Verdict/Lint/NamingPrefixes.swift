@@ -10,12 +10,12 @@ enum NamingPrefixes: LintCheck {
         LintExample(warns: true, """
             metrics:
               - {name: "Booking: completed", type: boolean, definition: d, when: {said: x}}
-              - {name: "Booking dates read back", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Booking dates read back", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: true, """
             metrics:
               - {name: "Booking: completed", type: boolean, definition: d, applies_when: {flow: Booking}, when: {said: x}}
-              - {name: "Dates: read back", type: boolean, definition: d, applies_when: {flow: Booking}, when: {said: x}}
+              - ↓{name: "Dates: read back", type: boolean, definition: d, applies_when: {flow: Booking}, when: {said: x}}
             """),
         LintExample(warns: false, """
             metrics:

@@ -15,13 +15,13 @@ enum NamingSynonyms: LintCheck {
         LintExample(warns: true, """
             metrics:
               - {name: "Handoff: requested", type: boolean, definition: d, when: {said: x}}
-              - {name: "Transfer: destination", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Transfer: destination", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: true, """
             lint: {synonyms: [[refund, reimbursement]]}
             metrics:
               - {name: "Refund: offered", type: boolean, definition: d, when: {said: x}}
-              - {name: "Reimbursement: paid", type: boolean, definition: d, when: {said: x}}
+              - ↓{name: "Reimbursement: paid", type: boolean, definition: d, when: {said: x}}
             """),
         LintExample(warns: false, """
             metrics:

@@ -12,11 +12,11 @@ enum References: LintCheck {
         return [
             LintExample(warns: true, """
                 metrics:
-                  - {name: "Booking: made", type: boolean, definition: d, when: {function: create_bookin}}
+                  - ↓{name: "Booking: made", type: boolean, definition: d, when: {function: create_bookin}}
                 """, known: known),
             LintExample(warns: true, """
                 metrics:
-                  - {name: "Booking: asked", type: boolean, definition: d, when: {flow: Bookings}}
+                  - ↓{name: "Booking: asked", type: boolean, definition: d, when: {flow: Bookings}}
                 flows:
                   Booking: {enter_when: {intent: book_room}}
                 """, known: known),

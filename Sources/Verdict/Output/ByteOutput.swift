@@ -167,7 +167,7 @@ public struct OutputError: Error, CustomStringConvertible {
 }
 
 /// Temporary output files not yet renamed into place, removed when the process is
-/// interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE) so that a killed run leaves nothing behind.
+/// interrupted (SIGINT, SIGTERM, SIGHUP; see `Interruption`) so that a killed run leaves nothing behind.
 enum TemporaryFiles {
     private static let lock = NSLock()
     /// C strings, read by the signal handler: it may only call async-signal-safe functions.

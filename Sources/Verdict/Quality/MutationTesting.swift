@@ -7,7 +7,7 @@ import Foundation
 /// shows a gap in the fixtures or is *equivalent* (no conversation could tell it apart); a
 /// fixture records the latter under `"equivalent_mutants": {"Metric": {"description": "why"}}`.
 public struct MutationTesting: Sendable {
-    public struct Outcome: Sendable {
+    public struct MutantResult: Sendable {
         public var mutant: Mutant
         /// The fixture (`source`, with its id) whose expectation failed; nil when it survived.
         public var killedBy: String?
@@ -28,7 +28,7 @@ public struct MutationTesting: Sendable {
     }
 
     /// Every mutant, metric by metric in rule order.
-    public var outcomes: [Outcome]
+    public var outcomes: [MutantResult]
     /// Per outcome, from `findCandidates`: for a survivor, the first conversation of the pool
     /// where it and the rules disagree.
     public var candidates: [Candidate?] = []
@@ -90,12 +90,12 @@ public struct MutationTesting: Sendable {
         let (records, warnings) = equivalentRecords(fixtures)
         var index: [EquivalentRecord.Key: Int] = [:]
         for (r, record) in records.enumerated() { index[record.key] = r }
-        var outcomes: [Outcome] = []
+        var outcomes: [MutantResult] = []
         var used = Set<Int>()
         for (i, mutant) in mutants.enumerated() {
             let r = index[EquivalentRecord.Key(rules.metrics[mutant.metricIndex].name, mutant.description)]
             if let r { used.insert(r) }
-            outcomes.append(Outcome(mutant: mutant, killedBy: killers.get(i), equivalent: r.map { records[$0].why }))
+            outcomes.append(MutantResult(mutant: mutant, killedBy: killers.get(i), equivalent: r.map { records[$0].why }))
         }
         var allWarnings = warnings
         let mutated = Set(mutants.map(\.metricIndex))

@@ -1,7 +1,8 @@
 /// The leaf kinds of the rule format, each described once: its key, what its value is, the
 /// modifiers it takes beyond the common ones, and how summaries name it. The rule loader
-/// (which keys and modifiers are allowed, and "did you mean"), lint and `explain`'s summaries
-/// read this table; adding a leaf kind means a row here plus its evaluation.
+/// (which keys and modifiers are allowed, and "did you mean"), `verdict schema` and the
+/// condition summaries (`Conditions/ConditionSummary.swift`) read this table; adding a leaf
+/// kind means a row here plus its matching in `Evaluation/LeafMatcher.swift`.
 struct LeafKindSpec: Sendable {
     /// What the kind's value is, as the loader reads it.
     enum Value: Sendable {

@@ -1,11 +1,3 @@
-/// A flow declared under `flows`, entered wherever its `enter_when` hits.
-public struct FlowDefinition: Sendable {
-    public var name: String
-    /// A single leaf, or the leaves of an `any`.
-    public var enterWhen: [Leaf]
-    public var location: SourceLocation
-}
-
 public enum MetricScope: String, Sendable {
     case afterTrigger = "after_trigger"
     case conversation

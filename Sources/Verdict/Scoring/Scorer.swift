@@ -1,9 +1,18 @@
 import Dispatch
 import Foundation
 
-/// Verdict's entry point for batch work: reads inputs, scores them on `jobs` threads and hands
-/// the results to a sink in input order. Reading and writing are sequential; scoring runs
-/// batch by batch in parallel, with a bounded number of batches in flight, so memory stays flat.
+/// Verdict's entry point for batch work. Each conversation goes through the stages of the
+/// README's "How a metric is evaluated", in order (`Scorer.score(_:with:)`):
+///
+/// 1. decode (`Transcript/`): the record's bytes become a `Conversation`;
+/// 2. replay flows (`Flow/FlowMachine.swift`): entries and the current flow at every event;
+/// 3. evaluate (`Evaluation/`): every metric, from its trigger on;
+/// 4. write (`Output/`): a sink renders the result, here on the scoring thread, and writes it
+///    in input order.
+///
+/// Start with `score(inputs:format:to:)`, which writes what `verdict score` writes; `run`
+/// takes any `ResultSink`. Reading and writing are sequential; scoring runs batch by batch on
+/// `jobs` threads, with a bounded number of batches in flight, so memory stays flat.
 public struct Scorer {
     public let rules: RuleSet
     public let jobs: Int
@@ -80,7 +89,7 @@ public struct Scorer {
             while case let batch = readBatch(), !batch.isEmpty {
                 write(batch.map { raw in
                     let scored = Scorer.score(raw, with: evaluator)
-                    return Processed(id: scored.record.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
+                    return Processed(id: scored.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
                 })
             }
         } else {
@@ -95,7 +104,7 @@ public struct Scorer {
                     while let (sequence, batch) = pipeline.nextJob() {
                         pipeline.finish(sequence, batch.map { raw in
                             let scored = Scorer.score(raw, with: evaluator)
-                            return Processed(id: scored.record.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
+                            return Processed(id: scored.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
                         })
                     }
                 }
@@ -126,31 +135,73 @@ public struct Scorer {
         return summary
     }
 
-    /// Parses, checks and scores one record.
+    /// One record through the stages, up to what a sink renders.
     public static func score(_ raw: RawRecord, with evaluator: Evaluator) -> ScoredConversation {
-        let decoded: Result<(Conversation, JSONObject?), UnreadableConversation>
+        // 1. Decode.
+        let conversation: Conversation, annotations: JSONObject?
+        switch decode(raw, needs: evaluator.compiled.decodeNeeds) {
+        case let .failure(problem): return ScoredConversation(source: raw.source, result: .failure(problem))
+        case let .success(decoded): (conversation, annotations) = decoded
+        }
+        // 2. Replay flows.
+        evaluator.replayFlows(conversation)
+        // 3. Evaluate metrics.
+        let result = evaluator.evaluateMetrics()
+        // 4. Write: the caller hands this to its sink.
+        var scored = ScoredConversation(source: raw.source, result: .success(result), annotations: annotations)
+        scored.unknownTypes = conversation.unknownTypes
+        return scored
+    }
+
+    /// Stage 1: the record's conversation and fixture annotations, or why it cannot be read.
+    /// Only the event fields some rule reads (`needs`) are decoded from JSON text.
+    static func decode(_ raw: RawRecord, needs: DecodeNeeds) -> Result<(Conversation, JSONObject?), UnreadableConversation> {
         switch raw.payload {
         case .deferred:
-            return score(raw.resolved(), with: evaluator)
+            return decode(raw.resolved(), needs: needs)
         case let .unreadable(message):
-            return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: nil, message: message))
+            return .failure(UnreadableConversation(id: nil, message: message))
         case let .json(bytes):
-            let needs = evaluator.compiled.decodeNeeds
-            decoded = bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }.mapError { problem in
+            return bytes.withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }.mapError { problem in
                 ConversationDecoder.withFormatHint(problem) { try? bytes.withUnsafeBufferPointer { try JSONParser.parse($0) } }
             }
         case let .converted(value):
             // An importer's conversion: decoded from the value, never written out and parsed again.
-            decoded = ConversationDecoder.decode(value).map { ($0, ConversationDecoder.annotations(of: $1)) }
+            return ConversationDecoder.decode(value).map { ($0, ConversationDecoder.annotations(of: $1)) }
         }
-        switch decoded {
-        case let .failure(problem):
-            return ScoredConversation(source: raw.source, record: .unreadable(source: raw.source, id: problem.id, message: problem.message))
-        case let .success((conversation, annotations)):
-            var scored = ScoredConversation(source: raw.source, record: .scored(evaluator.evaluate(conversation)), annotations: annotations)
-            scored.unknownTypes = conversation.unknownTypes
-            return scored
+    }
+}
+
+/// The formats `verdict score` writes, as the library's first entry point.
+extension Scorer {
+    /// Scores `inputs` and writes them to `output` in `format`, then flushes it.
+    /// Throws when the output cannot be written.
+    public func score(inputs: [String], format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false,
+                      metadata: MetadataSelection = .all) throws -> Summary {
+        try score(source: InputReader(inputs: inputs), format: format, to: output, csvRaw: csvRaw, metadata: metadata)
+    }
+
+    /// Scores what `source` yields and writes it to `output` in `format`, then flushes it.
+    /// `csvRaw` turns off the CSV sink's formula guard (`--csv-raw`).
+    /// `metadata`: what each result line keeps of its conversation's `metadata`.
+    public func score(source: some RecordSource, format: OutputFormat, to output: ByteOutput, csvRaw: Bool = false,
+                      metadata: MetadataSelection = .all) throws -> Summary {
+        switch format {
+        case .jsonl: return try runToEnd(source: source, sink: JSONLinesSink(rules: rules, output: output, metadata: metadata)).summary
+        case .csv: return try runToEnd(source: source, sink: CSVSink(rules: rules, output: output, raw: csvRaw, metadata: metadata)).summary
         }
+    }
+
+    /// Runs every input through `sink` and finishes it; returns the summary and the finished sink.
+    public func runToEnd<Sink: ResultSink>(inputs: [String], sink: Sink) throws -> (summary: Summary, sink: Sink) {
+        try runToEnd(source: InputReader(inputs: inputs), sink: sink)
+    }
+
+    public func runToEnd<Sink: ResultSink>(source: some RecordSource, sink: Sink) throws -> (summary: Summary, sink: Sink) {
+        var sink = sink
+        let summary = run(source: source, into: &sink)
+        try sink.finish()
+        return (summary, sink)
     }
 }
 
@@ -186,10 +237,10 @@ struct Processed<Rendered: Sendable>: Sendable {
     var unknownTypes: [String] = []
 }
 
-extension ScoreRecord {
+extension ScoredConversation {
     /// The id of a scored conversation; nil for one that could not be read.
     var id: String? {
-        if case let .scored(r) = self { return r.id }
+        if case let .success(r) = result { return r.id }
         return nil
     }
 }

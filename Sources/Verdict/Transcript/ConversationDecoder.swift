@@ -22,37 +22,37 @@ public enum ConversationDecoder {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            return .failure(UnreadableConversation(id: nil, message: "invalid JSON: " + error.describe(in: bytes)))
+            return .failure(UnreadableConversation(id: nil, message: TranscriptMessage.invalidJSON(error.describe(in: bytes))))
         }
         return decode(value)
     }
 
     public static func decode(_ value: JSONValue) -> Result<(Conversation, JSONObject), UnreadableConversation> {
         guard case let .object(object) = value else {
-            return .failure(UnreadableConversation(id: nil, message: "a conversation must be a JSON object"))
+            return .failure(UnreadableConversation(id: nil, message: TranscriptMessage.notAnObject))
         }
         var id: String?
         do throws(Problem) {
             switch object["id"] {
-            case nil, .null?: throw Problem("missing `id`")
+            case nil, .null?: throw Problem(TranscriptMessage.missing("id"))
             case let .string(s)?: id = s
-            default: throw Problem("`id` must be a string")
+            default: throw Problem(TranscriptMessage.notAString("id"))
             }
             var startedAt: Timestamp?
             switch object["started_at"] {
             case nil, .null?: break
             case let .string(s)?:
-                guard let t = Timestamp.parseDateTime(s) else { throw Problem("`started_at` must be an RFC 3339 time, not \"\(s)\"") }
+                guard let t = Timestamp.parseDateTime(s) else { throw Problem(TranscriptMessage.startedAtNotATime(s)) }
                 startedAt = t
-            default: throw Problem("`started_at` must be an RFC 3339 time")
+            default: throw Problem(TranscriptMessage.startedAtNotATime)
             }
             // Free-form, and not among the fields whose type makes a conversation unreadable.
             let metadata = object["metadata"].flatMap { $0 == .null ? nil : $0 }
             let rawEvents: [JSONValue]
             switch object["events"] {
-            case nil, .null?: throw Problem("missing `events`")
+            case nil, .null?: throw Problem(TranscriptMessage.missing("events"))
             case let .array(a)?: rawEvents = a
-            default: throw Problem("`events` must be an array")
+            default: throw Problem(TranscriptMessage.eventsNotAnArray)
             }
             var events: [Event] = []
             var unknownTypes: [String] = []
@@ -64,7 +64,7 @@ public enum ConversationDecoder {
                        !unknownTypes.contains(where: { $0.isExactly(name) }) { unknownTypes.append(name) }
                     events.append(event)
                 } catch {
-                    throw Problem("event \(i): \(error.message)")
+                    throw Problem(TranscriptMessage.inEvent(i, error.message))
                 }
             }
             var conversation = Conversation(id: id!, startedAt: startedAt, metadata: metadata, events: events)
@@ -79,7 +79,7 @@ public enum ConversationDecoder {
     /// `messages` list where `events` should be, or events with `role` instead of `type`. Only
     /// read on that error, so `value` (the record parsed) is asked for then.
     static func withFormatHint(_ problem: UnreadableConversation, _ value: () -> JSONValue?) -> UnreadableConversation {
-        let missingEvents = problem.message == "missing `events`"
+        let missingEvents = problem.message == TranscriptMessage.missing("events")
         let missingType = problem.message.hasPrefix("event ") && problem.message.hasSuffix(": missing `type`")
         guard missingEvents || missingType, case let .object(o)? = value() else { return problem }
         var chat = false
@@ -117,18 +117,18 @@ public enum ConversationDecoder {
     }
 
     private static func decodeEvent(_ raw: JSONValue) throws(Problem) -> Event {
-        guard case let .object(o) = raw else { throw Problem("an event must be a JSON object") }
+        guard case let .object(o) = raw else { throw Problem(TranscriptMessage.eventNotAnObject) }
         let kind: Event.Kind
         switch o["type"] {
-        case nil, .null?: throw Problem("missing `type`")
+        case nil, .null?: throw Problem(TranscriptMessage.missing("type"))
         case let .string(t)?: kind = Event.Kind(typeName: t)
-        default: throw Problem("`type` must be a string")
+        default: throw Problem(TranscriptMessage.notAString("type"))
         }
         var e = Event(kind: kind)
         switch o["at"] {
         case nil, .null?: break
         case let .number(d, _)?: e.at = d
-        default: throw Problem("`at` must be a number")
+        default: throw Problem(TranscriptMessage.atNotANumber)
         }
         switch kind {
         case .user:
@@ -137,10 +137,10 @@ public enum ConversationDecoder {
             case nil, .null?: break
             case let .array(items)?:
                 e.intents = try items.map { (item) throws(Problem) -> String in
-                    guard case let .string(s) = item else { throw Problem("`intents` must be an array of strings") }
+                    guard case let .string(s) = item else { throw Problem(TranscriptMessage.intentsNotStrings) }
                     return s
                 }
-            default: throw Problem("`intents` must be an array of strings")
+            default: throw Problem(TranscriptMessage.intentsNotStrings)
             }
         case .agent:
             e.text = try requiredString(o, "text")
@@ -152,7 +152,7 @@ public enum ConversationDecoder {
             switch o["args"] {
             case nil, .null?: break
             case let a? where a.objectValue != nil: e.args = a
-            default: throw Problem("`args` must be an object")
+            default: throw Problem(TranscriptMessage.argsNotAnObject)
             }
             e.result = o["result"]
             e.error = try optionalString(o, "error")
@@ -161,7 +161,7 @@ public enum ConversationDecoder {
             switch o["value"] {
             case nil: break
             case let v? where v.objectValue == nil && v.arrayValue == nil: e.value = v
-            default: throw Problem("`value` must be a string, number, bool or null")
+            default: throw Problem(TranscriptMessage.valueNotAScalar)
             }
         case .state:
             e.name = try requiredString(o, "key")
@@ -179,9 +179,9 @@ public enum ConversationDecoder {
 
     private static func requiredString(_ o: JSONObject, _ key: String) throws(Problem) -> String {
         switch o[key] {
-        case nil, .null?: throw Problem("missing `\(key)`")
+        case nil, .null?: throw Problem(TranscriptMessage.missing(key))
         case let .string(s)?: return s
-        default: throw Problem("`\(key)` must be a string")
+        default: throw Problem(TranscriptMessage.notAString(key))
         }
     }
 
@@ -189,7 +189,7 @@ public enum ConversationDecoder {
         switch o[key] {
         case nil, .null?: return nil
         case let .string(s)?: return s
-        default: throw Problem("`\(key)` must be a string")
+        default: throw Problem(TranscriptMessage.notAString(key))
         }
     }
 }

@@ -28,8 +28,10 @@ public struct DecodeNeeds: Sendable, Equatable {
 struct ConversationScanner {
     private var parser: JSONParser
     private let needs: DecodeNeeds
-    /// Where each field of the event being read starts; -1 when absent (last duplicate wins).
-    private var slots = [Int](repeating: -1, count: EventField.allCases.count)
+    /// Where each field of the event being read starts, or `absent` (last duplicate wins).
+    private var slots = [Int](repeating: ConversationScanner.absent, count: EventField.allCases.count)
+    /// In `slots`: the event has no such field.
+    private static let absent = -1
     /// Event types SPEC §1 does not name, each once (`Conversation.unknownTypes`).
     private var unknownTypes: [String] = []
 
@@ -59,7 +61,7 @@ struct ConversationScanner {
         do {
             return try scanner.conversation()
         } catch {
-            return .failure(UnreadableConversation(id: nil, message: "invalid JSON: " + error.describe(in: bytes)))
+            return .failure(UnreadableConversation(id: nil, message: TranscriptMessage.invalidJSON(error.describe(in: bytes))))
         }
     }
 
@@ -95,7 +97,7 @@ struct ConversationScanner {
         guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
             try parser.skipValue()
             try parser.expectEnd()
-            return .failure(UnreadableConversation(id: nil, message: "a conversation must be a JSON object"))
+            return .failure(UnreadableConversation(id: nil, message: TranscriptMessage.notAnObject))
         }
         var id = Found.absent, startedAt = Found.absent, events = Found.absent
         var metadata: JSONValue?
@@ -147,26 +149,26 @@ struct ConversationScanner {
         // The checks of `ConversationDecoder.decode`, in its order.
         var idString: String?
         switch id {
-        case .absent, .null: return .failure(UnreadableConversation(id: nil, message: "missing `id`"))
+        case .absent, .null: return .failure(UnreadableConversation(id: nil, message: TranscriptMessage.missing("id")))
         case let .at(p):
-            guard bytes[p] == UInt8(ascii: "\"") else { return .failure(UnreadableConversation(id: nil, message: "`id` must be a string")) }
+            guard bytes[p] == UInt8(ascii: "\"") else { return .failure(UnreadableConversation(id: nil, message: TranscriptMessage.notAString("id"))) }
             idString = try string(at: p)
         }
         var started: Timestamp?
         if case let .at(p) = startedAt {
             guard bytes[p] == UInt8(ascii: "\"") else {
-                return .failure(UnreadableConversation(id: idString, message: "`started_at` must be an RFC 3339 time"))
+                return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.startedAtNotATime))
             }
             let s = try string(at: p)
             guard let t = Timestamp.parseDateTime(s) else {
-                return .failure(UnreadableConversation(id: idString, message: "`started_at` must be an RFC 3339 time, not \"\(s)\""))
+                return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.startedAtNotATime(s)))
             }
             started = t
         }
         switch events {
-        case .absent, .null: return .failure(UnreadableConversation(id: idString, message: "missing `events`"))
+        case .absent, .null: return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.missing("events")))
         case let .at(p) where bytes[p] != UInt8(ascii: "["):
-            return .failure(UnreadableConversation(id: idString, message: "`events` must be an array"))
+            return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.eventsNotAnArray))
         default: break
         }
         if let eventProblem { return .failure(UnreadableConversation(id: idString, message: eventProblem)) }
@@ -215,7 +217,7 @@ struct ConversationScanner {
             if problem != nil {
                 try parser.skipValue()
             } else {
-                if let p = try event(into: &events) { problem = "event \(index): \(p.message)" }
+                if let p = try event(into: &events) { problem = TranscriptMessage.inEvent(index, p.message) }
             }
             index += 1
             if try parser.endOfMember(closing: UInt8(ascii: "]")) { return problem }
@@ -228,9 +230,9 @@ struct ConversationScanner {
         let bytes = parser.bytes
         guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
             try parser.skipValue()
-            return .init("an event must be a JSON object")
+            return .init(TranscriptMessage.eventNotAnObject)
         }
-        for i in slots.indices { slots[i] = -1 }
+        for i in slots.indices { slots[i] = Self.absent }
         if try parser.enterObject() {
             repeat {
                 try parser.expectKey()
@@ -258,21 +260,21 @@ struct ConversationScanner {
     /// The first byte of a field's value, or nil when the field is absent or null.
     private func lead(_ field: EventField) -> UInt8? {
         let p = slots[field.rawValue]
-        guard p >= 0, parser.bytes[p] != UInt8(ascii: "n") else { return nil }
+        guard p != Self.absent, parser.bytes[p] != UInt8(ascii: "n") else { return nil }
         return parser.bytes[p]
     }
 
-    private func isPresent(_ field: EventField) -> Bool { slots[field.rawValue] >= 0 }
+    private func isPresent(_ field: EventField) -> Bool { slots[field.rawValue] != Self.absent }
 
     private mutating func eventKind() throws(ConversationDecoder.Problem) -> Event.Kind {
         let kind: Event.Kind
         switch lead(.type) {
-        case nil: throw .init("missing `type`")
+        case nil: throw .init(TranscriptMessage.missing("type"))
         case UInt8(ascii: "\"")?:
             let name = readString(.type)
             kind = Event.Kind(typeName: name)
             if kind == .other, !unknownTypes.contains(where: { $0.isExactly(name) }) { unknownTypes.append(name) }
-        default: throw .init("`type` must be a string")
+        default: throw .init(TranscriptMessage.notAString("type"))
         }
         return kind
     }
@@ -281,16 +283,16 @@ struct ConversationScanner {
     private mutating func fill(_ e: inout Event) throws(ConversationDecoder.Problem) {
         let kind = e.kind
         if let b = lead(.at) {
-            guard b == UInt8(ascii: "-") || (b >= 0x30 && b <= 0x39) else { throw .init("`at` must be a number") }
+            guard b == UInt8(ascii: "-") || (b >= 0x30 && b <= 0x39) else { throw .init(TranscriptMessage.atNotANumber) }
             e.at = readValue(.at).numberValue
         }
         switch kind {
         case .user:
             e.text = try requiredString(.text, "text")
             if lead(.intents) != nil {
-                guard case let .array(items) = readValue(.intents) else { throw .init("`intents` must be an array of strings") }
+                guard case let .array(items) = readValue(.intents) else { throw .init(TranscriptMessage.intentsNotStrings) }
                 e.intents = try items.map { (item) throws(ConversationDecoder.Problem) -> String in
-                    guard case let .string(s) = item else { throw .init("`intents` must be an array of strings") }
+                    guard case let .string(s) = item else { throw .init(TranscriptMessage.intentsNotStrings) }
                     return s
                 }
             }
@@ -302,7 +304,7 @@ struct ConversationScanner {
         case .function:
             e.name = try requiredString(.name, "name")
             if let b = lead(.args) {
-                guard b == UInt8(ascii: "{") else { throw .init("`args` must be an object") }
+                guard b == UInt8(ascii: "{") else { throw .init(TranscriptMessage.argsNotAnObject) }
                 if needs.functionArgs { e.args = readValue(.args) }
             }
             if isPresent(.result) && needs.functionResult { e.result = readValue(.result) }
@@ -311,7 +313,7 @@ struct ConversationScanner {
             e.name = try requiredString(.name, "name")
             if isPresent(.value) {
                 let b = parser.bytes[slots[EventField.value.rawValue]]
-                if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { throw .init("`value` must be a string, number, bool or null") }
+                if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { throw .init(TranscriptMessage.valueNotAScalar) }
                 e.value = readValue(.value)
             }
         case .state:
@@ -338,9 +340,9 @@ struct ConversationScanner {
 
     private mutating func requiredString(_ field: EventField, _ name: String) throws(ConversationDecoder.Problem) -> String {
         switch lead(field) {
-        case nil: throw .init("missing `\(name)`")
+        case nil: throw .init(TranscriptMessage.missing(name))
         case UInt8(ascii: "\"")?: return readString(field)
-        default: throw .init("`\(name)` must be a string")
+        default: throw .init(TranscriptMessage.notAString(name))
         }
     }
 
@@ -348,7 +350,7 @@ struct ConversationScanner {
         switch lead(field) {
         case nil: return nil
         case UInt8(ascii: "\"")?: return readString(field)
-        default: throw .init("`\(name)` must be a string")
+        default: throw .init(TranscriptMessage.notAString(name))
         }
     }
 }

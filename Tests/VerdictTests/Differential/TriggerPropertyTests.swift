@@ -20,7 +20,7 @@ struct TriggerPropertyTests {
             let rules = try Support.rules(yaml)
             let conversation = try Support.conversation(Support.events(events, id: "r\(n)"))
             let evaluator = Evaluator(rules: rules)
-            evaluator.load(conversation)
+            evaluator.replayFlows(conversation)
             let fast = try evaluator.trigger(rules.metrics[0].appliesWhen!)
             var slow: Int?
             for k in 0..<conversation.events.count where try evaluator.holds(rules.metrics[0].appliesWhen!, from: 0, to: k).holds {

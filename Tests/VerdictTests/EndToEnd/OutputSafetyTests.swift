@@ -97,7 +97,7 @@ struct OutputSafetyTests {
         #expect(!listing.contains { $0.contains(".verdict-") })
     }
 
-    @Test("--output onto a device is written in place, never replaced", arguments: ["/dev/null", "/dev/full"])
+    @Test("--output onto a device is written in place, never replaced", .linuxOnly("/dev/full"), arguments: ["/dev/null", "/dev/full"])
     func deviceOutputWrittenInPlace(device: String) throws {
         let dir = try CLI.folder(["rules.yaml": rules, "calls.jsonl": good + "\n"])
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -107,7 +107,7 @@ struct OutputSafetyTests {
         #expect(stat(device, &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR)
     }
 
-    @Test("standard output to a full disk is reported by every command", arguments: [
+    @Test("standard output to a full disk is reported by every command", .linuxOnly("/dev/full"), arguments: [
         ["sample", "--metric", "Greeted", "results.jsonl", "--conversations", "calls.jsonl"],
         ["sample", "--metric", "Greeted", "results.jsonl"],
         ["report", "results.jsonl"],

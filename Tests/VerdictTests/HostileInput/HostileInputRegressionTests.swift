@@ -17,6 +17,7 @@ private func user(_ text: String) -> Event {
 struct HostileInputRegressionTests {
     // MARK: Quadratic time
 
+    /// See: README "Bad input, case by case": a `sequence` in `applies_when` over a million events.
     @Test("a sequence in applies_when over a million events: trigger found, and in linear time")
     func sequenceTriggerOnMillionEvents() throws {
         let rules = try Support.rules("""
@@ -32,11 +33,19 @@ struct HostileInputRegressionTests {
         for _ in 0..<166_666 { events += ["start", "middle", "x", "x", "x", "end"].map(user) }
         events += ["start", "middle", "end", "x"].map(user)
         #expect(events.count == 1_000_000)
-        let result = Evaluator(rules: rules).evaluate(Conversation(id: "big", events: events))
+        let evaluator = Evaluator(rules: rules)
+        let result = evaluator.evaluate(Conversation(id: "big", events: events))
         #expect(result.metrics[0].triggeredAt == 999_998)
         #expect(result.metrics[0].value == .bool(false))
+        // Linear: per event, 3 leaves looked at, 3 sequence steps, 1 node decided. Evaluating
+        // every prefix afresh would take about half a million times as many.
+        #expect(evaluator.triggerSteps == 7 * 999_999)
+        let half = Evaluator(rules: rules)
+        _ = half.evaluate(Conversation(id: "half", events: Array(events.suffix(500_000))))
+        #expect(half.triggerSteps == 7 * 499_999)
     }
 
+    /// See: README "Bad input, case by case": a `sequence` in `applies_when` over a million events.
     @Test("a sequence with within_turns finds the first chain that fits, walking each hit list once")
     func firstChainWithinTurns() {
         let turns = Array(0..<10)
@@ -50,6 +59,7 @@ struct HostileInputRegressionTests {
 
     // MARK: Regex amplification
 
+    /// See: README "Bad input, case by case": thousands of events each just under the match limit.
     @Test("thousands of events each costly for a pattern: the metric errs once its budget is spent")
     func matchBudgetPerConversation() throws {
         let rules = try Support.rules("""
@@ -67,6 +77,7 @@ struct HostileInputRegressionTests {
         #expect(roomy.metrics[0].value == .bool(false))
     }
 
+    /// See: README "Bad input, case by case": thousands of events each just under the match limit.
     @Test("--match-budget is taken from the command line")
     func matchBudgetOption() throws {
         let events = (0..<200).map { _ in #"{"type":"user","text":"aaaaaaaaaaaaaaab"}"# }.joined(separator: ",")
@@ -82,6 +93,7 @@ struct HostileInputRegressionTests {
 
     // MARK: JSON objects with many keys
 
+    /// See: README "Bad input, case by case": JSON objects with 40,000 keys.
     @Test("an object with 40,000 keys parses with the last duplicate winning, keys compared by their bytes")
     func manyKeysLinear() throws {
         var text = "{"
@@ -92,10 +104,19 @@ struct HostileInputRegressionTests {
         #expect(object["k7"] == .string("again"))
         #expect(object["k39999"] == .string("last"))
         #expect(object["café"] != object["cafe\u{301}"])
+        // Linear: finding duplicates looks at fewer than 8 keys per key, not at every key before it.
+        let bytes = Array(text.utf8)
+        let lookups = try bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            _ = try parser.parseValue()
+            return parser.keyLookups
+        }
+        #expect(lookups == 28 + (40_004 - 8))
     }
 
     // MARK: Unbounded lines
 
+    /// See: README "Bad input, case by case": a line longer than `--max-line-bytes`, `score /dev/zero`.
     @Test("a line over --max-line-bytes is one error line; the lines around it are scored")
     func lineCap() throws {
         let long = #"{"id":"long","events":[{"type":"agent","text":""# + String(repeating: "x", count: 5_000) + #""}]}"#
@@ -109,6 +130,7 @@ struct HostileInputRegressionTests {
         #expect(lines[2].hasPrefix(#"{"id":"b","#))
     }
 
+    /// See: README "Bad input, case by case": a line longer than `--max-line-bytes`, `score /dev/zero`.
     @Test("a .json file, read whole, larger than --max-line-bytes is one error line; the next input is scored")
     func wholeJSONFileCap() throws {
         let big = #"{"id":"big","events":[{"type":"agent","text":""# + String(repeating: "x", count: 5_000) + #""}]}"#
@@ -122,6 +144,7 @@ struct HostileInputRegressionTests {
         #expect(lines[1].hasPrefix(#"{"id":"a","#))
     }
 
+    /// See: README "Bad input, case by case": a line longer than `--max-line-bytes`, `score /dev/zero`.
     @Test("endless bytes without a line feed: one error line, flat memory, no crash")
     func zerosOnStandardInput() throws {
         let dir = try CLI.folder(["rules.yaml": rules])
@@ -129,10 +152,26 @@ struct HostileInputRegressionTests {
         let run = try CLI.shell(#"head -c 20000000 /dev/zero | "$VERDICT" score --rules rules.yaml --max-line-bytes 1000000 -"#, in: dir)
         #expect(run.status == 3)
         #expect(run.stdout == #"{"source":"-:1","id":null,"error":"line longer than 1000000 bytes (see --max-line-bytes); skipped"}"# + "\n")
+        // Flat: the line reader holds the same bytes for 20 MB of zeros as for 40 MB, under
+        // twice --max-line-bytes.
+        var held: [Int] = []
+        for megabytes in [20, 40] {
+            let zeros = try #require(popen("head -c \(megabytes)000000 /dev/zero", "r"))
+            defer { pclose(zeros) }
+            let reader = LineReader(file: zeros, closeWhenDone: false, maxLineBytes: 1_000_000)
+            var lines = 0
+            while let (_, line) = reader.nextLine() {
+                if case .tooLong = line { lines += 1 }
+            }
+            #expect(lines == 1 && reader.consumed == megabytes * 1_000_000)
+            held.append(reader.bufferBytes)
+        }
+        #expect(held[0] == held[1] && held[0] <= 2 * 1_000_001)
     }
 
     // MARK: Crashes
 
+    /// See: README "Errors and exit codes": `verdict report` / `sample`: result lines that are not score output (including `failed_items` that are not positions from 0).
     @Test("report --rules on a negative failed item: an error line, no trap")
     func negativeFailedItem() throws {
         let line = #"{"id":"a","metrics":{"Greeted":{"status":"ok","value":false,"triggered_at":0,"evidence":[],"failed_items":[-1]}},"flows":[],"functions":[],"logged":{}}"#
@@ -145,6 +184,7 @@ struct HostileInputRegressionTests {
 
     // MARK: Silent wrong answers
 
+    /// See: README "Errors and exit codes": an id seen twice.
     @Test("diff compares a repeated id occurrence by occurrence: a change in the second is found")
     func diffDuplicateIDs() throws {
         func line(_ value: Bool) -> String {
@@ -159,6 +199,7 @@ struct HostileInputRegressionTests {
         #expect(same.status == 0)
     }
 
+    /// See: README "Bad input, case by case": `at` or a logged value of `1e400`.
     @Test("report and explain write valid JSON when a number is out of range (1e400)")
     func infiniteNumbersStayJSON() throws {
         let conversation = #"{"id":"c","started_at":"2026-03-01T00:00:00Z","events":[{"type":"metric","name":"N","value":1e400,"at":1e400}]}"#
@@ -176,6 +217,7 @@ struct HostileInputRegressionTests {
         #expect(explain.stdout.contains(#""at":null"#))
     }
 
+    /// See: README "Errors and exit codes": `verdict test`: no fixture carries `expect` or `todo`.
     @Test("test on a folder with no fixtures fails with a message instead of passing empty")
     func testWithoutFixtures() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "empty/README.md": "nothing here"])
@@ -185,6 +227,7 @@ struct HostileInputRegressionTests {
         #expect(run.stderr == "verdict: no fixture was checked: empty holds no conversation with \"expect\" or \"todo\"\n")
     }
 
+    /// See: README "Errors and exit codes": `verdict sample --metric` names no metric of the results.
     @Test("sample --metric with a misspelt name: exit 2 with a suggestion")
     func sampleUnknownMetric() throws {
         let line = #"{"id":"a","metrics":{"Greeted":{"status":"ok","value":true,"triggered_at":0,"evidence":[]}},"flows":[],"functions":[],"logged":{}}"#
@@ -195,6 +238,7 @@ struct HostileInputRegressionTests {
         #expect(run.stderr == "verdict: no metric named 'Greted' in the results (did you mean 'Greeted'?)\n")
     }
 
+    /// See: README "Fixtures and `verdict test`": the string `"true"` expected of a boolean metric.
     @Test("expecting the string \"true\" of a boolean metric says so, not 'expected true, got true'")
     func quotedBooleanExpectation() throws {
         let fixture = #"{"id":"f","expect":{"Greeted":"true"},"events":[{"type":"agent","text":"Hello"}]}"#
@@ -209,6 +253,7 @@ struct HostileInputRegressionTests {
 
     static let hostileID = "x<img src=x onerror=alert(1)>\n# Heading\u{1B}]0;owned\u{07}\u{1B}[2J"
 
+    /// See: README "Bad input, case by case": ids, names and labels holding HTML, Markdown or newlines.
     @Test("Markdown report and diff show hostile ids and labels as text, not markup or headings")
     func markdownEscaped() throws {
         let label = "<script>alert(1)</script>|x"
@@ -232,6 +277,7 @@ struct HostileInputRegressionTests {
         #expect(!diff.stdout.contains("\u{1B}"))
     }
 
+    /// See: README "Bad input, case by case": terminal escape sequences (screen clear, window title, OSC 52) and bidi overrides in transcripts.
     @Test("explain, report and diff show terminal escape sequences from transcripts escaped")
     func terminalEscapesShown() throws {
         let id = Self.hostileID
@@ -258,6 +304,7 @@ struct HostileInputRegressionTests {
         }
     }
 
+    /// See: README "Bad input, case by case": U+FFFE, U+FFFF or control characters in fixture ids; spaces or `#` in rule file paths.
     @Test("JUnit XML replaces what XML 1.0 cannot hold; SARIF uris are percent-encoded")
     func xmlAndSarifEncoded() throws {
         let fixture = #"{"id":"f\uFFFE\uFFFF\u0001","expect":{"Greeted":false},"events":[{"type":"agent","text":"Hello"}]}"#

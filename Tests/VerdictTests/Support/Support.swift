@@ -2,10 +2,23 @@ import Foundation
 import Testing
 @testable import Verdict
 
+extension Trait where Self == ConditionTrait {
+    /// For a test that needs what only Linux has (`/dev/full`, util-linux's `script -qec`, Linux
+    /// pseudo-terminal ioctls, tmpfs mounts): skipped elsewhere, with the reason shown.
+    static func linuxOnly(_ why: Comment) -> Self {
+        #if os(Linux)
+        return .enabled(if: true, why)
+        #else
+        return .enabled(if: false, why)
+        #endif
+    }
+}
+
 /// Helpers that keep the tests readable: rules from YAML text, conversations from JSON text.
 enum Support {
-    /// The package's root folder.
+    /// The repository's root folder: this file is Tests/VerdictTests/Support/Support.swift.
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// One boolean metric, "Greeted": the agent said hello.
     static let greetedRules = """

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Review and the HTML report")
 struct ReviewTests {
-    static let results = Support.root.appendingPathComponent("Tests/Golden/score-bundled.jsonl").path
+    static let results = Support.root.appendingPathComponent("Tests/Golden/inputs/before.jsonl").path
 
     @Test("every metric and outcome is sampled exactly as `verdict sample` draws it")
     func sameSampleAsSample() {
@@ -14,7 +14,7 @@ struct ReviewTests {
             #expect(review.metrics.count == 14)
             for m in review.metrics {
                 for g in m.groups {
-                    let outcome: ResultSample.Outcome = g.isStatus ? .status(g.outcome) : .value(g.outcome)
+                    let outcome: ResultSample.Target = g.isStatus ? .status(g.outcome) : .value(g.outcome)
                     let sample = ResultSample.draw(results: [Self.results], metric: m.name, outcome: outcome, size: size, seed: seed)
                     #expect(g.members.map { review.lines[$0].id! } == sample.ids, "\(m.name) / \(g.outcome)")
                     #expect(g.count == sample.matching)

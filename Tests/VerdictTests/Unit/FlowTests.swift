@@ -3,11 +3,16 @@ import Testing
 
 @Suite("Flow state machine")
 struct FlowTests {
-    func replay(_ flows: String, _ events: String) throws -> FlowReplay {
-        let rules = try Support.rules(flows)
-        let evaluator = Evaluator(rules: rules)
-        evaluator.load(try Support.conversation(Support.events(events)))
-        return evaluator.flowReplay
+    /// A machine for the flows declared in `flows`, after replaying the events. It reads leaf
+    /// hits from a leaf matcher; no evaluator is involved.
+    func replay(_ flows: String, _ events: String) throws -> FlowMachine {
+        let compiled = CompiledRules(try Support.rules(flows))
+        let machine = FlowMachine(compiled.rules.flows)
+        let leaves = LeafMatcher(compiled: compiled, flows: machine, limits: EvaluationLimits())
+        let conversation = try Support.conversation(Support.events(events))
+        leaves.load(conversation)
+        machine.replay(conversation, leaves: leaves)
+        return machine
     }
 
     @Test("explicit flow events and derived entries interleave; the latest entry is current")

@@ -29,8 +29,8 @@ struct DifferentialTests {
                     // An error on either side must be an error on both; the model keeps no
                     // trigger for it, so only the status is compared then.
                     let got = f.status == .error
-                        ? ReferenceModel.Outcome(status: .error)
-                        : ReferenceModel.Outcome(status: f.status, value: f.value, triggeredAt: f.triggeredAt)
+                        ? ReferenceModel.ModelResult(status: .error)
+                        : ReferenceModel.ModelResult(status: f.status, value: f.value, triggeredAt: f.triggeredAt)
                     #expect(got == s, "round \(round) conversation \(n) metric m\(i)\n\(yaml)\n\(json)")
                     statuses.insert(s.status.rawValue)
                     compared += 1

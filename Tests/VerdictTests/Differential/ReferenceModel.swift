@@ -1,13 +1,13 @@
 @testable import Verdict
 
 /// A literal, slow reading of SPEC §3–§5, kept deliberately independent of `Evaluator` and
-/// `FlowReplay`: every prefix is evaluated for the trigger, sequences are searched exhaustively,
+/// `FlowMachine`: every prefix is evaluated for the trigger, sequences are searched exhaustively,
 /// matchers are interpreted afresh. Differential tests hold the fast engine to it.
 struct ReferenceModel {
     let rules: RuleSet
     let scratch = MatchScratch()
 
-    struct Outcome: Equatable, CustomStringConvertible {
+    struct ModelResult: Equatable, CustomStringConvertible {
         var status: MetricResult.Status
         var value: MetricResult.Value?
         var triggeredAt: Int?
@@ -16,7 +16,7 @@ struct ReferenceModel {
 
     struct Failed: Error {}
 
-    func evaluate(_ c: Conversation) -> (metrics: [Outcome], flows: [String]) {
+    func evaluate(_ c: Conversation) -> (metrics: [ModelResult], flows: [String]) {
         let n = c.events.count
         // Flow entries: explicit flow events, then declared flows in declaration order.
         var entries: [[(flow: String, step: String?, derived: Bool)]] = Array(repeating: [], count: n)
@@ -48,9 +48,9 @@ struct ReferenceModel {
         let current: [String?]
     }
 
-    func evaluate(_ m: Metric, _ w: World) -> Outcome {
+    func evaluate(_ m: Metric, _ w: World) -> ModelResult {
         if let from = m.activeFrom, let started = w.c.startedAt, started < from {
-            return Outcome(status: .inactive)
+            return ModelResult(status: .inactive)
         }
         do {
             let n = w.c.events.count
@@ -60,26 +60,26 @@ struct ReferenceModel {
                     k = end
                     break
                 }
-                if k == nil { return Outcome(status: .notApplicable) }
+                if k == nil { return ModelResult(status: .notApplicable) }
             } else {
                 k = 0
             }
             let lower = m.scope == .conversation ? 0 : k!
             switch m.body {
             case let .boolean(when):
-                return Outcome(status: .ok, value: .bool(try holds(when, lower, n - 1, w)), triggeredAt: k)
+                return ModelResult(status: .ok, value: .bool(try holds(when, lower, n - 1, w)), triggeredAt: k)
             case let .categorical(labels, otherwise):
                 for label in labels where try holds(label.when, lower, n - 1, w) {
-                    return Outcome(status: .ok, value: .label(label.label), triggeredAt: k)
+                    return ModelResult(status: .ok, value: .label(label.label), triggeredAt: k)
                 }
-                if let otherwise { return Outcome(status: .ok, value: .label(otherwise), triggeredAt: k) }
-                return Outcome(status: .unmatched, triggeredAt: k)
+                if let otherwise { return ModelResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
+                return ModelResult(status: .unmatched, triggeredAt: k)
             case let .number(expression, _):
-                guard let v = try number(expression, lower, n - 1, w), v.isFinite else { return Outcome(status: .unmatched, triggeredAt: k) }
-                return Outcome(status: .ok, value: .number(v), triggeredAt: k)
+                guard let v = try number(expression, lower, n - 1, w), v.isFinite else { return ModelResult(status: .unmatched, triggeredAt: k) }
+                return ModelResult(status: .ok, value: .number(v), triggeredAt: k)
             }
         } catch {
-            return Outcome(status: .error)
+            return ModelResult(status: .error)
         }
     }
 

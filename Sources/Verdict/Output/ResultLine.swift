@@ -41,7 +41,7 @@ public struct ResultLine: Sendable {
     /// Set for a conversation `verdict score` could not read (its error line).
     public var error: String?
 
-    /// Reads a result line; nil when it is not one (the reason in `problem`).
+    /// Reads a result line, or says why the bytes are not one.
     public static func parse(_ bytes: [UInt8], source: String) -> Result<ResultLine, ResultLineError> {
         bytes.withUnsafeBufferPointer { parse($0, source: source) }
     }

@@ -10,7 +10,7 @@ private struct Collect: ResultSink {
     var renderer: @Sendable (ScoredConversation) -> String {
         { [metricNames] item in
             var w = JSONWriter()
-            JSONLinesSink.encode(item.record, metricNames: metricNames, into: &w)
+            JSONLinesSink.encode(item, metricNames: metricNames, into: &w)
             return String(decoding: w.bytes, as: UTF8.self)
         }
     }

@@ -322,7 +322,7 @@ struct HostileOutputTests {
         #expect(run.stderr == "")
     }
 
-    @Test("a full disk: a clear error and exit 1", arguments: [false, true])
+    @Test("a full disk: a clear error and exit 1", .linuxOnly("/dev/full"), arguments: [false, true])
     func fullDisk(viaOption: Bool) throws {
         let dir = try CLI.folder(["rules.yaml": rules, "c.jsonl": good])
         defer { try? FileManager.default.removeItem(at: dir) }

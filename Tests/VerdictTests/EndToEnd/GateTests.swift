@@ -5,7 +5,7 @@ import Testing
 /// `--require`: release gates for report, compare and diff.
 @Suite("Release gates", .serialized)
 struct GateTests {
-    static let results = "Tests/Golden/score-bundled.jsonl"
+    static let results = "Tests/Golden/inputs/before.jsonl"
 
     @Test("expressions: figures, labels after the last ' = ', percentages, delta and not significant")
     func parse() throws {

@@ -302,7 +302,7 @@ struct ComparisonHTMLTests {
 struct ReportCohortTrendTests {
     @Test("each cohort carries its own trend, as the metric does, and the cohorts' trends add up to the metric's")
     func cohortTrends() throws {
-        let run = try CLI.run(["report", "--rules", "rules", "--format", "json", "--by", "day", "--by", "metadata.channel", "Tests/Golden/score-bundled.jsonl"])
+        let run = try CLI.run(["report", "--rules", "rules", "--format", "json", "--by", "day", "--by", "metadata.channel", "Tests/Golden/inputs/before.jsonl"])
         #expect(run.status == 0)
         let json = try #require(ComparisonTests.plain(try JSONParser.parse(Array(run.stdout.utf8))) as? [String: Any])
         let metric = try #require((json["metrics"] as? [[String: Any]])?.first { $0["name"] as? String == "Booking: completed" })

@@ -15,6 +15,7 @@ struct ReliabilityCrashTests {
         value: {value_of: {state: score}}
     """
 
+    /// See: README "Bad input, case by case": number results of 1e308 and −1e308.
     @Test("report traps on number results near the ends of the double range (every format)")
     func reportNearDoubleRange() throws {
         let calls = [#"{"id":"a","events":[{"type":"state","key":"score","value":1e308}]}"#,
@@ -37,6 +38,7 @@ struct ReliabilityCrashTests {
         #expect(text.contains("n 4 · mean 4.49423e+307 · median 5 · p90 1.79769e+308 · min -1e+308 · max 1.79769e+308"))
     }
 
+    /// See: README "Bad input, case by case": number results of 1e308 and −1e308.
     @Test("a mean whose running sum overflows is still the mean")
     func overflowSafeMean() {
         var d = NumberDistribution(exactLimit: 10)
@@ -51,6 +53,7 @@ struct ReliabilityCrashTests {
         #expect(bins.first!.count == 1 && bins.last!.count == 2)
     }
 
+    /// See: README "Bad input, case by case": number results of 1e308 and −1e308.
     @Test("JSON report carries full precision; text rounds")
     func reportJSONFullPrecision() throws {
         let calls = [1, 2, 2].enumerated().map { i, v in #"{"id":"c\#(i)","events":[{"type":"state","key":"score","value":\#(v)}]}"# }
@@ -66,6 +69,7 @@ struct ReliabilityCrashTests {
 
 @Suite("Reliability: mutate")
 struct ReliabilityMutateTests {
+    /// See: README "Bad input, case by case": `count`, `at_most` or `within_turns` of 2^63 − 1 in `mutate`.
     @Test("mutate traps on count, at_least, at_most and within_turns near 2^63: such a bound gives no mutant")
     func boundsNearIntMax() throws {
         let rules = """
@@ -92,6 +96,7 @@ struct ReliabilityMutateTests {
         #expect(!run.stdout.contains("upper bound to 9.223372036854776e+18"))
     }
 
+    /// See: README "Bad input, case by case": `mutate` on a flat `all` of 4,000 leaves.
     @Test("mutants scored with each fixture's known leaf hits get exactly the killers they get when matched afresh")
     func knownHitsAreSound() throws {
         let rules = try RuleLoader.load(paths: [Support.root.appendingPathComponent("rules").path])
@@ -119,6 +124,7 @@ struct ReliabilityMutateTests {
         #expect(compared >= 150 && killed >= 140)
     }
 
+    /// See: README "Bad input, case by case": `mutate` on a flat `all` of 4,000 leaves.
     @Test("a mutant's own leaf is matched afresh: a pattern edit that changes hits is seen through known hits")
     func changedLeafRematched() throws {
         let rules = try Support.rules("""
@@ -142,8 +148,9 @@ struct ReliabilityMutateTests {
 
 @Suite("Reliability: names on the command line", .serialized)
 struct ReliabilityNameTests {
-    static let results = "Tests/Golden/score-bundled.jsonl"
+    static let results = "Tests/Golden/inputs/before.jsonl"
 
+    /// See: README "Errors and exit codes": `verdict diff --metric` names none of the results.
     @Test("diff --metric names no metric of the results: exit 2 with 'did you mean'")
     func diffMetric() throws {
         let run = try CLI.run(["diff", "--metric", "Booking: complete", Self.results, Self.results])
@@ -151,6 +158,7 @@ struct ReliabilityNameTests {
         #expect(run.stderr == "verdict: no metric named 'Booking: complete' in the results (did you mean 'Booking: completed'?)\n")
     }
 
+    /// See: README "Errors and exit codes": `verdict diff --metric` names none of the results; `explain --metric` none of the rules.
     @Test("explain --metric names no metric of the rules: exit 2 with 'did you mean'")
     func explainMetric() throws {
         let run = try CLI.run(["explain", "--rules", "rules", "--metric", "Booking: complete", "fixtures/booking-completed.json"])
@@ -158,6 +166,7 @@ struct ReliabilityNameTests {
         #expect(run.stderr.hasPrefix("Error: no metric named 'Booking: complete' in the rules (did you mean 'Booking: completed'?)\n"))
     }
 
+    /// See: README "Errors and exit codes": `verdict sample --value` names a value the metric never has.
     @Test("sample --value names no outcome the metric has: exit 2, the outcomes listed")
     func sampleValue() throws {
         let run = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "ture", Self.results])
@@ -168,6 +177,7 @@ struct ReliabilityNameTests {
         #expect(far.stderr == "verdict: no value 'zzz' in the results of 'Handoff: destination'; those there: 'front desk', 'other team'\n")
     }
 
+    /// See: README "Errors and exit codes": `verdict report --rules` whose metrics do not match the results.
     @Test("report --rules whose metrics do not match the results: a warning naming them")
     func reportRulesMismatch() throws {
         let dir = try CLI.folder(["other.yaml": Support.greetedRules])
@@ -180,6 +190,7 @@ struct ReliabilityNameTests {
         #expect(fitting.stderr.isEmpty)
     }
 
+    /// See: README "Errors and exit codes": a rules path with no `.yaml`/`.yml` file.
     @Test("a rules path without a .yaml file is an error for every command; .YAML gets the rename")
     func noRuleFiles() throws {
         let dir = try CLI.folder(["empty/.keep": "", "upper/Booking.YAML": Support.greetedRules, "c.jsonl": Support.greeting + "\n"])
@@ -194,6 +205,7 @@ struct ReliabilityNameTests {
         }
     }
 
+    /// See: README "Bad input, case by case": `turns: [.nan]`, `seconds: [0, .inf]`.
     @Test("non-finite turns and seconds bounds are rule errors")
     func nonFiniteBounds() {
         let errors = Support.ruleErrors("""
@@ -209,7 +221,9 @@ struct ReliabilityNameTests {
         ])
     }
 
-    @Test("report, test, sample, mutate and review with no input on a terminal: exit 2, not a wait on the keyboard")
+    /// See: README "Errors and exit codes": `report`, `review`, `sample`, `test`, `mutate` with no input named.
+    @Test("report, test, sample, mutate and review with no input on a terminal: exit 2, not a wait on the keyboard",
+          .linuxOnly("util-linux's script -qec gives the command a terminal"))
     func noInputOnTerminal() throws {
         let cases: [(String, String)] = [
             ("report", "result files or folders written by 'verdict score'"), ("review", "result files or folders written by 'verdict score'"),
@@ -227,6 +241,7 @@ struct ReliabilityNameTests {
 
 @Suite("Reliability: transcripts and importers", .serialized)
 struct ReliabilityInputTests {
+    /// See: README "Bad input, case by case": events of an unknown `type`.
     @Test("unknown event types: one warning per run and type, with its count and a likely fix; score and lint --fixtures")
     func unknownEventTypes() throws {
         let calls = [#"{"id":"a","events":[{"type":"assistant","text":"hi"},{"type":"assistant","text":"x"}]}"#,
@@ -246,6 +261,7 @@ struct ReliabilityInputTests {
         #expect(lint.stderr.contains("verdict: warning: unknown event type 'assistant' in 2 conversations (did you mean 'agent'?)\n"))
     }
 
+    /// See: README "Bad input, case by case": a chat transcript: `messages` instead of `events`.
     @Test("a chat transcript (messages, or events with role) gets a hint to read it with --from openai")
     func chatTranscriptHint() throws {
         let calls = [#"{"id":"a","messages":[{"role":"user","content":"hi"}]}"#, #"{"id":"b","events":[{"role":"user","content":"hi"}]}"#]
@@ -262,6 +278,7 @@ struct ReliabilityInputTests {
         }
     }
 
+    /// See: README "Bad input, case by case": importer fields of the wrong type.
     @Test("importers: a field of the wrong type is an error line naming it, not dropped", arguments: [
         ("polyai", #"{"id":"p","turns":[{"user_input":42}]}"#, "conversation p: turn 0: `user_input` must be a string, not a number"),
         ("polyai", #"{"id":"p","turns":[{"user_input":"hi","intents":"book"}]}"#, "conversation p: turn 0: `intents` must be an array, not a string"),
@@ -299,6 +316,7 @@ struct ReliabilityBytesTests {
         return dir
     }
 
+    /// See: README "Bad input, case by case": ids, metric names, labels, flows and Rasa sender ids equal only after Unicode normalization.
     @Test("sample --conversations: an NFD id prints its own transcript, not the NFC one")
     func sampleConversations() throws {
         let dir = try Self.folder()
@@ -308,6 +326,7 @@ struct ReliabilityBytesTests {
         #expect(run.stdout.contains(#""text":"two""#) && !run.stdout.contains(#""text":"one""#))
     }
 
+    /// See: README "Bad input, case by case": ids, metric names, labels, flows and Rasa sender ids equal only after Unicode normalization.
     @Test("report: labels that differ only in normalization are two labels")
     func reportLabels() throws {
         let dir = try Self.folder()
@@ -316,6 +335,7 @@ struct ReliabilityBytesTests {
         #expect(json.contains(#""labels":[{"label":"\#(Self.nfc)","count":1,"share":0.5},{"label":"\#(Self.nfd)","count":1,"share":0.5}]"#))
     }
 
+    /// See: README "Bad input, case by case": ids, metric names, labels, flows and Rasa sender ids equal only after Unicode normalization.
     @Test("diff: a label moving from NFC to NFD is a change")
     func diffLabels() throws {
         let dir = try Self.folder()
@@ -329,6 +349,7 @@ struct ReliabilityBytesTests {
         #expect(run.stdout.contains("1 of 2 changed"))
     }
 
+    /// See: README "Bad input, case by case": ids, metric names, labels, flows and Rasa sender ids equal only after Unicode normalization.
     @Test("review: each id shows its own transcript")
     func reviewIds() throws {
         let dir = try Self.folder()
@@ -341,6 +362,7 @@ struct ReliabilityBytesTests {
         #expect(page.components(separatedBy: #""sampled_under""#).count - 1 == 2)
     }
 
+    /// See: README "Conversation review": a label spelt like a status is an outcome of its own.
     @Test("review: a label spelt like a status is an outcome of its own, apart from that status")
     func reviewLabelLikeStatus() throws {
         let rules = """
@@ -360,193 +382,5 @@ struct ReliabilityBytesTests {
         let sample = ReviewSample.draw(results: [dir.appendingPathComponent("res.jsonl").path], perOutcome: 5, seed: 1)
         let groups = sample.metrics[0].groups.map { "\($0.outcome) \($0.isStatus ? "status" : "value") \($0.count)" }
         #expect(groups == ["not_applicable value 1", "not_applicable status 1"])
-    }
-}
-
-@Suite("Reliability: output paths", .serialized)
-struct ReliabilityOutputTests {
-    @Test("init: a target that is a file leaves nothing behind, and a rerun works")
-    func initAtomic() throws {
-        let dir = try CLI.folder(["p/rules": "a file where a folder should be"])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let failed = try CLI.run(["init", "p"], in: dir)
-        #expect(failed.status == 1)
-        #expect(failed.stderr.hasSuffix("; nothing was written\n"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("p").path) == ["rules"])
-        try FileManager.default.removeItem(at: dir.appendingPathComponent("p/rules"))
-        let rerun = try CLI.run(["init", "p"], in: dir)
-        #expect(rerun.status == 0)
-        #expect(try CLI.run(["test", "--rules", "rules", "fixtures"], in: dir.appendingPathComponent("p")).status == 0)
-    }
-
-    static let canMount: Bool = {
-        guard getuid() == 0, let run = try? CLI.shell("d=$(mktemp -d) && mount -t tmpfs -o size=8k tmpfs \"$d\" && umount \"$d\" && rmdir \"$d\"", in: Support.root) else { return false }
-        return run.status == 0
-    }()
-
-    @Test("init on a full disk (an 8 KiB tmpfs): an error, and nothing left behind", .enabled(if: canMount))
-    func initFullDisk() throws {
-        let dir = try CLI.folder([:])
-        defer {
-            _ = try? CLI.shell("umount \"\(dir.path)/tiny\"", in: Support.root)
-            try? FileManager.default.removeItem(at: dir)
-        }
-        try CLI.shell("mkdir tiny && mount -t tmpfs -o size=8k tmpfs tiny", in: dir)
-        let run = try CLI.run(["init", "p"], in: dir.appendingPathComponent("tiny"))
-        #expect(run.status == 1)
-        #expect(run.stderr == "verdict: cannot write output: no space left on device; nothing was written\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("tiny").path).isEmpty)
-    }
-
-    @Test("--output that is a symbolic link writes through it; a link to an input is still refused")
-    func outputThroughLink() throws {
-        let dir = try CLI.folder(["rules.yaml": Support.greetedRules, "c.jsonl": Support.greeting + "\n", "target.jsonl": "old\n"])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let fm = FileManager.default
-        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("out.jsonl").path, withDestinationPath: "target.jsonl")
-        let run = try CLI.run(["score", "--rules", "rules.yaml", "c.jsonl", "-o", "out.jsonl"], in: dir)
-        #expect(run.status == 0)
-        #expect(try fm.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("out.jsonl").path) == "target.jsonl")
-        #expect(try String(contentsOf: dir.appendingPathComponent("target.jsonl"), encoding: .utf8).hasPrefix(#"{"id":"a","#))
-        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("in.jsonl").path, withDestinationPath: "c.jsonl")
-        let refused = try CLI.run(["score", "--rules", "rules.yaml", "c.jsonl", "-o", "in.jsonl"], in: dir)
-        #expect(refused.status == 2)
-        #expect(try String(contentsOf: dir.appendingPathComponent("c.jsonl"), encoding: .utf8) == Support.greeting + "\n")
-    }
-
-    @Test("test --junit -: the XML alone on standard output, the text on standard error")
-    func junitToStandardOutput() throws {
-        let run = try CLI.run(["test", "--rules", "rules", "--junit", "-", "fixtures"])
-        #expect(run.status == 0)
-        #expect(run.stdout.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"))
-        #expect(run.stdout.hasSuffix("</testsuites>\n"))
-        #expect(run.stderr.contains(" passed, 0 failed\n"))
-    }
-
-    @Test("score --format csv: text cells that a spreadsheet would run get a leading quote; numbers never; --csv-raw writes them as they are")
-    func csvFormulas() throws {
-        let rules = """
-        metrics:
-          - {name: "-m", type: categorical, definition: d, labels: [{label: "@x", when: {user: "."}}], otherwise: "+y"}
-          - {name: n, type: number, definition: d, value: {hits: {user: "."}}}
-          - {name: b, type: boolean, definition: d, when: {user: "."}}
-        """
-        let calls = [#"{"id":"=HYPERLINK(\"http://x\")","events":[{"type":"user","text":"a"}]}"#, #"{"id":"\tb","events":[]}"#, #"{"id":"-1","events":[{}]}"#]
-        let dir = try CLI.folder(["rules.yaml": rules, "c.jsonl": calls.joined(separator: "\n") + "\n"])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let guarded = try CLI.run(["score", "-f", "csv", "--rules", "rules.yaml", "c.jsonl"], in: dir)
-        #expect(guarded.stdout == """
-        id,'-m,n,b,error
-        "'=HYPERLINK(""http://x"")",'@x,1,true,
-        '\tb,'+y,0,false,
-        '-1,,,,c.jsonl:3: event 0: missing `type`
-
-        """)
-        let raw = try CLI.run(["score", "-f", "csv", "--csv-raw", "--rules", "rules.yaml", "c.jsonl"], in: dir)
-        #expect(raw.stdout.hasPrefix("id,-m,n,b,error\n\"=HYPERLINK(\"\"http://x\"\")\",@x,1,true,\n\tb,+y,0,false,\n"))
-    }
-}
-
-@Suite("Reliability: bounded by distinct names")
-struct ReliabilityBoundsTests {
-    @Test("review: outcomes per metric are bounded; a label new on every line is counted, not sampled")
-    func reviewOutcomeBound() throws {
-        let lines = (0..<1_005).map { i in
-            #"{"id":"c\#(i)","metrics":{"M":{"status":"ok","value":"label \#(i)","triggered_at":0,"evidence":[]}},"flows":[],"functions":[],"logged":{}}"#
-        }
-        let dir = try CLI.folder(["res.jsonl": lines.joined(separator: "\n") + "\n"])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sample = ReviewSample.draw(results: [dir.appendingPathComponent("res.jsonl").path], perOutcome: 2, seed: 1)
-        #expect(sample.metrics[0].groups.count == ReviewSample.outcomeLimit)
-        #expect(sample.warnings == ["metric 'M' has more than 1000 distinct outcomes; 5 result lines with further ones are not listed"])
-        #expect(sample.problems.isEmpty)
-    }
-}
-
-@Suite("Result metadata (SPEC 1.2 §6)")
-struct ResultMetadataTests {
-    static let calls = [
-        #"{"id":"k1","started_at":"2026-03-01T10:00:00Z","metadata":{"variant":"v12","channel":"voice","x":-1,"caller":{"tier":"gold","score":1.0}},"events":[]}"#,
-        #"{"id":"k2","metadata":{"caller":"=anon","variant":"v3"},"events":[]}"#,
-        #"{"id":"k3","events":[]}"#,
-        #"{"id":"k4","metadata":"not an object","events":[]}"#,
-    ]
-
-    static func run(_ extra: [String]) throws -> CLI.Run {
-        let dir = try CLI.folder(["rules.yaml": Support.greetedRules, "c.jsonl": calls.joined(separator: "\n") + "\n"])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        return try CLI.run(["score", "--rules", "rules.yaml"] + extra + ["c.jsonl"], in: dir)
-    }
-
-    static func metadata(_ stdout: String) -> [String] {
-        stdout.split(separator: "\n").map { line in
-            guard let start = line.range(of: #","metadata":"#), let end = line.range(of: #","metrics":"#) else { return "-" }
-            return String(line[start.upperBound..<end.lowerBound])
-        }
-    }
-
-    @Test("--metadata all (the default), none, and KEY,... in input order")
-    func selections() throws {
-        #expect(Self.metadata(try Self.run([]).stdout) == [
-            #"{"variant":"v12","channel":"voice","x":-1,"caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon","variant":"v3"}"#, "-", #""not an object""#,
-        ])
-        #expect(Self.metadata(try Self.run(["--metadata", "none"]).stdout) == ["-", "-", "-", "-"])
-        #expect(Self.metadata(try Self.run(["--metadata", "caller,channel,missing"]).stdout) == [
-            #"{"channel":"voice","caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon"}"#, "-", "-",
-        ])
-        #expect(Self.metadata(try Self.run(["--metadata", "missing"]).stdout) == ["{}", "{}", "-", "-"])
-    }
-
-    @Test("--format csv with keys: a metadata.KEY column each, its JSON text, text guarded and numbers not")
-    func csvColumns() throws {
-        let run = try Self.run(["--format", "csv", "--metadata", "caller,x"])
-        #expect(run.stdout == #"""
-        id,metadata.caller,metadata.x,Greeted,error
-        k1,"{""tier"":""gold"",""score"":1.0}",-1,false,
-        k2,"""=anon""",,false,
-        k3,,,false,
-        k4,,,false,
-
-        """#)
-    }
-
-    @Test("--metadata with an empty key is a usage error")
-    func emptyKey() throws {
-        let run = try Self.run(["--metadata", "a,,b"])
-        #expect(run.status == 2)
-        #expect(run.stderr.hasPrefix("Error: --metadata takes all, none, or top-level keys separated by commas (no empty key): 'a,,b'\n"))
-    }
-}
-
-@Suite("Report: bounded by distinct names")
-struct ReportBoundsTests {
-    @Test("flows, functions and logged names past the first 1,000 are counted as (other …); transitions and periods are bounded")
-    func namesBounded() {
-        let builder = ReportBuilder(rules: nil, period: .day)
-        let extra = 5
-        for i in 0..<(ReportBuilder.nameLimit + extra) {
-            let outcome = ResultLine.Outcome(status: "ok", value: .bool(true), failedItems: nil)
-            builder.add(ResultLine(source: "r:\(i)", id: "c\(i)", startedAt: "2026-03-01T10:00:00Z", metadata: nil, metrics: [("M", outcome)],
-                                   flows: ["flow \(i)", "next \(i)"], functions: ["fn \(i)"], logged: [("name \(i)", .number(Double(i)))], error: nil))
-        }
-        let report = builder.finish()
-        // Each line enters two new flows: 500 lines fill the 1,000 kept; the others count as (other flows).
-        #expect(report.flows.count == ReportBuilder.nameLimit + 1)
-        #expect(report.flows.last?.name == "(other flows)" && report.flows.last?.count == ReportBuilder.nameLimit / 2 + extra)
-        #expect(report.functions.count == ReportBuilder.nameLimit + 1 && report.functions.last?.count == extra)
-        #expect(report.logged.count == ReportBuilder.nameLimit + 1 && report.logged.last?.name == "(other names)" && report.logged.last?.conversations == extra)
-        #expect(report.transitions.count == ReportBuilder.nameLimit / 2)
-        let html = report.rendered(.html)
-        #expect(html.utf8.count < 200_000)
-        #expect(html.contains("\(ReportBuilder.nameLimit + 1 - ReportHTML.listed) more functions in <code>--format json</code>."))
-    }
-}
-
-@Suite("Report: statuses by position")
-struct ReportStatusIndexTests {
-    @Test("the report's status positions are MetricResult.Status's, and any other text has none")
-    func statusIndex() {
-        for (i, s) in MetricResult.Status.allCases.enumerated() { #expect(ReportBuilder.statusIndex(s.rawValue) == i) }
-        #expect(ReportBuilder.statusIndex("OK") == nil && ReportBuilder.statusIndex("") == nil)
     }
 }

@@ -188,7 +188,7 @@ struct ProgressCLITests {
     }
 
     @Test("on a terminal: a line redrawn in place and cleared at the end, never a line feed; results untouched; Ctrl-C clears it too",
-          arguments: [false, true])
+          .linuxOnly("Linux pseudo-terminal ioctls"), arguments: [false, true])
     func terminal(interrupted: Bool) throws {
         // A pseudo-terminal, through Linux's ioctls (TIOCSPTLCK unlocks, TIOCGPTN numbers it):
         // Glibc's posix_openpt family is not visible to Swift.

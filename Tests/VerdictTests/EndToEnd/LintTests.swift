@@ -15,7 +15,12 @@ struct LintTests {
         let warnings = Linter.run(rules, known: example.known, only: id)
         if example.warns {
             #expect(!warnings.isEmpty, "\(id.rawValue) example should warn", sourceLocation: written)
+            // On exactly the lines marked ↓.
+            #expect(!example.marked.isEmpty, "\(id.rawValue) example that warns marks no line with ↓", sourceLocation: written)
+            #expect(Set(warnings.map(\.location.line)) == Set(example.marked),
+                    "\(id.rawValue) warns on lines \(warnings.map(\.location.line)), marked \(example.marked)", sourceLocation: written)
         } else {
+            #expect(example.marked.isEmpty, "\(id.rawValue) example that does not warn marks a line", sourceLocation: written)
             #expect(warnings == [], "\(id.rawValue) example should not warn", sourceLocation: written)
         }
         #expect(warnings.allSatisfy { $0.check == id }, sourceLocation: written)

@@ -149,7 +149,7 @@ struct Coverage: ResultSink {
     var values = Set<String>()
 
     mutating func write(_ item: ScoredConversation) {
-        guard case let .scored(result) = item.record else { return }
+        guard case let .success(result) = item.result else { return }
         conversations += 1
         for (metric, r) in zip(rules.metrics, result.metrics) {
             statuses.insert(r.status.rawValue)

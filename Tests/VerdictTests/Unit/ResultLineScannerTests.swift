@@ -74,7 +74,7 @@ struct ResultLineScannerTests {
 
     @Test("the bundled results, and 20,000 seeded corruptions of them, read the same; most lines by the scanner")
     func corruptions() throws {
-        let lines = try String(contentsOf: Support.root.appendingPathComponent("Tests/Golden/score-bundled.jsonl"), encoding: .utf8)
+        let lines = try String(contentsOf: Support.root.appendingPathComponent("Tests/Golden/inputs/before.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         #expect(Self.check(lines) == lines.count)
         let inserts = [",", "}", "]", "\"", ":", "null", "1.5", "-1", "{", "[", "\\", "\\u00e9", " ", "\"status\":", "\"x\":{}", "01", "1e2", "\"ok\""]

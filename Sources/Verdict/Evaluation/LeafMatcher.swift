@@ -1,0 +1,195 @@
+/// Where each leaf hits in the conversation in hand: every (leaf, event) pair is matched at
+/// most once per conversation and then remembered. The flow machine asks it where `enter_when`
+/// hits; the evaluator's walks ask it for everything else. One matcher per thread: it owns
+/// the PCRE2 scratch space and the per-conversation tables it reuses from one conversation to
+/// the next.
+final class LeafMatcher: LeafHits {
+    let compiled: CompiledRules
+    let scratch: MatchScratch
+    let tables = ConversationTables()
+    /// The flow state that `flow` leaves and `in_flow` read.
+    let flows: FlowMachine
+
+    /// The conversation last loaded.
+    private(set) var conversation = Conversation(id: "", events: [])
+    var eventCount: Int { tables.eventCount }
+
+    /// Hits known in advance, for the next `load` (see `Evaluator.evaluate(_:knownHits:except:)`).
+    var seed: (hits: [UInt8], except: Int?)?
+
+    init(compiled: CompiledRules, flows: FlowMachine, limits: EvaluationLimits) {
+        self.compiled = compiled
+        self.flows = flows
+        scratch = MatchScratch(matchLimit: limits.matchLimit, budget: limits.matchBudget)
+    }
+
+    /// Resets the tables for `conversation`: nothing is known of it yet but what `seed` gives.
+    func load(_ conversation: Conversation) {
+        self.conversation = conversation
+        tables.load(conversation.events, compiled)
+        if let seed, seed.hits.count == compiled.leafCount * eventCount {
+            seed.hits.withUnsafeBufferPointer { tables.memo.base.update(from: $0.baseAddress!, count: $0.count) }
+            if let id = seed.except, id >= 0, id < compiled.leafCount {
+                (tables.memo.base + id * eventCount).update(repeating: LeafMemo.unknown.rawValue, count: eventCount)
+            }
+        }
+        scratch.resetBudget()
+    }
+
+    /// Takes in the flow machine's entries once it has replayed the loaded conversation.
+    func flowsReplayed() {
+        tables.markFlowEntries(flows, compiled)
+    }
+
+    /// Indices in `from...to` that `leaf` hits (modifiers applied, `count` not).
+    func hits(_ leaf: Leaf, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
+        try hits(leaf.id, from: lower, to: upper)
+    }
+
+    func hits(_ id: Int, from lower: Int, to upper: Int) throws(LocatedMatchLimit) -> [Int] {
+        var result: [Int] = []
+        _ = try appendHits(id, from: lower, to: upper, into: &result)
+        return result
+    }
+
+    /// Appends the hits of leaf `id` in `lower...upper` to `out`; returns how many.
+    func appendHits(_ id: Int, from lower: Int, to upper: Int, into out: inout [Int]) throws(LocatedMatchLimit) -> Int {
+        guard lower <= upper else { return 0 }
+        var n = 0
+        let eventCount = tables.eventCount
+        let row = tables.memo.base + id * eventCount
+        let m = Int(compiled.leafMask[id])
+        let list = tables.candidates.base + m * eventCount, count = tables.candidateCount[m]
+        // The first candidate at or after `lower`: the list is sorted.
+        var c = 0
+        if lower > 0 {
+            var high = count
+            while c < high {
+                let mid = (c + high) >> 1
+                if Int(list[mid]) < lower { c = mid + 1 } else { high = mid }
+            }
+        }
+        while c < count {
+            let i = Int(list[c])
+            if i > upper { break }
+            c += 1
+            switch LeafMemo(rawValue: row[i]) {
+            case .hit:
+                out.append(i)
+                n += 1
+            case .miss: break
+            default:
+                if try hit(id, at: i) {
+                    out.append(i)
+                    n += 1
+                }
+            }
+        }
+        return n
+    }
+
+    /// Whether leaf `id` hits event `i`, matched once per conversation and then remembered.
+    @inline(__always)
+    func hit(_ id: Int, at i: Int) throws(LocatedMatchLimit) -> Bool {
+        if compiled.leafKinds[id] & tables.eventKinds[i] == 0 { return false }
+        let slot = id * tables.eventCount + i
+        switch LeafMemo(rawValue: tables.memo[slot]) {
+        case .hit: return true
+        case .miss: return false
+        default:
+            let hit: Bool
+            do {
+                let p = compiled.leafTextPattern[id]
+                hit = p != Program.absent ? try matchText(Int(p), at: i) : try isHit(compiled.leaves[id], at: i)
+            } catch {
+                throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
+            }
+            tables.memo[slot] = (hit ? LeafMemo.hit : LeafMemo.miss).rawValue
+            return hit
+        }
+    }
+
+    /// Matches text pattern `p` on event `i`'s text, unless the prefilter rules it out.
+    @inline(__always)
+    private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
+        let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
+        if first < end && tables.prefilterUsable[i] {
+            let found = tables.foundLiterals.base + i * compiled.scanner.words
+            var any = false
+            for k in first..<end {
+                let id = Int(compiled.literalIDs[k])
+                if found[id >> 6] & (1 << UInt64(id & 63)) != 0 {
+                    any = true
+                    break
+                }
+            }
+            if !any { return false }
+        }
+        return try text(of: i, matches: compiled.textPatterns[p])
+    }
+
+    /// Matches `pattern` on event `i`'s text in the arena.
+    @inline(__always)
+    private func text(of i: Int, matches pattern: Pattern) throws(MatchLimitError) -> Bool {
+        let start = tables.textStart[i]
+        return try pattern.matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
+    }
+
+    private func isHit(_ leaf: borrowing Leaf, at i: Int) throws(MatchLimitError) -> Bool {
+        // Read the event in place: copying an Event would retain each of its fields.
+        let result: Result<Bool, MatchLimitError> = conversation.events.withUnsafeBufferPointer { events in
+            do throws(MatchLimitError) { return .success(try isHit(leaf, events, at: i)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// A field a hand-built event lacks reads as empty: it matches what "" matches.
+    private func isHit(_ leaf: borrowing Leaf, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
+        // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
+        switch leaf.kind {
+        case .user, .intent: if events[i].kind != .user { return false }
+        case .agent: if events[i].kind != .agent { return false }
+        case .said: if !events[i].isSpoken { return false }
+        case .function: if events[i].kind != .function { return false }
+        case .metric: if events[i].kind != .metric { return false }
+        case .state: if events[i].kind != .state { return false }
+        case .handoff: if events[i].kind != .handoff { return false }
+        case .flow: break
+        }
+        if let flow = leaf.inFlow {
+            // Flow state is known only once the machine has replayed this conversation (a rule
+            // set built by hand could put `in_flow` in an `enter_when`).
+            guard flows.hasReplayed, let current = flows.currentFlow[i], current.isExactly(flow) else { return false }
+        }
+        if let t = leaf.turns {
+            let turn = Double(conversation.turns[i])
+            if turn < t.lower { return false }
+            if let upper = t.upper, turn > upper { return false }
+        }
+        if let s = leaf.seconds {
+            guard let at = events[i].at, at >= s.lower else { return false }
+            if let upper = s.upper, at > upper { return false }
+        }
+        switch leaf.kind {
+        case let .user(p), let .agent(p), let .said(p):
+            return try text(of: i, matches: p)
+        case let .intent(name):
+            return events[i].intents.contains { $0.isExactly(name) }
+        case let .function(name, args, result, failed):
+            guard (events[i].name ?? "").isExactly(name) else { return false }
+            if let failed, (events[i].error != nil) != failed { return false }
+            if let args, try !args.matches(events[i].args, using: scratch) { return false }
+            if let result, try !result.matches(events[i].result, using: scratch) { return false }
+            return true
+        case let .flow(name, step):
+            return flows.hasReplayed && flows.enters(name, step: step, at: i)
+        case let .metric(name, value), let .state(name, value):
+            guard (events[i].name ?? "").isExactly(name) else { return false }
+            if let value { return try value.matches(events[i].value, using: scratch) }
+            return true
+        case let .handoff(pattern):
+            guard let pattern else { return true }
+            return try pattern.matches(events[i].destination ?? "", using: scratch)
+        }
+    }
+}
