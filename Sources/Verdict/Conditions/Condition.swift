@@ -6,6 +6,9 @@ public indirect enum Condition: Sendable {
     case not(Condition)
     /// Leaves hit at strictly increasing indices, optionally within N turns.
     case sequence([Leaf], withinTurns: Int?)
+    /// A condition on the conversation's `metadata` (SPEC 1.2 §3): a path mapping, holding on
+    /// every prefix and window exactly when the metadata matches; no hits, no evidence.
+    case metadata(Matcher)
 
     /// Every leaf in the condition, depth first.
     public var leaves: [Leaf] {
@@ -14,6 +17,17 @@ public indirect enum Condition: Sendable {
         case let .all(cs), let .any(cs): return cs.flatMap(\.leaves)
         case let .not(c): return c.leaves
         case let .sequence(ls, _): return ls
+        case .metadata: return []
+        }
+    }
+
+    /// Whether a `metadata` condition stands anywhere in it.
+    public var readsMetadata: Bool {
+        switch self {
+        case .leaf, .sequence: return false
+        case .metadata: return true
+        case let .all(cs), let .any(cs): return cs.contains(where: \.readsMetadata)
+        case let .not(c): return c.readsMetadata
         }
     }
 }
@@ -49,6 +63,15 @@ public struct Leaf: Sendable {
     public var count: Count?
     /// Unique within a rule set: indexes per-conversation caches.
     public var id: Int
+    /// For a `user`, `agent` or `said` leaf written with `{phrases: ...}`: the lists it names
+    /// (its pattern is theirs, `PhraseReference.pattern()`).
+    public var phrases: PhraseReference? = nil
+
+    /// A `turns` bound as a turn number: −k counts from the end, standing for T − k + 1 in a
+    /// conversation of T spoken turns (SPEC 1.2 §3); other bounds stand for themselves.
+    public static func turn(_ bound: Double, of total: Int) -> Double {
+        bound < 0 ? Double(total) + bound + 1 : bound
+    }
 
     public var usesFlows: Bool {
         if inFlow != nil { return true }

@@ -9,6 +9,7 @@ extension Condition {
         case let .sequence(leaves, within):
             let chain = leaves.map(\.summary).joined(separator: " → ")
             return within.map { "sequence \(chain) within \($0) turns" } ?? "sequence \(chain)"
+        case let .metadata(matcher): return "metadata " + matcher.summary
         }
     }
 }
@@ -17,7 +18,8 @@ extension Leaf {
     public var summary: String {
         var text: String
         switch kind {
-        case let .user(p), let .agent(p), let .said(p): text = "\(kind.noun) '\(p.source)'"
+        case let .user(p), let .agent(p), let .said(p):
+            text = phrases.map { "\(kind.noun) a phrase of \($0.names)" } ?? "\(kind.noun) '\(p.source)'"
         case let .intent(name): text = "\(kind.noun) \(name)"
         case let .function(name, args, result, failed):
             text = "\(kind.noun) \(name)"

@@ -14,6 +14,9 @@ extension Condition {
         case let .sequence(leaves, within):
             let chain = leaves.map(\.words).joined(separator: ", then ")
             return within.map { "\(chain), within \($0) turn\($0 == 1 ? "" : "s")" } ?? chain
+        case let .metadata(matcher):
+            guard case let .paths(entries) = matcher else { return "the call's metadata matches " + matcher.summary }
+            return "the call's metadata has " + entries.map { $0.path.joined(separator: ".") + " " + $0.matcher.words }.joined(separator: " and ")
         }
     }
 }
@@ -22,9 +25,9 @@ extension Leaf {
     public var words: String {
         var text: String
         switch kind {
-        case let .user(p): text = "the caller said " + Leaf.phrases(p.source)
-        case let .agent(p): text = "the agent said " + Leaf.phrases(p.source)
-        case let .said(p): text = "someone said " + Leaf.phrases(p.source)
+        case let .user(p): text = "the caller said " + (phrases.map { "a phrase of \($0.names)" } ?? Leaf.phrases(p.source))
+        case let .agent(p): text = "the agent said " + (phrases.map { "a phrase of \($0.names)" } ?? Leaf.phrases(p.source))
+        case let .said(p): text = "someone said " + (phrases.map { "a phrase of \($0.names)" } ?? Leaf.phrases(p.source))
         case let .intent(name): text = "the caller's intent was \(name)"
         case let .function(name, args, result, failed):
             text = "\(name) was called"
@@ -70,5 +73,15 @@ extension Leaf {
         guard plain else { return "'\(source)'" }
         let quoted = parts.map { "“\($0)”" }
         return quoted.count == 1 ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
+    }
+}
+
+extension Matcher {
+    /// "\"voice\"", "one of [\"a\",\"b\"]", "≥ 0.5": what a metadata path must hold, in words.
+    var words: String {
+        switch self {
+        case .equals: return "= " + summary
+        case .operators, .paths: return summary
+        }
     }
 }

@@ -13,6 +13,8 @@ public final class CompiledRules: Sendable {
     let children: Buffer<Int32>
     /// What the per-metric loop reads, as plain values: no reference counting per metric.
     let plans: Buffer<MetricPlan>
+    /// The matchers of every `metadata` condition, by the index its node holds.
+    let metadataMatchers: [Matcher]
     /// The body roots of every metric, `plans[m].bodyFirst ..< + bodyCount`.
     let bodyRoots: Buffer<Int32>
     /// What a metric's result is made of, read only when the result is built.
@@ -132,7 +134,7 @@ public final class CompiledRules: Sendable {
             }
         }
         var needs = CompiledRules.needs(of: rules)
-        if keepingMetadata { needs.metadata = true }
+        if keepingMetadata || rules.metrics.contains(where: { $0.conditions.contains(where: \.readsMetadata) }) { needs.metadata = true }
         decodeNeeds = needs
         leafTextPattern = Buffer(textPattern)
         textPatterns = patterns
@@ -166,10 +168,11 @@ public final class CompiledRules: Sendable {
         bodyRoots = Buffer(roots)
         nodes = Buffer(compiled.nodes)
         children = Buffer(compiled.children)
+        metadataMatchers = compiled.metadataMatchers
     }
 
-    /// What of `args`, `result` and state `value` some leaf or value expression reads;
-    /// `metadata` is never read by rules.
+    /// What of `args`, `result` and state `value` some leaf or value expression reads
+    /// (`metadata`, which `metadata` conditions read, is decided by the caller).
     static func needs(of rules: RuleSet) -> DecodeNeeds {
         var needs = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)
         for leaf in rules.allLeaves {
@@ -234,6 +237,7 @@ public final class CompiledRules: Sendable {
             case let .any(parts): return .any(parts.map(number))
             case let .not(inner): return .not(number(inner))
             case let .sequence(leaves, within): return .sequence(leaves.map(number), withinTurns: within)
+            case .metadata: return condition
             }
         }
         var copy = rules

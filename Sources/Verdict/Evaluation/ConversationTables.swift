@@ -16,6 +16,9 @@ final class ConversationTables {
     /// A leaf walks only these, not every event of its window.
     let candidates = Buffer<Int32>()
     let candidateCount = Buffer<Int>()
+    /// Per `metadata` condition, a `LeafMemo` raw value: whether the conversation's metadata
+    /// matches it, decided once per conversation.
+    let metadataMemo = Buffer<UInt8>()
     /// Hits of each leaf in events 0...k while a trigger search walks k upwards, by leaf id.
     let prefixCounts = Buffer<Int>()
     /// The conversation's texts as written; event i's text is bytes textStart[i] ..< textStart[i + 1].
@@ -34,6 +37,8 @@ final class ConversationTables {
         memo.reserve(size)
         memo.base.initialize(repeating: LeafMemo.unknown.rawValue, count: size)
         prefixCounts.reserve(rules.leafCount)
+        metadataMemo.reserve(rules.metadataMatchers.count)
+        metadataMemo.base.initialize(repeating: LeafMemo.unknown.rawValue, count: rules.metadataMatchers.count)
         eventKinds.reserve(n)
         events.withUnsafeBufferPointer { events in
             for i in events.indices { eventKinds[i] = 1 << UInt16(events[i].kind.rawValue) }

@@ -54,6 +54,10 @@ extension Evaluator {
             evidence.removeSubrange(start...)
             observer?.leave(holds: !inner, hits: [])
             return !inner
+        case .metadata:
+            let ok = try matcher.metadataHolds(Int(node.leaf))
+            observer?.leaf(holds: ok, hits: [])
+            return ok
         case .sequence:
             observer?.enter()
             var lists: [[Int]] = []

@@ -89,7 +89,7 @@ extension Evaluator {
     private func collectSequences(_ index: Int32, in program: ProgramView) {
         let node = program.nodes[Int(index)]
         switch node.kind {
-        case .leaf: return
+        case .leaf, .metadata: return
         case .sequence:
             sequences.append(SequenceProgress(node: index, latestStart: [Int](repeating: SequenceProgress.noChain, count: Int(node.count))))
         case .all, .any, .not:
@@ -129,6 +129,8 @@ extension Evaluator {
             return false
         case .not:
             return try !prefixHolds(children[0], through: k, in: program)
+        case .metadata:
+            return try matcher.metadataHolds(Int(node.leaf))
         case .sequence:
             return sequences.first { $0.node == index }?.holds ?? false
         }

@@ -109,6 +109,25 @@ final class LeafMatcher: LeafHits {
         }
     }
 
+    /// Whether the conversation's metadata matches `metadata` condition `m`, decided once per
+    /// conversation. Without `metadata` (or with null), every path is missing.
+    func metadataHolds(_ m: Int) throws(LocatedMatchLimit) -> Bool {
+        switch LeafMemo(rawValue: tables.metadataMemo[m]) {
+        case .hit: return true
+        case .miss: return false
+        default:
+            let holds: Bool
+            do {
+                let metadata: JSONValue? = conversation.metadata == .null ? nil : conversation.metadata
+                holds = try compiled.metadataMatchers[m].matches(metadata, using: scratch)
+            } catch {
+                throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: nil)
+            }
+            tables.metadataMemo[m] = (holds ? LeafMemo.hit : LeafMemo.miss).rawValue
+            return holds
+        }
+    }
+
     /// Matches text pattern `p` on event `i`'s text, unless the prefilter rules it out.
     @inline(__always)
     private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
@@ -162,9 +181,9 @@ final class LeafMatcher: LeafHits {
             guard flows.hasReplayed, let current = flows.currentFlow[i], current.isExactly(flow) else { return false }
         }
         if let t = leaf.turns {
-            let turn = Double(conversation.turns[i])
-            if turn < t.lower { return false }
-            if let upper = t.upper, turn > upper { return false }
+            let turn = Double(conversation.turns[i]), total = conversation.spokenTurns
+            if turn < Leaf.turn(t.lower, of: total) { return false }
+            if let upper = t.upper, turn > Leaf.turn(upper, of: total) { return false }
         }
         if let s = leaf.seconds {
             guard let at = events[i].at, at >= s.lower else { return false }

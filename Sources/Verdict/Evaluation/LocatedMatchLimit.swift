@@ -3,10 +3,11 @@
 struct LocatedMatchLimit: Error {
     let pattern: String
     let message: String
-    let event: Int
+    /// The event it stopped on; nil for a `metadata` condition.
+    let event: Int?
 
-    /// A metric's `error`: "pattern 'P' stopped on event N: WHY".
-    var metricError: String { "pattern '\(pattern)' stopped on event \(event): \(message)" }
+    /// A metric's `error`: "pattern 'P' stopped on event N: WHY" (or "on the metadata").
+    var metricError: String { "pattern '\(pattern)' stopped on \(event.map { "event \($0)" } ?? "the metadata"): \(message)" }
 
     /// The error of every metric that reads flow state when flow `flow`'s `enter_when` stops:
     /// "flow 'F' enter_when: pattern 'P' stopped on event N: WHY".

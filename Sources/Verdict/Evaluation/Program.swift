@@ -8,11 +8,13 @@ struct Program {
 
     enum Kind: UInt8, Sendable {
         case leaf, all, any, not, sequence
+        /// A `metadata` condition: `leaf` is its index in `CompiledRules.metadataMatchers`.
+        case metadata
     }
 
     struct Node: Sendable {
         var kind: Kind
-        /// `leaf`: the leaf id.
+        /// `leaf`: the leaf id; `metadata`: the matcher's index.
         var leaf: Int32 = Program.absent
         /// `leaf`: the `count` bounds; `atMost` absent when unbounded; `atLeast` absent without `count`.
         var atLeast: Int32 = Program.absent
@@ -36,6 +38,8 @@ struct Program {
     }
 
     private(set) var nodes: [Node] = []
+    /// The matchers of `metadata` conditions, by index.
+    private(set) var metadataMatchers: [Matcher] = []
     /// Child node indices of combinators; for `sequence`, leaf ids.
     private(set) var children: [Int32] = []
 
@@ -57,6 +61,11 @@ struct Program {
             node.first = Int32(children.count)
             node.count = 1
             children.append(root)
+            return append(node)
+        case let .metadata(matcher):
+            var node = Node(kind: .metadata)
+            node.leaf = Int32(metadataMatchers.count)
+            metadataMatchers.append(matcher)
             return append(node)
         case let .sequence(leaves, within):
             var node = Node(kind: .sequence)

@@ -220,6 +220,8 @@ final class ExplanationRecorder: EvaluationObserver {
         case let .not(inner):
             node.label = "not"
             if !node.children.isEmpty { node.children[0] = labelled(node.children[0], inner) }
+        case .metadata:
+            node.label = condition.summary
         case let .sequence(leaves, within):
             node.label = within.map { "sequence within \($0) turns" } ?? "sequence"
             for (c, leaf) in leaves.enumerated() where c < node.children.count { node.children[c].label = leaf.summary }

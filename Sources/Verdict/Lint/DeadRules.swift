@@ -55,7 +55,7 @@ enum DeadRules: LintCheck {
             return count.atLeast == 0 && count.atMost == nil
         case let .all(parts): return parts.allSatisfy(alwaysHolds)
         case let .any(parts): return parts.contains(where: alwaysHolds)
-        case .not, .sequence: return false
+        case .not, .sequence, .metadata: return false
         }
     }
 

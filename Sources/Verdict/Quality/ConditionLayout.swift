@@ -59,6 +59,9 @@ struct ConditionLayout {
         case let .not(inner):
             slots.append(Slot(role: role, isLeaf: false, summary: c.summary, location: here, part: part))
             add(inner, role: .negated, part: part)
+        case .metadata:
+            // A condition on the whole conversation: it has no hits to cover.
+            slots.append(Slot(role: role, isLeaf: false, summary: c.summary, location: here, part: part))
         case let .sequence(leaves, _):
             slots.append(Slot(role: role, isLeaf: false, summary: c.summary, location: here, part: part))
             for (i, leaf) in leaves.enumerated() {

@@ -13,6 +13,8 @@ public struct Mutant: Sendable {
         case dropLabel = "drop_label"
         case dropOtherwise = "drop_otherwise"
         case swapLabels = "swap_labels"
+        case negateMetadata = "negate_metadata"
+        case dropPhrase = "drop_phrase"
     }
 
     /// The metric's position in the rules, and the metric as mutated.
@@ -166,6 +168,9 @@ private struct MutantGenerator {
             }
         case let .not(inner):
             visit(inner, part: part) { rebuild(.not($0)) }
+        case .metadata:
+            add(.negateMetadata, at, "negate \(c.summary) in \(part)", rebuild(.not(c)),
+                hint: "a fixture whose metadata decides the outcome")
         case let .sequence(leaves, within):
             if leaves.count > 1 {
                 for (i, leaf) in leaves.enumerated() {
@@ -262,6 +267,7 @@ extension Condition {
         case let .all(items), let .any(items): return 1 + items.reduce(0) { $0 + $1.slotCount }
         case let .not(inner): return 1 + inner.slotCount
         case let .sequence(leaves, _): return 1 + leaves.count
+        case .metadata: return 1
         }
     }
 }

@@ -22,9 +22,15 @@ public struct MatchLimitError: Error, Sendable, Equatable {
 /// A compiled PCRE2 pattern. Owns its `pcre2_code` and frees it; the compiled code is
 /// read-only after compilation, which PCRE2 documents as safe to share between threads.
 /// Matching needs a `MatchScratch`, which is per thread.
+///
+/// A pattern built from alternatives (`init(alternatives:)`, for phrase lists) is one
+/// alternation; when PCRE2 finds it too large to compile as one, it is compiled in parts, and
+/// it matches where any part does, which is where the whole alternation would.
 public final class Pattern: @unchecked Sendable {
     public let source: String
     private let code: OpaquePointer
+    /// The other parts of an alternation too large for one compiled pattern; usually none.
+    private let moreCodes: [OpaquePointer]
     /// What `RequiredLiterals.of` finds in the source, worked out once with the pattern: every
     /// rule set compiled from it (one per mutant in `verdict mutate`) reads it again.
     let requiredLiterals: [[UInt8]]?
@@ -35,6 +41,36 @@ public final class Pattern: @unchecked Sendable {
         self.source = source
         var options = UInt32(PCRE2_UTF | PCRE2_UCP)
         if caseless { options |= UInt32(PCRE2_CASELESS) }
+        code = try Pattern.compile(source, options: options)
+        moreCodes = []
+        requiredLiterals = RequiredLiterals.of(source)
+    }
+
+    /// The alternation `a|b|...` of `alternatives` (each a pattern, none empty), compiled with
+    /// UTF, UCP and caseless matching; in parts when it is too large for one.
+    public init(alternatives: [String]) throws(PatternCompileError) {
+        precondition(!alternatives.isEmpty, "an alternation needs alternatives")
+        source = alternatives.joined(separator: "|")
+        let options = UInt32(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
+        var parts: [OpaquePointer] = []
+        do throws(PatternCompileError) {
+            try Pattern.compileSplitting(alternatives[...], options: options, into: &parts)
+        } catch {
+            for part in parts { pcre2_code_free_8(part) }
+            throw error
+        }
+        code = parts[0]
+        moreCodes = Array(parts.dropFirst())
+        requiredLiterals = RequiredLiterals.of(source)
+    }
+
+    deinit {
+        pcre2_code_free_8(code)
+        for part in moreCodes { pcre2_code_free_8(part) }
+    }
+
+    /// Compiles and JIT-compiles one pattern (the interpreter serves where the JIT is unavailable).
+    private static func compile(_ source: String, options: UInt32) throws(PatternCompileError) -> OpaquePointer {
         var errorCode: Int32 = 0
         var errorOffset = 0
         var text = source
@@ -42,15 +78,26 @@ public final class Pattern: @unchecked Sendable {
             Pattern.withBase(bytes) { pcre2_compile_8($0, bytes.count, options, &errorCode, &errorOffset, nil) }
         }
         guard let compiled else {
-            throw PatternCompileError(code: errorCode, message: Pattern.message(for: errorCode),
-                                      offset: errorOffset, pattern: source)
+            throw PatternCompileError(code: errorCode, message: Pattern.message(for: errorCode), offset: errorOffset, pattern: source)
         }
-        code = compiled
-        requiredLiterals = RequiredLiterals.of(source)
         _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
+        return compiled
     }
 
-    deinit { pcre2_code_free_8(code) }
+    /// Compiles `alternatives` as one alternation, or, when PCRE2 refuses it as one, as two
+    /// halves, each split again as needed; an alternative that fails alone is the error.
+    private static func compileSplitting(_ alternatives: ArraySlice<String>, options: UInt32,
+                                         into parts: inout [OpaquePointer]) throws(PatternCompileError) {
+        do throws(PatternCompileError) {
+            parts.append(try compile(alternatives.joined(separator: "|"), options: options))
+        } catch where alternatives.count > 1 {
+            // Too large, or (PCRE2 10.42) "lookbehind is too complicated" for one pattern: each
+            // alternative compiles alone, so halving ends in parts that compile.
+            let middle = alternatives.startIndex + alternatives.count / 2
+            try compileSplitting(alternatives[..<middle], options: options, into: &parts)
+            try compileSplitting(alternatives[middle...], options: options, into: &parts)
+        }
+    }
 
     /// Whether the pattern matches anywhere in `text`. Throws when PCRE2 stops at a limit.
     public func matches(_ text: String, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
@@ -71,6 +118,13 @@ public final class Pattern: @unchecked Sendable {
     /// one call and nothing from the budget; the pathological ones cannot add up unbounded.
     @inline(__always)
     func matches(_ bytes: UnsafePointer<UInt8>, count: Int, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
+        if try matches(code, bytes, count: count, using: scratch) { return true }
+        for part in moreCodes where try matches(part, bytes, count: count, using: scratch) { return true }
+        return false
+    }
+
+    @inline(__always)
+    private func matches(_ code: OpaquePointer, _ bytes: UnsafePointer<UInt8>, count: Int, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
         var limit = scratch.firstTier
         while true {
             scratch.setLimit(limit)

@@ -76,16 +76,18 @@ extension Leaf.Kind {
 
 /// Keys the rule format knows, for validation and "did you mean".
 enum RuleKeys {
-    static let top = ["version", "flows", "metrics", "lint"]
+    static let top = ["version", "phrases", "flows", "metrics", "lint"]
     static let lint = ["disable", "synonyms"]
     static let flow = ["enter_when"]
     static let metric = ["name", "type", "definition", "applies_when", "scope", "active_from", "when", "labels", "otherwise", "value", "unit"]
     static let label = ["label", "when"]
     static let leafKinds = LeafKinds.all.map(\.key)
     static let combinators = ["all", "any", "not", "sequence"]
+    /// Conditions on the whole conversation, not leaves (SPEC 1.2 §3).
+    static let conversationConditions = ["metadata"]
     static let commonModifiers = LeafKinds.commonModifiers
     static let modifiers = commonModifiers + LeafKinds.specificModifiers + ["within_turns"]
-    static let condition = leafKinds + combinators + modifiers
+    static let condition = leafKinds + combinators + conversationConditions + modifiers
     static let operators = ["regex", "in", "exists", "gt", "gte", "lt", "lte", "not"]
     static let count = ["at_least", "at_most"]
 

@@ -7,7 +7,7 @@ extension RuleBuilder {
     func readCondition(_ node: Node, place: Place) -> Condition? {
         nodeMarks.append(location(node))
         guard let mapping = pairs(node) else {
-            fail(node, "\(place.name): a condition must be a mapping with one kind (\(RuleKeys.leafKinds.joined(separator: ", ")), all, any, not or sequence)")
+            fail(node, "\(place.name): a condition must be a mapping with one kind (\(RuleKeys.leafKinds.joined(separator: ", ")), metadata, all, any, not or sequence)")
             return nil
         }
         guard let (kindKey, kindValue, rest) = splitKind(mapping, node: node, place: place) else { return nil }
@@ -25,6 +25,12 @@ extension RuleBuilder {
         case "not":
             guard noModifiers(rest, on: kind, place: place) else { return nil }
             return readCondition(kindValue, place: place).map { .not($0) }
+        case "metadata":
+            for (k, _) in rest {
+                fail(k, "\(place.name): '\(keyName(k)!)' does not apply to 'metadata', a condition on the whole conversation; modifiers belong on leaves")
+            }
+            guard rest.isEmpty else { return nil }
+            return metadataCondition(kindValue, place: place)
         case "sequence":
             var within: Int?
             var ok = true
@@ -74,6 +80,10 @@ extension RuleBuilder {
         }
         guard let (kindKey, kindValue, rest) = splitKind(mapping, node: node, place: place) else { return nil }
         let kind = keyName(kindKey)!
+        if RuleKeys.conversationConditions.contains(kind) {
+            fail(kindKey, "\(place.name): 'metadata' is not allowed \(where_); it is a condition on the whole conversation, not a leaf")
+            return nil
+        }
         if RuleKeys.combinators.contains(kind) {
             let allowed: String
             switch site {
@@ -95,11 +105,11 @@ extension RuleBuilder {
         for (k, v) in mapping {
             guard let kn = keyName(k) else { ok = false; continue }
             if !RuleKeys.condition.contains(kn) {
-                failUnknownKey(k, kn, expected: RuleKeys.leafKinds + RuleKeys.combinators + RuleKeys.modifiers, in: place.name)
+                failUnknownKey(k, kn, expected: RuleKeys.leafKinds + RuleKeys.conversationConditions + RuleKeys.combinators + RuleKeys.modifiers, in: place.name)
                 ok = false
                 continue
             }
-            if RuleKeys.leafKinds.contains(kn) || RuleKeys.combinators.contains(kn) {
+            if RuleKeys.leafKinds.contains(kn) || RuleKeys.combinators.contains(kn) || RuleKeys.conversationConditions.contains(kn) {
                 if isNull(v) { continue }
                 kinds.append((k, v))
             } else if !isNull(v) {
@@ -110,7 +120,7 @@ extension RuleBuilder {
         }
         guard ok else { return nil }
         if kinds.isEmpty {
-            fail(node, "\(place.name): a condition needs one kind: \((RuleKeys.leafKinds + RuleKeys.combinators).joined(separator: ", "))")
+            fail(node, "\(place.name): a condition needs one kind: \((RuleKeys.leafKinds + RuleKeys.conversationConditions + RuleKeys.combinators).joined(separator: ", "))")
             return nil
         }
         if kinds.count > 1 {
@@ -119,6 +129,25 @@ extension RuleBuilder {
             return nil
         }
         return (kinds[0].0, kinds[0].1, rest)
+    }
+
+    /// `metadata: PATHS`: a path mapping over the conversation's metadata; an operator directly
+    /// under it is an error (SPEC 1.2 §3).
+    func metadataCondition(_ node: Node, place: Place) -> Condition? {
+        guard let mapping = pairs(node) else {
+            fail(node, "\(place.name): 'metadata' takes a mapping from metadata paths to matchers, such as {channel: voice}")
+            return nil
+        }
+        var ok = true
+        for (k, _) in mapping {
+            guard let kn = keyName(k) else { ok = false; continue }
+            if RuleKeys.operators.contains(kn) {
+                fail(k, "\(place.name): '\(kn)' directly under 'metadata' is an operator, not a path; name the path first, as in {channel: {\(kn): ...}}")
+                ok = false
+            }
+        }
+        guard ok, let matcher = pathMatcher(node, place: place) else { return nil }
+        return .metadata(matcher)
     }
 
     func noModifiers(_ rest: [(Node, Node)], on kind: String, place: Place) -> Bool {
@@ -154,9 +183,19 @@ extension RuleBuilder {
         guard errors.count == before else { return nil }
 
         var leafKind: Leaf.Kind?
+        var phrases: PhraseReference?
         switch kind {
         case "user", "agent", "said":
-            if let p = pattern(value, what: "'\(kind)'", place: place) {
+            var found: Pattern?
+            if value.mapping != nil {
+                if let (reference, p) = phraseReference(value, kind: kind, place: place) {
+                    phrases = reference
+                    found = p
+                }
+            } else {
+                found = pattern(value, what: "'\(kind)'", place: place)
+            }
+            if let p = found {
                 leafKind = kind == "user" ? .user(p) : kind == "agent" ? .agent(p) : .said(p)
             }
         case "intent":
@@ -203,7 +242,9 @@ extension RuleBuilder {
             }
             leafKind = kind == "metric" ? .metric(name: n, value: m) : .state(key: n, value: m)
         case "handoff":
-            if value.tagName == .bool {
+            if value.mapping != nil {
+                fail(value, "\(place.name): 'handoff' takes true or a pattern for the destination; phrase lists are for 'user', 'agent' and 'said'")
+            } else if value.tagName == .bool {
                 if value.bool == true { leafKind = .handoff(nil) } else {
                     fail(value, "\(place.name): 'handoff' takes true or a pattern for the destination, not false; use 'not'")
                 }
@@ -216,6 +257,7 @@ extension RuleBuilder {
         guard let leafKind else { return nil }
 
         var leaf = Leaf(kind: leafKind, id: nextLeafID)
+        leaf.phrases = phrases
         if let f = mods["in_flow"] { leaf.inFlow = string(f, what: "'in_flow'") }
         if let t = mods["turns"] { leaf.turns = range(t, what: "turns", place: place) }
         if let s = mods["seconds"] { leaf.seconds = range(s, what: "seconds", place: place) }
@@ -240,6 +282,17 @@ extension RuleBuilder {
         for (item, n) in zip(items, numbers) where !n!.isFinite {
             fail(item, "\(place.name): '\(what)' bounds must be finite numbers, not \(item.string ?? "\(n!)")")
             return nil
+        }
+        if what == "turns" {
+            // Turn numbers are whole; a negative one counts from the end (SPEC 1.2 §3).
+            for item in items where item.tagName != .int || item.int == nil {
+                fail(item, "\(place.name): 'turns' bounds must be whole numbers (negative ones count from the end), not \(item.string ?? "this")")
+                return nil
+            }
+            if let a = numbers[0], items.count == 2, let b = numbers[1], (a < 0) == (b < 0), a > b {
+                fail(node, "\(place.name): 'turns' [\(JSONNumber.text(a)), \(JSONNumber.text(b))] is empty: the first bound is after the second")
+                return nil
+            }
         }
         return (numbers[0]!, items.count == 2 ? numbers[1]! : nil)
     }

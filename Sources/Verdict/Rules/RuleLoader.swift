@@ -8,6 +8,10 @@ public enum RuleLoader {
     public static func load(paths: [String]) throws(RuleErrors) -> RuleSet {
         let builder = RuleBuilder()
         for path in paths {
+            // Phrase files must stay inside the folder given (or a named file's folder).
+            var isFolder: ObjCBool = false
+            let root = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                ? path : (path as NSString).deletingLastPathComponent
             switch FileWalker.walk(path, extensions: ["yaml", "yml"]) {
             case let .failure(problem):
                 builder.errors.append(RuleError(location: SourceLocation(file: path, line: 1, column: 1),
@@ -25,7 +29,7 @@ public enum RuleLoader {
                                                         message: "rule file is not valid UTF-8"))
                         continue
                     }
-                    builder.add(yaml: text, file: file)
+                    builder.add(yaml: text, file: file, root: root)
                 }
             }
         }
@@ -54,7 +58,7 @@ public enum RuleLoader {
     /// Loads rules from YAML text; `file` names it in errors.
     public static func load(yaml: String, file: String = "rules.yaml") throws(RuleErrors) -> RuleSet {
         let builder = RuleBuilder()
-        builder.add(yaml: yaml, file: file)
+        builder.add(yaml: yaml, file: file, root: (file as NSString).deletingLastPathComponent)
         return try builder.finish()
     }
 }
@@ -69,6 +73,17 @@ final class RuleBuilder {
     var flowNames: [ExactKey: SourceLocation] = [:]
     var nextLeafID = 0
     var patterns: [String: Pattern] = [:]
+    /// Phrase lists by name (read from every file before any metric), and the pattern of each
+    /// combination of lists a leaf names.
+    var phraseLists: [PhraseList] = []
+    var phraseListIndex: [ExactKey: Int] = [:]
+    var phrasePatterns: [[String]: Pattern] = [:]
+    /// Rule files read, waiting for `finish`: phrase lists are read from all of them first, so
+    /// that a metric may name a list declared in any file.
+    private var documents: [(file: String, root: String, top: [(Node, Node)])] = []
+    /// The folder phrase files of the file being read must stay inside.
+    var root = ""
+
     var file = ""
     var lint = LintSettings()
     /// Where each condition node was read, in reading order (depth first); a metric keeps its
@@ -91,13 +106,26 @@ final class RuleBuilder {
     }
 
     func finish() throws(RuleErrors) -> RuleSet {
+        for document in documents {
+            file = document.file
+            root = document.root
+            for (key, value) in document.top where keyName(key) == "phrases" && !isNull(value) { readPhrases(value) }
+        }
+        for document in documents {
+            file = document.file
+            root = document.root
+            read(document.top)
+        }
+        documents = []
         if !errors.isEmpty { throw RuleErrors(errors: Diagnostic.ordered(errors, files: files)) }
         var set = RuleSet(flows: flows, metrics: metrics, files: files, leafCount: nextLeafID)
         set.lint = lint
+        set.phraseLists = phraseLists
         return set
     }
 
-    func add(yaml text: String, file: String) {
+    /// Parses one rule file; its keys are read by `finish`.
+    func add(yaml text: String, file: String, root rootFolder: String) {
         self.file = file
         files.append(file)
         let root: Node?
@@ -119,6 +147,10 @@ final class RuleBuilder {
             fail(root, "a rule file must be a mapping with 'version', 'flows' and 'metrics'")
             return
         }
+        documents.append((file, root: rootFolder, top: top))
+    }
+
+    private func read(_ top: [(Node, Node)]) {
         for (key, value) in top {
             guard let k = keyName(key) else { continue }
             if isNull(value) { continue }
@@ -127,6 +159,7 @@ final class RuleBuilder {
                 if value.tagName != .int || value.int != 1 {
                     fail(value, "unsupported 'version': \(value.scalar?.string ?? "not a number"); this Verdict reads version 1")
                 }
+            case "phrases": break
             case "flows": readFlows(value)
             case "metrics": readMetrics(value)
             case "lint": readLint(value)

@@ -20,6 +20,8 @@ public enum RuleSchema {
             ("additionalProperties", .bool(false)),
             ("properties", object([
                 ("version", described("The rule format's version; when present, 1.", object([("const", .number(1))]))),
+                ("phrases", described("Named phrase lists: a list of phrases, or {file: PATH} (one phrase a line; # starts a comment line), relative to this file's folder and inside the rules folder.",
+                                      object([("type", .string("object")), ("additionalProperties", ref("phrase_list"))]))),
                 ("flows", described("Flows entered wherever their enter_when hits, by name.",
                                     object([("type", .string("object")), ("additionalProperties", ref("flow"))]))),
                 ("metrics", described("The metrics, in the order they are evaluated and reported.",
@@ -48,8 +50,16 @@ public enum RuleSchema {
                 ])),
             ])),
             ("metric", metric),
-            ("condition", described("A mapping with exactly one kind: a leaf (\(RuleKeys.leafKinds.joined(separator: ", "))) or all, any, not, sequence.",
+            ("phrase_list", described("A non-empty list of phrases, or {file: PATH}.", anyOf([
+                object([("type", .string("array")), ("items", object([("type", .string("string")), ("pattern", .string(#"\S"#))])), ("minItems", .number(1))]),
+                strict(["file": described("A text file of phrases, relative to this rule file's folder; not .yaml or .yml.", string)], required: ["file"]),
+            ]))),
+            ("phrases_ref", strict(["phrases": described("The name of a phrase list, or a list of names: the text holds one of their phrases.",
+                                                         anyOf([string, arrayOf(string, minItems: 1)]))], required: ["phrases"])),
+            ("condition", described("A mapping with exactly one kind: a leaf (\(RuleKeys.leafKinds.joined(separator: ", "))), metadata, or all, any, not, sequence.",
                                     anyOf(leaves(site: .condition) + [
+                                        strict(["metadata": described("Holds when the conversation's metadata matches these paths (dotted paths to matchers); no hits, no modifiers.",
+                                                                      object([("type", .string("object"))]))], required: ["metadata"]),
                                         strict(["all": described("Holds when every item holds.", arrayOf(ref("condition"), minItems: 1))], required: ["all"]),
                                         strict(["any": described("Holds when some item holds.", arrayOf(ref("condition"), minItems: 1))], required: ["any"]),
                                         strict(["not": described("Holds when the condition does not.", ref("condition"))], required: ["not"]),
@@ -73,6 +83,8 @@ public enum RuleSchema {
             ("matcher", described("A scalar (equal to the JSON value), a list (equal to the array), an operator mapping (\(RuleKeys.operators.joined(separator: ", "))) or a path mapping (dotted paths to matchers).", object([]))),
             ("range", described("[A, B]: from A to B inclusive, or [A]: from A on.",
                                 object([("type", .string("array")), ("items", number), ("minItems", .number(1)), ("maxItems", .number(2))]))),
+            ("turns", described("[A, B]: turns A to B inclusive, or [A]: from A on; whole numbers, a negative one counting from the end (-1 is the last turn).",
+                                object([("type", .string("array")), ("items", object([("type", .string("integer"))])), ("minItems", .number(1)), ("maxItems", .number(2))]))),
             ("count", described("At least N hits, or {at_least, at_most}.", anyOf([count0, strict([
                 "at_least": described("The fewest hits (default 0).", count0),
                 "at_most": described("The most hits (default unbounded).", count0),
@@ -124,7 +136,9 @@ public enum RuleSchema {
             if site == .enterWhen && kind.key == "flow" { return nil }
             var properties: [String: JSONValue] = [:]
             switch kind.value {
-            case .pattern: properties[kind.key] = described("A PCRE2 pattern searched in the text, case-insensitive unless (?-i).", string)
+            case .pattern:
+                properties[kind.key] = described("A PCRE2 pattern searched in the text, case-insensitive unless (?-i); or {phrases: NAME} for a phrase list.",
+                                                 anyOf([string, ref("phrases_ref")]))
             case .name: properties[kind.key] = described("A name, compared exactly.", string)
             case .trueOrPattern:
                 properties[kind.key] = described("true for every handoff, or a pattern on the destination.", anyOf([object([("const", .bool(true))]), string]))
@@ -138,7 +152,7 @@ public enum RuleSchema {
                 }
             }
             if site != .enterWhen { properties["in_flow"] = described("The current flow at the hit.", string) }
-            properties["turns"] = described("The hit's turn number is in this range.", ref("range"))
+            properties["turns"] = described("The hit's turn number is in this range.", ref("turns"))
             properties["seconds"] = described("The hit's at is in this range.", ref("range"))
             if site == .condition { properties["count"] = ref("count") }
             return strict(properties, required: [kind.key])

@@ -82,6 +82,8 @@ public struct RuleSet: Sendable {
     public var leafCount: Int
     /// The `lint:` sections of every file, merged.
     public var lint = LintSettings()
+    /// Every phrase list declared under `phrases:`, in the order read.
+    public var phraseLists: [PhraseList] = []
 
     public init(flows: [FlowDefinition] = [], metrics: [Metric] = [], files: [String] = [], leafCount: Int = 0) {
         self.flows = flows

@@ -92,4 +92,7 @@ public struct Conversation: Sendable {
         }
         self.turns = turns
     }
+
+    /// T, the number of `user` and `agent` events: the last turn, which `turns: [-1]` names.
+    public var spokenTurns: Int { turns.last ?? 0 }
 }

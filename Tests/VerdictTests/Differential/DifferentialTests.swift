@@ -40,4 +40,43 @@ struct DifferentialTests {
         #expect(compared > 30_000)
         #expect(statuses == ["ok", "not_applicable", "inactive", "unmatched"])
     }
+
+    /// The same on rule sets with SPEC 1.2's phrase lists, `metadata` conditions and turns from
+    /// the end, over conversations with metadata and texts built to test phrase boundaries.
+    @Test("the engine agrees with the reference model on SPEC 1.2 rules (160 rule sets × 25 conversations)")
+    func engineMatchesModel12() throws {
+        var cases = RandomCases(rng: SeededGenerator(state: 12_012), language12: true)
+        var compared = 0, phraseLeaves = 0, metadataConditions = 0, endRelative = 0
+        var values = Set<String>()
+        for round in 0..<160 {
+            let yaml = cases.ruleSet()
+            let rules = try Support.rules(yaml)
+            phraseLeaves += rules.allLeaves.filter { $0.phrases != nil }.count
+            endRelative += rules.allLeaves.filter { ($0.turns?.lower ?? 0) < 0 || ($0.turns?.upper ?? 0) < 0 }.count
+            metadataConditions += rules.metrics.filter { $0.conditions.contains(where: \.readsMetadata) }.count
+            let engine = Evaluator(rules: rules)
+            let model = ReferenceModel(rules: rules)
+            for n in 0..<25 {
+                var t = 0.0
+                let events = (0..<Int.random(in: 0...14, using: &cases.rng)).map { _ in cases.richEvent(&t) }.joined(separator: ", ")
+                let json = "{\"id\": \"r\(round)-\(n)\", \(cases.metadata())\"events\": [\(events)]}"
+                let conversation = try Support.conversation(json)
+                let fast = engine.evaluate(conversation)
+                let slow = model.evaluate(conversation)
+                #expect(fast.flows == slow.flows, "round \(round) conversation \(n) flows")
+                for (i, (f, s)) in zip(fast.metrics, slow.metrics).enumerated() {
+                    let got = f.status == .error
+                        ? ReferenceModel.ModelResult(status: .error)
+                        : ReferenceModel.ModelResult(status: f.status, value: f.value, triggeredAt: f.triggeredAt)
+                    #expect(got == s, "round \(round) conversation \(n) metric m\(i)\n\(yaml)\n\(json)")
+                    values.insert(s.description.components(separatedBy: " @").first ?? "")
+                    compared += 1
+                }
+            }
+        }
+        // The generator must use what it is meant to test, often.
+        #expect(compared > 30_000 && phraseLeaves > 300 && metadataConditions > 150 && endRelative > 200,
+                "compared \(compared), phrase leaves \(phraseLeaves), metadata \(metadataConditions), from the end \(endRelative)")
+        #expect(values.contains("ok true") && values.contains("ok false") && values.contains("not_applicable null"))
+    }
 }

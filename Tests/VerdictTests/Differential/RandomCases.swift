@@ -7,6 +7,23 @@ typealias SeededGenerator = SplitMix64
 /// Random conditions and conversations from a small vocabulary, so that conditions often hold.
 struct RandomCases {
     var rng: SeededGenerator
+    /// Whether to use what SPEC 1.2 adds: phrase lists, `metadata` conditions, turns counted from
+    /// the end, and conversations with metadata (off for the older tests, whose seeded cases
+    /// stay as they were).
+    var language12 = false
+
+    init(rng: SeededGenerator, language12: Bool = false) {
+        self.rng = rng
+        self.language12 = language12
+    }
+
+    /// The phrase lists every 1.2 rule set declares.
+    static let phraseLists = """
+    phrases:
+      p1: [card, book a, all set, "no"]
+      p2: [card number, yes please, U.S., "4242", "card-number"]
+      p3: [Zoë, olá, a room, "#1"]
+    """
 
     mutating func pick<T>(_ options: [T]) -> T { options[Int.random(in: 0..<options.count, using: &rng)] }
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
@@ -32,8 +49,17 @@ struct RandomCases {
         case 5: parts = ["flow: \(pick(["F", "G", "H"]))"]
         default: parts = ["metric: M"]; if chance(0.5) { parts.append("value: {gte: \(Int.random(in: 1...3, using: &rng))}") }
         }
+        if language12, parts[0].hasPrefix("user:") || parts[0].hasPrefix("agent:") || parts[0].hasPrefix("said:"), chance(0.5) {
+            parts[0] = parts[0].prefix { $0 != ":" } + ": {phrases: \(pick(["p1", "p2", "p3", "[p1, p3]", "[p2]"]))}"
+        }
         if chance(0.2) { parts.append("in_flow: \(pick(["F", "G", "H"]))") }
-        if chance(0.2) { parts.append("turns: [\(Int.random(in: 0...3, using: &rng)), \(Int.random(in: 2...8, using: &rng))]") }
+        if language12, chance(0.25) {
+            parts.append("turns: \(pick(["[-1]", "[-3]", "[-3, -1]", "[2, -2]", "[-2, 5]", "[0, -1]", "[-10, -6]", "[3, -1]"]))")
+        } else if chance(0.2) {
+            // SPEC 1.2 makes [A, B] with A > B (same signs) a rule error.
+            let lower = Int.random(in: 0...3, using: &rng)
+            parts.append("turns: [\(lower), \(max(lower, Int.random(in: 2...8, using: &rng)))]")
+        }
         if chance(0.15) { parts.append("seconds: [\(Int.random(in: 0...20, using: &rng))]") }
         if !inSequence, chance(0.35) {
             parts.append(pick(["count: 2", "count: {at_most: 0}", "count: {at_most: 1}", "count: {at_least: 1, at_most: 2}", "count: 0"]))
@@ -64,6 +90,12 @@ extension RandomCases {
     mutating func richEvent(_ t: inout Double) -> String {
         t += Double(Int.random(in: 0...40, using: &rng)) / 10
         let at = chance(0.7) ? ", \"at\": \(t)" : ""
+        if language12, chance(0.3) {
+            let text = pick(["You're ALL  set!", "install settings", "the CARD-number is", "card\\tnumber", "the U.S. office", "olá Zoë",
+                             "a  room #1", "no, thanks", "nothing", "book a\\nroom", "yes please!", "4242 card_number",
+                             "casino", "discard it", "rebook a room", "x#1", "(#1)"])
+            return #"{"type": "\#(pick(["user", "agent"]))", "text": "\#(text)"\#(at)}"#
+        }
         switch Int.random(in: 0..<12, using: &rng) {
         case 0, 1, 2: return #"{"type": "user", "text": "\#(pick(["yes please", "book a room", "card 4242", "Zoë here", "cancel it", "no"]))", "intents": ["\#(pick(["book", "deny", "pay"]))"]\#(at)}"#
         case 3, 4, 5: return #"{"type": "agent", "text": "\#(pick(["hello", "confirmed", "card number?", "sorry", "Olá"]))"\#(at)}"#
@@ -97,6 +129,11 @@ extension RandomCases {
     }
 
     mutating func richCondition(depth: Int = 0) -> String {
+        if language12, chance(0.1) {
+            let paths = ["{channel: voice}", "{'caller.tier': {in: [gold, silver]}}", "{channel: {exists: false}}", "{score: {gte: 2}}",
+                         "{caller: {tier: gold}}", "{tags.0: vip}", "{channel: {not: voice}}", "{}"]
+            return "{metadata: " + pick(paths) + "}"
+        }
         if depth >= 3 || chance(0.45) { return richLeaf() }
         switch Int.random(in: 0..<4, using: &rng) {
         case 0: return "{all: [\((0..<Int.random(in: 1...3, using: &rng)).map { _ in richCondition(depth: depth + 1) }.joined(separator: ", "))]}"
@@ -122,8 +159,17 @@ extension RandomCases {
         }
     }
 
+    /// A conversation's `metadata` member, with its comma, or nothing.
+    mutating func metadata() -> String {
+        guard language12 else { return "" }
+        return pick(["", #""metadata": null, "#, #""metadata": {}, "#, #""metadata": {"channel": "voice", "score": 3}, "#,
+                     #""metadata": {"channel": "chat", "caller": {"tier": "gold"}, "tags": ["vip"]}, "#,
+                     #""metadata": {"caller": {"tier": "silver"}, "score": 1.5, "channel": "VOICE"}, "#])
+    }
+
     mutating func ruleSet() -> String {
-        var yaml = "flows:\n"
+        var yaml = language12 ? Self.phraseLists + "\n" : ""
+        yaml += "flows:\n"
         for flow in ["H", "G"] where chance(0.6) {
             yaml += "  \(flow): {enter_when: \(chance(0.5) ? richLeaf(inEnterWhen: true) : "{any: [\(richLeaf(inEnterWhen: true)), \(richLeaf(inEnterWhen: true))]}")}\n"
         }

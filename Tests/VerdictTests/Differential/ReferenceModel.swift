@@ -6,6 +6,9 @@
 struct ReferenceModel {
     let rules: RuleSet
     let scratch = MatchScratch()
+    /// Each phrase's pattern, compiled once.
+    private final class Compiled { var patterns: [String: Pattern] = [:] }
+    private let compiled = Compiled()
 
     struct ModelResult: Equatable, CustomStringConvertible {
         var status: MetricResult.Status
@@ -99,6 +102,10 @@ struct ReferenceModel {
             return result
         case let .not(inner):
             return try !holds(inner, lo, hi, w)
+        case let .metadata(matcher):
+            // SPEC 1.2 §3: the whole conversation's metadata, whatever the window; null is none.
+            let metadata: JSONValue? = { if case .null? = w.c.metadata { return nil } else { return w.c.metadata } }()
+            return try matches(matcher, metadata)
         case let .sequence(leaves, within):
             let lists = try leaves.map { try hits($0, lo, hi, w) }
             // Every chain, exhaustively.
@@ -167,9 +174,9 @@ struct ReferenceModel {
         let e = c.events[i]
         var ok: Bool
         switch leaf.kind {
-        case let .user(p): ok = try e.kind == .user && p.matches(e.text!, using: scratch)
-        case let .agent(p): ok = try e.kind == .agent && p.matches(e.text!, using: scratch)
-        case let .said(p): ok = try (e.kind == .user || e.kind == .agent) && p.matches(e.text!, using: scratch)
+        case let .user(p): ok = try e.kind == .user && text(e.text!, matches: p, or: leaf.phrases)
+        case let .agent(p): ok = try e.kind == .agent && text(e.text!, matches: p, or: leaf.phrases)
+        case let .said(p): ok = try (e.kind == .user || e.kind == .agent) && text(e.text!, matches: p, or: leaf.phrases)
         case let .intent(name): ok = e.kind == .user && e.intents.contains { Array($0.utf8) == Array(name.utf8) }
         case let .function(name, args, result, failed):
             ok = e.kind == .function && Array(e.name!.utf8) == Array(name.utf8)
@@ -189,9 +196,32 @@ struct ReferenceModel {
             if ok, let p { ok = try p.matches(e.destination ?? "", using: scratch) }
         }
         if let flow = leaf.inFlow, current.indices.contains(i) { ok = ok && current[i] == flow }
-        if let t = leaf.turns { ok = ok && Double(c.turns[i]) >= t.lower && Double(c.turns[i]) <= (t.upper ?? .infinity) }
+        if let t = leaf.turns {
+            // SPEC 1.2 §3: −k is T − k + 1, T the number of user and agent events.
+            let spoken = Double(c.events.filter { $0.kind == .user || $0.kind == .agent }.count)
+            func bound(_ b: Double) -> Double { b < 0 ? spoken - (-b) + 1 : b }
+            ok = ok && Double(c.turns[i]) >= bound(t.lower) && Double(c.turns[i]) <= t.upper.map(bound) ?? .infinity
+        }
         if let s = leaf.seconds { ok = ok && e.at != nil && e.at! >= s.lower && e.at! <= (s.upper ?? .infinity) }
         return ok
+    }
+
+    /// A text leaf: its pattern, or for a phrase leaf each phrase on its own (SPEC 1.2 §3.1),
+    /// read afresh: the words quoted with \Q…\E, joined by \s+, with a lookaround where the
+    /// phrase starts or ends with a letter, digit or underscore.
+    func text(_ text: String, matches pattern: Pattern, or phrases: PhraseReference?) throws -> Bool {
+        guard let phrases else { return try pattern.matches(text, using: scratch) }
+        for list in phrases.lists {
+            for phrase in list.phrases {
+                let words = phrase.text.split(whereSeparator: \.isWhitespace).map(String.init)
+                func isWord(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
+                let source = (isWord(words.first?.first) ? #"(?<!\w)"# : "") + words.map { #"\Q"# + $0 + #"\E"# }.joined(separator: #"\s+"#)
+                    + (isWord(words.last?.last) ? #"(?!\w)"# : "")
+                if compiled.patterns[source] == nil { compiled.patterns[source] = try Pattern(source) }
+                if try compiled.patterns[source]!.matches(text, using: scratch) { return true }
+            }
+        }
+        return false
     }
 
     /// SPEC §3 matchers, read afresh.

@@ -16,7 +16,8 @@ enum Conformance {
         for group in ["cases", "generated", "numeric", "v12"] {
             let dir = folder.appendingPathComponent(group)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-            found += names.sorted().map { "\(group)/\($0)" }
+            // Each case is a folder (v12/ also holds a .gitattributes).
+            found += names.filter { !$0.hasPrefix(".") }.sorted().map { "\(group)/\($0)" }
         }
         return found
     }()

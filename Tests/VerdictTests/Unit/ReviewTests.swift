@@ -148,7 +148,7 @@ struct ReviewTests {
         let parsed = try JSONParser.parse(text)
         guard case let .object(o) = parsed else { Issue.record("not an object"); return }
         #expect(o["$schema"] == .string("https://json-schema.org/draft/2020-12/schema"))
-        for key in RuleKeys.top + RuleKeys.metric + RuleKeys.condition + RuleKeys.label + RuleKeys.count + ValueExpression.keys + ["enter_when", "path"] {
+        for key in RuleKeys.top + RuleKeys.metric + RuleKeys.condition + RuleKeys.label + RuleKeys.count + ValueExpression.keys + ["enter_when", "path", "file"] {
             #expect(text.contains("\"\(key)\":"), "the schema does not name '\(key)'")
         }
         let starter = Starter.files

@@ -1,0 +1,76 @@
+/// Phrases (SPEC 1.2 §3.1) as PCRE2 patterns. An occurrence of a phrase is its words in order,
+/// separated by runs of whitespace, compared caselessly, with no word character right before
+/// it where it starts with one, and none right after where it ends with one: exactly the
+/// pattern `(?<!\w)` + the words, each character escaped, joined by `\s+` + `(?!\w)`, each
+/// lookaround only where the phrase starts or ends with a word character. A list of phrases is
+/// the alternation of their patterns (`Pattern(alternatives:)`), so it costs one search per
+/// text, not one per phrase, and its literals go through the prefilter like any pattern's.
+///
+/// What counts as whitespace and as a word character is PCRE2's own `\s` and `\w` with UCP,
+/// asked of PCRE2 itself, so a phrase's words split exactly where its pattern would.
+public enum PhrasePattern {
+    /// The words of `phrase`: the parts between runs of whitespace; none for a blank phrase.
+    public static func words(_ phrase: String) -> [String] {
+        var words: [String] = [], current = ""
+        let classes = CharacterClasses()
+        for scalar in phrase.unicodeScalars {
+            if classes.isWhitespace(scalar) {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.unicodeScalars.append(scalar)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// `phrase` without the whitespace around it.
+    public static func trimmed(_ phrase: String) -> String {
+        let classes = CharacterClasses()
+        let scalars = Array(phrase.unicodeScalars)
+        guard let first = scalars.firstIndex(where: { !classes.isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !classes.isWhitespace($0) }) else { return "" }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: scalars[first...last])
+        return out
+    }
+
+    /// The pattern that finds exactly the occurrences of the phrase made of `words`.
+    public static func source(words: [String]) -> String {
+        let classes = CharacterClasses()
+        var out = ""
+        if let first = words.first?.unicodeScalars.first, classes.isWord(first) { out += #"(?<!\w)"# }
+        out += words.map(escaped).joined(separator: #"\s+"#)
+        if let last = words.last?.unicodeScalars.last, classes.isWord(last) { out += #"(?!\w)"# }
+        return out
+    }
+
+    /// Every character stands for itself: ASCII other than letters and digits is escaped with
+    /// a backslash (which PCRE2 reads as the character itself); the rest is literal in UTF mode.
+    static func escaped(_ word: String) -> String {
+        var out = ""
+        for scalar in word.unicodeScalars {
+            if scalar.isASCII, !(scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))) {
+                out += "\\"
+            }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+
+    /// PCRE2's `\s` and `\w` with UCP, one character at a time.
+    private struct CharacterClasses {
+        let scratch = MatchScratch()
+        // Both compile: they are fixed.
+        static let space = try! Pattern(#"\A\s\z"#, caseless: false)
+        static let word = try! Pattern(#"\A\w\z"#, caseless: false)
+
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { test(Self.space, scalar) }
+        func isWord(_ scalar: Unicode.Scalar) -> Bool { test(Self.word, scalar) }
+
+        private func test(_ pattern: Pattern, _ scalar: Unicode.Scalar) -> Bool {
+            (try? pattern.matches(String(Character(scalar)), using: scratch)) ?? false
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+/// SPEC 1.2: every rule error of phrase lists (§3.1), the `metadata` condition and turns counted
+/// from the end (§3), each with its exact location; and what each feature matches.
+@Suite("Rule language 1.2")
+struct RuleLanguage12Tests {
+    static func metric(_ when: String, phrases: String = "") -> String {
+        phrases + "\nmetrics:\n  - {name: m, type: boolean, definition: d, when: \(when)}\n"
+    }
+
+    @Test("rule errors written in one file, each located", arguments: [
+        // Phrase lists.
+        ("phrases: {'': [a]}", "test.yaml:1:11: error: a phrase list's name must not be empty"),
+        ("phrases: {p: []}", "test.yaml:1:14: error: phrase list 'p' is empty"),
+        ("phrases: {p: [a, '  ']}", "test.yaml:1:18: error: phrase list 'p' has an empty phrase"),
+        ("phrases: {p: [a, 42]}", "test.yaml:1:18: error: a phrase of 'p' must be a string, found int '42' (quote it)"),
+        ("phrases: {p: confirmed}", "test.yaml:1:14: error: phrase list 'p' must be a list of phrases or {file: PATH}"),
+        ("phrases: [a, b]", "test.yaml:1:10: error: 'phrases' must be a mapping from list names to lists of phrases or {file: PATH}"),
+        ("phrases: {p: {file: /etc/passwd}}", "test.yaml:1:21: error: phrase list 'p': file '/etc/passwd' is an absolute path; give it relative to the rule file's folder"),
+        ("phrases: {p: {file: more.yaml}}", "test.yaml:1:21: error: phrase list 'p': file 'more.yaml' ends in .yaml: phrase files are not rule files (use .txt)"),
+        ("phrases: {p: {file: ../p.txt}}", "test.yaml:1:21: error: phrase list 'p': file '../p.txt' is outside the rules folder '.'"),
+        ("phrases: {p: {file: no-such-file.txt}}", "test.yaml:1:21: error: phrase list 'p': file 'no-such-file.txt' cannot be read"),
+        ("phrases: {p: {path: p.txt}}", "test.yaml:1:15: error: phrase list 'p': unknown key 'path'; expected one of: 'file'"),
+        ("phrases: {p: {}}", "test.yaml:1:14: error: phrase list 'p' needs 'file' (or a list of phrases)"),
+        ("phrases: {p: [a], p: [b]}", "test.yaml:1:11: error: duplicate key 'p' in a mapping"),
+        ("phrases: {confirmation: [a]}\nmetrics:\n  - {name: m, type: boolean, definition: d, when: {agent: {phrases: confirmaton}}}",
+         "test.yaml:3:69: error: metric 'm': no phrase list named 'confirmaton' (did you mean 'confirmation'?)"),
+        ("phrases: {p: [a]}\nmetrics:\n  - {name: m, type: boolean, definition: d, when: {said: {phrases: []}}}",
+         "test.yaml:3:68: error: metric 'm': 'phrases' needs at least one list name"),
+        ("phrases: {p: [a]}\nmetrics:\n  - {name: m, type: boolean, definition: d, when: {said: {phrase: p}}}",
+         "test.yaml:3:59: error: metric 'm': 'said': unknown key 'phrase' (did you mean 'phrases'?)"),
+        ("phrases: {p: [a]}\nmetrics:\n  - {name: m, type: boolean, definition: d, when: {handoff: {phrases: p}}}",
+         "test.yaml:3:61: error: metric 'm': 'handoff' takes true or a pattern for the destination; phrase lists are for 'user', 'agent' and 'said'"),
+        // The metadata condition.
+        (metric("{metadata: {exists: true}}"), "test.yaml:3:63: error: metric 'm': 'exists' directly under 'metadata' is an operator, not a path; name the path first, as in {channel: {exists: ...}}"),
+        (metric("{metadata: {channel: voice}, turns: [1]}"), "test.yaml:3:80: error: metric 'm': 'turns' does not apply to 'metadata', a condition on the whole conversation; modifiers belong on leaves"),
+        (metric("{metadata: voice}"), "test.yaml:3:62: error: metric 'm': 'metadata' takes a mapping from metadata paths to matchers, such as {channel: voice}"),
+        (metric("{sequence: [{said: a}, {metadata: {channel: voice}}]}"), "test.yaml:3:75: error: metric 'm': 'metadata' is not allowed inside 'sequence'; it is a condition on the whole conversation, not a leaf"),
+        ("flows: {F: {enter_when: {metadata: {channel: voice}}}}", "test.yaml:1:26: error: flow 'F': 'metadata' is not allowed in 'enter_when'; it is a condition on the whole conversation, not a leaf"),
+        ("metrics:\n  - {name: m, type: number, definition: d, value: {hits: {metadata: {a: 1}}}}",
+         "test.yaml:2:59: error: metric 'm': 'metadata' is not allowed in a value expression; it is a condition on the whole conversation, not a leaf"),
+        (metric("{metadata: {channel: {exists: true, phone: 1}}}"), "test.yaml:3:72: error: metric 'm': a matcher mixes operators (exists) with paths (phone); nest the operators under their path"),
+        // Turns from the end.
+        (metric("{said: x, turns: [-1, -3]}"), "test.yaml:3:68: error: metric 'm': 'turns' [-1, -3] is empty: the first bound is after the second"),
+        (metric("{said: x, turns: [4, 2]}"), "test.yaml:3:68: error: metric 'm': 'turns' [4, 2] is empty: the first bound is after the second"),
+        (metric("{said: x, turns: [1.5]}"), "test.yaml:3:69: error: metric 'm': 'turns' bounds must be whole numbers (negative ones count from the end), not 1.5"),
+    ])
+    func ruleError(yaml: String, message: String) {
+        #expect(Support.ruleErrors(yaml) == [message])
+    }
+
+    @Test("[3, -1] and other mixed signs are allowed; so are negative bounds alone")
+    func mixedSigns() throws {
+        for turns in ["[3, -1]", "[-3]", "[-3, -1]", "[2, -2]", "[0, -1]", "[-10, -6]"] {
+            #expect(Support.ruleErrors(Self.metric("{said: x, turns: \(turns)}")) == [], "\(turns)")
+        }
+    }
+
+    @Test("phrase files: relative to the rule file, inside the rules folder; a list declared in another file is found")
+    func phraseFiles() throws {
+        let dir = try CLI.folder([
+            "rules/a.yaml": "phrases:\n  bye: {file: words/bye.txt}\n  ok: {file: ./ok.txt}\n",
+            "rules/sub/b.yaml": "phrases:\n  up: {file: ../words/bye.txt}\nmetrics:\n  - {name: m, type: boolean, definition: d, when: {said: {phrases: [bye, ok, up]}}}\n",
+            "rules/words/bye.txt": "\u{FEFF}# farewells\r\ngoodbye\r\n\r\n  see you  \r\n",
+            "rules/ok.txt": "okay",
+            "outside.txt": "x",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rules = try RuleLoader.load(paths: [dir.appendingPathComponent("rules").path])
+        let lists = rules.phraseLists.map { "\($0.name): " + $0.phrases.map(\.text).joined(separator: " | ") }
+        #expect(lists == ["bye: goodbye | see you", "ok: okay", "up: goodbye | see you"])
+        let bye = rules.phraseLists[0].phrases
+        #expect(bye.map(\.location.line) == [2, 4])
+        #expect(bye[0].location.file.hasSuffix("rules/words/bye.txt"))
+        // A link out of the rules folder leaves it too.
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("rules/link.txt").path,
+                                                   withDestinationPath: dir.appendingPathComponent("outside.txt").path)
+        try Data("phrases: {l: {file: link.txt}}\n".utf8).write(to: dir.appendingPathComponent("rules/c.yaml"))
+        do {
+            _ = try RuleLoader.load(paths: [dir.appendingPathComponent("rules").path])
+            Issue.record("a phrase file linked from outside the rules folder was read")
+        } catch {
+            #expect(error.errors.map(\.message) == ["phrase list 'l': file 'link.txt' is outside the rules folder '\(dir.appendingPathComponent("rules").path)'"])
+        }
+    }
+
+    @Test("a phrase file that is not UTF-8, or holds no phrase, is a rule error")
+    func badPhraseFiles() throws {
+        let dir = try CLI.folder(bytes: ["r/a.yaml": Array("phrases: {p: {file: p.txt}, q: {file: q.txt}}\n".utf8),
+                                         "r/p.txt": [0x66, 0xFF, 0x0A], "r/q.txt": Array("# only a comment\n\n".utf8)])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            _ = try RuleLoader.load(paths: [dir.appendingPathComponent("r").path])
+            Issue.record("loaded")
+        } catch {
+            #expect(error.errors.map(\.message) == ["phrase list 'p': file 'p.txt' is not valid UTF-8",
+                                                     "phrase list 'q': file 'q.txt' holds no phrase"])
+        }
+    }
+
+    @Test("phrase occurrences: words in order across any whitespace, caseless, at word edges only where the phrase has a word character",
+          arguments: [
+        ("all set", "You're ALL  set!", true), ("all set", "install settings", false), ("all set", "all\tset", true),
+        ("all set", "all\u{00A0}set", true), ("U.S.", "the U.S. office", true), ("U.S.", "the U.S.A.", true),
+        ("#1", "x#1", true), ("#1", "#12", false), ("book", "rebook", false), ("book", "book_x", false),
+        ("zoë", "ZOË!", true), ("olá", "olá1", false), ("a+b", "a+b", true), ("(x)", "f(x)", true), ("x", "x_", false),
+    ])
+    func occurrence(phrase: String, text: String, expected: Bool) throws {
+        let pattern = try Pattern(alternatives: [PhrasePattern.source(words: PhrasePattern.words(phrase))])
+        #expect(try pattern.matches(text, using: MatchScratch()) == expected)
+    }
+
+    @Test("a list too large for one PCRE2 pattern is compiled in parts and matches any of its phrases")
+    func largeList() throws {
+        var words: [String] = []
+        var g = SplitMix64(state: 5)
+        for _ in 0..<6_000 {
+            words.append(String((0..<8).map { _ in Character(Unicode.Scalar(UInt8(97 + Int(g.next() % 26)))) }))
+        }
+        let pattern = try Pattern(alternatives: words.map { PhrasePattern.source(words: [$0]) })
+        let scratch = MatchScratch()
+        #expect(try pattern.matches("say \(words[0]) now", using: scratch))
+        #expect(try pattern.matches("say \(words[5_999])", using: scratch))
+        #expect(try !pattern.matches("say \(words[5_999])x", using: scratch))
+    }
+
+    @Test("the metadata condition holds on every prefix and window exactly when the metadata matches; it adds no evidence")
+    func metadataCondition() throws {
+        let yaml = """
+        metrics:
+          - {name: applies, type: boolean, definition: d, applies_when: {metadata: {channel: voice}}, when: {said: hi}}
+          - {name: both, type: boolean, definition: d, when: {all: [{metadata: {channel: voice}}, {said: hi}]}}
+          - {name: late, type: boolean, definition: d, applies_when: {said: bye}, when: {metadata: {channel: voice}}}
+        """
+        let voice = try Support.score(yaml, #"{"id": "v", "metadata": {"channel": "voice"}, "events": [{"type": "agent", "text": "hi"}, {"type": "user", "text": "bye"}]}"#)
+        #expect(voice.metrics.map(\.display) == ["true", "true", "true"])
+        #expect(voice.metrics[0].triggeredAt == 0 && voice.metrics[1].evidence == [0] && voice.metrics[2].evidence == [])
+        let chat = try Support.score(yaml, #"{"id": "c", "metadata": {"channel": "chat"}, "events": [{"type": "agent", "text": "hi"}]}"#)
+        #expect(chat.metrics.map(\.display) == ["not_applicable", "false", "not_applicable"])
+        let empty = try Support.score(yaml, #"{"id": "e", "metadata": {"channel": "voice"}, "events": []}"#)
+        #expect(empty.metrics.map(\.display) == ["not_applicable", "false", "not_applicable"])
+    }
+
+    @Test("a pattern in a metadata condition that stops at its match limit makes the metric an error naming the metadata")
+    func metadataMatchLimit() throws {
+        let rules = try Support.rules("metrics:\n  - {name: m, type: boolean, definition: d, when: {metadata: {note: {regex: '(a+)+$'}}}}\n")
+        let note = String(repeating: "a", count: 40) + "!"
+        let conversation = try Support.conversation(#"{"id": "x", "metadata": {"note": "\#(note)"}, "events": []}"#)
+        let result = Evaluator(rules: rules, limits: EvaluationLimits(matchLimit: 10_000)).evaluate(conversation)
+        #expect(result.metrics[0].status == .error)
+        #expect(result.metrics[0].error?.hasPrefix("pattern '(a+)+$' stopped on the metadata: ") == true)
+    }
+
+    @Test("turns from the end: -k is T - k + 1, events after the last spoken one share its turn")
+    func turnsFromTheEnd() throws {
+        let events = #"{"type": "agent", "text": "x"}, {"type": "user", "text": "x"}, {"type": "agent", "text": "x"}, {"type": "function", "name": "f"}"#
+        func hits(_ turns: String) throws -> String {
+            let yaml = "metrics:\n  - {name: n, type: number, definition: d, value: {hits: {said: x, turns: \(turns)}}}\n"
+            return try Support.score(yaml, Support.events(events)).metrics[0].display
+        }
+        #expect(try hits("[-1]") == "1")
+        #expect(try hits("[-2]") == "2")
+        #expect(try hits("[2, -2]") == "1")
+        #expect(try hits("[3, -1]") == "1")
+        #expect(try hits("[-10]") == "3")
+        #expect(try hits("[-10, -4]") == "0")
+        let last = try Support.score("metrics:\n  - {name: n, type: number, definition: d, value: {hits: {function: f, turns: [-1]}}}\n",
+                                     Support.events(events))
+        #expect(last.metrics[0].display == "1")
+    }
+}
