@@ -53,7 +53,7 @@ public struct Explanation: Sendable {
     /// The same with an evaluator that is reused from one conversation to the next: the
     /// conversation is evaluated once, with a recorder listening to the walk.
     static func build(_ conversation: Conversation, evaluator: Evaluator, only: [String] = []) -> Explanation {
-        let recorder = ExplanationRecorder(rules: evaluator.rules, only: only)
+        let recorder = ExplanationRecorder(rules: evaluator.rules, only: only, conversation: conversation)
         _ = evaluator.evaluate(conversation, observer: recorder)
         let flows = evaluator.flows
         var events: [Event] = []
@@ -124,8 +124,15 @@ final class ExplanationRecorder: EvaluationObserver {
     private var open: [[Explanation.Node]] = []
     private var finishedTree: Explanation.Node?
 
-    init(rules: RuleSet, only: [String]) {
+    /// The conversation explained: what phrase leaves, metadata conditions and end-relative
+    /// turns are told in terms of.
+    let conversation: Conversation
+    private let scratch = MatchScratch()
+    private var phrasePatterns: [String: Pattern] = [:]
+
+    init(rules: RuleSet, only: [String], conversation: Conversation) {
         self.rules = rules
+        self.conversation = conversation
         watched = rules.metrics.map { metric in only.isEmpty || only.contains { $0.isExactly(metric.name) } }
     }
 
@@ -161,19 +168,19 @@ final class ExplanationRecorder: EvaluationObserver {
         guard let part, open.isEmpty, let tree = finishedTree else { return }
         switch part {
         case .appliesWhen:
-            if let condition = current?.appliesWhen { trigger = Self.labelled(tree, condition) }
+            if let condition = current?.appliesWhen { trigger = labelled(tree, condition) }
         case .when:
-            if case let .boolean(when)? = current?.body { body.append(Self.labelled(tree, when)) }
+            if case let .boolean(when)? = current?.body { body.append(labelled(tree, when)) }
         case let .label(j):
             if case let .categorical(labels, _)? = current?.body, j < labels.count {
-                var node = Self.labelled(tree, labels[j].when)
+                var node = labelled(tree, labels[j].when)
                 node.label = "label '\(labels[j].label)': " + node.label
                 body.append(node)
             }
         case .value:
             if case let .number(expression, _)? = current?.body {
                 var node = tree
-                for (c, leaf) in expression.leaves.enumerated() where c < node.children.count { node.children[c].label = leaf.summary }
+                for (c, leaf) in expression.leaves.enumerated() where c < node.children.count { node.children[c].label = label(leaf, hits: node.children[c].hits) }
                 // Labelled once the value is known (`finished`).
                 body.append(node)
             }
@@ -209,23 +216,66 @@ final class ExplanationRecorder: EvaluationObserver {
     }
 
     /// `tree` with the words of `condition`, which has its shape.
-    static func labelled(_ tree: Explanation.Node, _ condition: Condition) -> Explanation.Node {
+    func labelled(_ tree: Explanation.Node, _ condition: Condition) -> Explanation.Node {
         var node = tree
         switch condition {
         case let .leaf(leaf):
-            node.label = leaf.summary
+            node.label = label(leaf, hits: node.hits)
         case let .all(parts), let .any(parts):
             if case .all = condition { node.label = "all of" } else { node.label = "any of" }
             for (c, part) in parts.enumerated() where c < node.children.count { node.children[c] = labelled(node.children[c], part) }
         case let .not(inner):
             node.label = "not"
             if !node.children.isEmpty { node.children[0] = labelled(node.children[0], inner) }
-        case .metadata:
-            node.label = condition.summary
+        case let .metadata(matcher):
+            node.label = condition.summary + " (" + seen(matcher) + ")"
         case let .sequence(leaves, within):
             node.label = within.map { "sequence within \($0) turns" } ?? "sequence"
-            for (c, leaf) in leaves.enumerated() where c < node.children.count { node.children[c].label = leaf.summary }
+            for (c, leaf) in leaves.enumerated() where c < node.children.count { node.children[c].label = label(leaf, hits: node.children[c].hits) }
         }
         return node
+    }
+
+    /// A leaf's summary, with what this conversation makes of it: turns counted from the end as
+    /// the turn numbers they stand for here, and for a phrase leaf the phrase found at each hit
+    /// (the first of its lists, in order, that occurs there) and the list it came from.
+    func label(_ leaf: Leaf, hits: [Int]) -> String {
+        var text = leaf.summary
+        if let t = leaf.turns, t.lower < 0 || (t.upper ?? 0) < 0 {
+            let total = conversation.spokenTurns
+            let lower = Leaf.turn(t.lower, of: total), upper = t.upper.map { Leaf.turn($0, of: total) }
+            let span = upper.map { "turns \(JSONNumber.text(lower))–\(JSONNumber.text($0))" } ?? "turn \(JSONNumber.text(lower)) on"
+            text += " (here: \(span), of \(total) turns)"
+        }
+        if let phrases = leaf.phrases, !hits.isEmpty {
+            let shown = hits.prefix(5).map { i -> String in
+                guard let found = phrase(of: phrases, at: i) else { return "at \(i)" }
+                return "“\(found.phrase.text)” (\(found.list)) at \(i)"
+            }
+            text += ": " + shown.joined(separator: ", ") + (hits.count > 5 ? ", …" : "")
+        }
+        return text
+    }
+
+    /// The first phrase of `reference` that occurs in event `i`'s text.
+    private func phrase(of reference: PhraseReference, at i: Int) -> (list: String, phrase: Phrase)? {
+        guard i < conversation.events.count, let text = conversation.events[i].text else { return nil }
+        for (list, phrase) in reference.phrases {
+            let source = phrase.patternSource
+            if phrasePatterns[source] == nil { phrasePatterns[source] = try? Pattern(alternatives: [source]) }
+            if let pattern = phrasePatterns[source], (try? pattern.matches(text, using: scratch)) == true { return (list, phrase) }
+        }
+        return nil
+    }
+
+    /// What a metadata condition saw: each path's value in this conversation, or that it is missing.
+    private func seen(_ matcher: Matcher) -> String {
+        guard case let .paths(entries) = matcher else { return "" }
+        let metadata: JSONValue? = conversation.metadata == .null ? nil : conversation.metadata
+        return entries.map { entry in
+            let path = entry.path.joined(separator: ".")
+            guard let value = Matcher.resolve(entry.path, in: metadata) else { return "\(path) is missing" }
+            return "\(path) is " + Matcher.equals(value).summary
+        }.joined(separator: "; ")
     }
 }

@@ -11,6 +11,7 @@ public enum LintCheckID: String, CaseIterable, Sendable {
     case definition = "definition"
     case references = "references"
     case deadRules = "dead-rules"
+    case phraseLists = "phrase-lists"
 }
 
 /// One piece of advice, at a place in a rule file: a `Diagnostic` of severity warning, with
@@ -107,7 +108,7 @@ protocol LintCheck: Sendable {
 public enum Linter {
     static let checks: [any LintCheck.Type] = [
         NamingCasing.self, NamingSynonyms.self, NamingPrefixes.self, NamingConcise.self,
-        Definitions.self, References.self, DeadRules.self,
+        Definitions.self, References.self, DeadRules.self, PhraseLists.self,
     ]
 
     /// `verdict lint --list`: each check's id and description, one a line.

@@ -16,6 +16,8 @@ struct ConditionLayout {
         var location: SourceLocation
         /// "applies_when", "when", "label 'x'" or "value".
         var part: String
+        /// A phrase leaf's lists.
+        var phrases: PhraseReference? = nil
     }
 
     /// One root condition: its part name and its first slot.
@@ -51,7 +53,7 @@ struct ConditionLayout {
         let here = SourceLocation(file: "", line: 0, column: 0)
         switch c {
         case let .leaf(leaf):
-            slots.append(Slot(role: role, isLeaf: true, summary: leaf.summary, location: here, part: part))
+            slots.append(Slot(role: role, isLeaf: true, summary: leaf.summary, location: here, part: part, phrases: leaf.phrases))
         case let .all(items), let .any(items):
             let isAll: Bool = { if case .all = c { return true } else { return false } }()
             slots.append(Slot(role: role, isLeaf: false, summary: c.summary, location: here, part: part))
@@ -65,7 +67,7 @@ struct ConditionLayout {
         case let .sequence(leaves, _):
             slots.append(Slot(role: role, isLeaf: false, summary: c.summary, location: here, part: part))
             for (i, leaf) in leaves.enumerated() {
-                slots.append(Slot(role: .sequenceStep(i), isLeaf: true, summary: leaf.summary, location: here, part: part))
+                slots.append(Slot(role: .sequenceStep(i), isLeaf: true, summary: leaf.summary, location: here, part: part, phrases: leaf.phrases))
             }
         }
     }

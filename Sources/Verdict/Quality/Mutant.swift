@@ -244,6 +244,19 @@ private struct MutantGenerator {
                             with(Leaf.Count(atLeast: count.atLeast, atMost: most - 1))))
             }
         }
+        if let phrases = leaf.phrases {
+            // A phrase leaf's pattern is generated: its mutants drop one phrase at a time.
+            let all = phrases.phrases
+            guard all.count > 1 else { return out }
+            for (p, (list, phrase)) in all.enumerated() {
+                let fewer = phrases.dropping(p)
+                guard let changed = try? fewer.pattern() else { continue }
+                var mutated = leaf.withPattern(changed)
+                mutated.phrases = fewer
+                out.append((.dropPhrase, "drop phrase '\(phrase.text)' of \(list)", "a fixture where only '\(phrase.text)' occurs", mutated))
+            }
+            return out
+        }
         guard let pattern = leaf.kind.pattern else { return out }
         for (removed, source) in PatternEdits.alternativesRemoved(pattern.source) {
             guard let changed = try? Pattern(source) else { continue }

@@ -6,7 +6,8 @@
 ///   `applies_when`, `inactive` when it has `active_from`;
 /// - each item of an `all` seen failing while every other item holds (the item alone decides);
 /// - each branch of an `any` and each step of a `sequence` seen holding;
-/// - each leaf seen hitting at least one event.
+/// - each leaf seen hitting at least one event;
+/// - each phrase of a phrase leaf's lists seen occurring at one of its hits.
 /// Conditions are looked at where evaluation looks at them: `applies_when` over the events up
 /// to the trigger, the body over the window, and a categorical metric's labels up to the one
 /// chosen.
@@ -18,6 +19,7 @@ public struct RuleCoverage: Sendable {
             case anyBranch = "any_branch"
             case sequenceStep = "sequence_step"
             case leaf
+            case phrase
         }
 
         public var kind: Kind
@@ -61,7 +63,7 @@ public struct RuleCoverage: Sendable {
                                                 only: metrics.map { rules.metrics[$0].name })
             for explained in explanation.metrics {
                 guard let m = metrics.first(where: { rules.metrics[$0].name.isExactly(explained.name) }) else { continue }
-                accumulators[m].add(explained)
+                accumulators[m].add(explained, conversation: fixtures.fixtures[f].conversation)
             }
         }
         return RuleCoverage(metrics: accumulators.map { $0.finish() }, fixtures: fixtures.fixtures.count)
@@ -77,6 +79,12 @@ private struct MetricAccumulator {
     var leafHit: [Bool]
     var seenAlone: [Bool]
     var seenHolding: [Bool]
+    /// Per slot of a phrase leaf, whether each of its phrases occurred at one of its hits.
+    var phraseHit: [Int: [Bool]] = [:]
+    /// The conversation being added, and each phrase's own pattern.
+    private var conversation: Conversation?
+    private var phrasePatterns: [String: Pattern] = [:]
+    private let scratch = MatchScratch()
 
     init(metric: Metric) {
         self.metric = metric
@@ -84,6 +92,9 @@ private struct MetricAccumulator {
         leafHit = Array(repeating: false, count: layout.slots.count)
         seenAlone = leafHit
         seenHolding = leafHit
+        for (s, slot) in layout.slots.enumerated() {
+            if let phrases = slot.phrases { phraseHit[s] = Array(repeating: false, count: phrases.phrases.count) }
+        }
     }
 
     /// The outcome as coverage names it: the value (a number metric's as "a value") or the status.
@@ -95,7 +106,8 @@ private struct MetricAccumulator {
         return r.status.rawValue
     }
 
-    mutating func add(_ explained: Explanation.Metric) {
+    mutating func add(_ explained: Explanation.Metric, conversation: Conversation) {
+        self.conversation = conversation
         expectations += 1
         let outcome = Self.outcome(explained.result)
         if !outcomes.contains(outcome) { outcomes.append(outcome) }
@@ -127,6 +139,7 @@ private struct MetricAccumulator {
         p += 1
         if layout.slots[here].isLeaf {
             if !node.hits.isEmpty { leafHit[here] = true }
+            if let phrases = layout.slots[here].phrases { notePhrases(phrases, at: node.hits, slot: here) }
             // A sequence node lists its steps as children; a leaf has none.
             return
         }
@@ -146,6 +159,21 @@ private struct MetricAccumulator {
                 break
             }
         }
+    }
+
+    /// Marks the phrases of `phrases` that occur in the texts of `hits`.
+    private mutating func notePhrases(_ phrases: PhraseReference, at hits: [Int], slot: Int) {
+        guard let events = conversation?.events, var seen = phraseHit[slot] else { return }
+        for (p, (_, phrase)) in phrases.phrases.enumerated() where !seen[p] {
+            let source = phrase.patternSource
+            if phrasePatterns[source] == nil { phrasePatterns[source] = try? Pattern(alternatives: [source]) }
+            guard let pattern = phrasePatterns[source] else { continue }
+            seen[p] = hits.contains { i in
+                guard i < events.count, let text = events[i].text else { return false }
+                return (try? pattern.matches(text, using: scratch)) == true
+            }
+        }
+        phraseHit[slot] = seen
     }
 
     func finish() -> RuleCoverage.MetricCoverage {
@@ -195,6 +223,12 @@ private struct MetricAccumulator {
             if slot.isLeaf {
                 items.append(Item(kind: .leaf, location: slot.location, description: "leaf \(part) hitting: \(slot.summary)",
                                   covered: leafHit[s]))
+            }
+            if let phrases = slot.phrases, let seen = phraseHit[s] {
+                for (p, (list, phrase)) in phrases.phrases.enumerated() {
+                    items.append(Item(kind: .phrase, location: phrase.location, description: "phrase '\(phrase.text)' of \(list) \(part) occurring",
+                                      covered: seen[p]))
+                }
             }
         }
         let ordered = possible.map(\.0).filter { name in outcomes.contains { $0.isExactly(name) } }

@@ -39,7 +39,7 @@ struct GateTests {
         #expect(run.stderr == """
         verdict: gate FAILED: rate(Booking: completed) >= 80% (found 29.41% [13.28%, 53.13%])
         verdict: gate passed: share(Auth: outcome = verified) > 0.3 (found 0.4)
-        verdict: gate passed: mean(Call: duration) < 10 (found 7.8092)
+        verdict: gate passed: mean(Call: duration) < 10 (found 7.6403)
         verdict: gate passed: n(Booking: completed) == 17 (found 17)
 
         """)

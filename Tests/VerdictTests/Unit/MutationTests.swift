@@ -159,7 +159,7 @@ struct MutationTests {
 
     @Test("mutants are the same, in the same order, from run to run and whatever the threads")
     func deterministic() throws {
-        let rules = try Support.rules(String(contentsOf: Support.root.appendingPathComponent("rules/booking.yaml"), encoding: .utf8))
+        let rules = try RuleLoader.load(paths: [Support.root.appendingPathComponent("rules/booking.yaml").path])
         let set = FixtureSet.read(InputReader(inputs: [Support.root.appendingPathComponent("fixtures").path]))
         let one = MutationTesting.run(rules: rules, fixtures: set, jobs: 1)
         let four = MutationTesting.run(rules: rules, fixtures: set, jobs: 4)

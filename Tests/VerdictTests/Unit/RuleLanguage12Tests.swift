@@ -170,4 +170,58 @@ struct RuleLanguage12Tests {
                                      Support.events(events))
         #expect(last.metrics[0].display == "1")
     }
+
+    static let followYAML = """
+    phrases:
+      confirmation: [confirmed, all set]
+      goodbye: [bye, "have a good day"]
+    metrics:
+      - name: closed
+        type: boolean
+        definition: d
+        applies_when: {metadata: {channel: voice}}
+        when: {agent: {phrases: [confirmation, goodbye]}, turns: [-2]}
+    """
+    static let followCall = #"{"id": "c", "metadata": {"channel": "voice"}, "events": [{"type": "agent", "text": "Hi"}, {"type": "user", "text": "Book it"}, {"type": "agent", "text": "You're ALL set"}, {"type": "user", "text": "thanks"}, {"type": "agent", "text": "Bye now"}]}"#
+
+    @Test("explain names the phrase found at each hit and its list, what the metadata held, and turns from the end as turn numbers")
+    func explainFollows() throws {
+        let rules = try Support.rules(Self.followYAML)
+        let text = Explanation.build(try Support.conversation(Self.followCall), rules: rules).rendered(.text)
+        #expect(text.contains("    ✓ metadata {channel: \"voice\"} (channel is \"voice\")  (no hits)\n"))
+        #expect(text.contains("    ✓ agent says a phrase of confirmation or goodbye in turns -2 on (here: turn 4 on, of 5 turns): “bye” (goodbye) at 4  (hits 4)\n"))
+        let chat = Explanation.build(try Support.conversation(#"{"id": "d", "metadata": {"tier": 1}, "events": [{"type": "agent", "text": "Hi"}]}"#), rules: rules)
+        #expect(chat.rendered(.text).contains("    ✗ metadata {channel: \"voice\"} (channel is missing)  (no hits)\n"))
+    }
+
+    @Test("test --coverage counts each phrase a fixture hit, naming the others with their file and line")
+    func coverageOfPhrases() throws {
+        let rules = try Support.rules(Self.followYAML)
+        var fixture = Self.followCall
+        fixture.insert(contentsOf: #""expect": {"closed": true}, "#, at: fixture.index(after: fixture.startIndex))
+        let set = try fixtureSet([fixture])
+        let coverage = RuleCoverage.measure(set, rules: rules)
+        let phrases = coverage.metrics[0].items.filter { $0.kind == .phrase }
+        #expect(phrases.map(\.description) == ["phrase 'confirmed' of confirmation in when occurring", "phrase 'all set' of confirmation in when occurring",
+                                               "phrase 'bye' of goodbye in when occurring", "phrase 'have a good day' of goodbye in when occurring"])
+        #expect(phrases.map(\.covered) == [false, false, true, false])
+        #expect(phrases.map(\.location.description) == ["test.yaml:2:18", "test.yaml:2:29", "test.yaml:3:13", "test.yaml:3:18"])
+    }
+
+    @Test("mutate drops one phrase at a time and negates a metadata condition")
+    func mutants() throws {
+        let rules = try Support.rules(Self.followYAML)
+        let descriptions = Mutant.all(of: 0, in: rules).map { "\($0.op.rawValue): \($0.description)" }
+        #expect(descriptions.contains("negate_metadata: negate metadata {channel: \"voice\"} in applies_when"))
+        for phrase in ["'confirmed' of confirmation", "'all set' of confirmation", "'bye' of goodbye", "'have a good day' of goodbye"] {
+            #expect(descriptions.contains { $0.hasPrefix("drop_phrase: drop phrase \(phrase) of agent says") }, "\(phrase)")
+        }
+        // A mutant without 'bye' no longer hits the last turn.
+        let dropped = try #require(Mutant.all(of: 0, in: rules).first { $0.description.hasPrefix("drop phrase 'bye'") })
+        var mutated = rules
+        mutated.metrics[0] = dropped.metric
+        #expect(Evaluator(rules: mutated).evaluate(try Support.conversation(Self.followCall)).metrics[0].value == .bool(false))
+        #expect(Evaluator(rules: rules).evaluate(try Support.conversation(Self.followCall)).metrics[0].value == .bool(true))
+    }
 }
+
