@@ -49,11 +49,9 @@ public struct PhraseReference: Sendable {
         return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
-    /// The one pattern of all the phrases (each distinct pattern once, in order).
+    /// The one pattern of all the phrases (`PhrasePattern.alternatives`).
     public func pattern() throws(PatternCompileError) -> Pattern {
-        var seen = Set<String>(), sources: [String] = []
-        for (_, phrase) in phrases where seen.insert(phrase.patternSource).inserted { sources.append(phrase.patternSource) }
-        return try Pattern(alternatives: sources)
+        try Pattern(alternatives: PhrasePattern.alternatives(phrases.map(\.phrase.words)))
     }
 
     /// The reference with one phrase left out (`verdict mutate`'s "drop one phrase").

@@ -38,12 +38,50 @@ public enum PhrasePattern {
 
     /// The pattern that finds exactly the occurrences of the phrase made of `words`.
     public static func source(words: [String]) -> String {
+        let edges = Edges(words, CharacterClasses())
+        return edges.before + body(words) + edges.after
+    }
+
+    /// The phrases made of `phrases` (each a phrase's words) as alternatives of one pattern,
+    /// in as few groups as their edges allow: phrases that start and end the same way share
+    /// one lookaround around a group, `(?<!\w)(?:a\s+b|c)(?!\w)`, which matches wherever one of
+    /// `(?<!\w)a\s+b(?!\w)` and `(?<!\w)c(?!\w)` does (PCRE2 backtracks into the group), and
+    /// lets PCRE2 use its start-of-match optimisations, which a lookbehind in every branch
+    /// defeats. Groups hold at most `groupSize` phrases, so that a part too large to compile
+    /// alone never arises (`Pattern(alternatives:)` splits between groups).
+    public static func alternatives(_ phrases: [[String]], groupSize: Int = 256) -> [String] {
+        var byEdges: [Edges: [String]] = [:], order: [Edges] = []
+        var seen = Set<String>()
         let classes = CharacterClasses()
-        var out = ""
-        if let first = words.first?.unicodeScalars.first, classes.isWord(first) { out += #"(?<!\w)"# }
-        out += words.map(escaped).joined(separator: #"\s+"#)
-        if let last = words.last?.unicodeScalars.last, classes.isWord(last) { out += #"(?!\w)"# }
+        for words in phrases {
+            let text = body(words)
+            guard seen.insert(text).inserted else { continue }
+            let edges = Edges(words, classes)
+            if byEdges[edges] == nil { order.append(edges) }
+            byEdges[edges, default: []].append(text)
+        }
+        var out: [String] = []
+        for edges in order {
+            let bodies = byEdges[edges]!
+            for start in stride(from: 0, to: bodies.count, by: groupSize) {
+                let group = bodies[start..<min(bodies.count, start + groupSize)]
+                out.append(edges.before + "(?:" + group.joined(separator: "|") + ")" + edges.after)
+            }
+        }
         return out
+    }
+
+    /// The words escaped, joined by runs of whitespace.
+    static func body(_ words: [String]) -> String { words.map(escaped).joined(separator: #"\s+"#) }
+
+    /// Whether a phrase starts and ends with a word character, as the lookarounds it needs.
+    private struct Edges: Hashable {
+        var before = "", after = ""
+
+        init(_ words: [String], _ classes: CharacterClasses) {
+            if let first = words.first?.unicodeScalars.first, classes.isWord(first) { before = #"(?<!\w)"# }
+            if let last = words.last?.unicodeScalars.last, classes.isWord(last) { after = #"(?!\w)"# }
+        }
     }
 
     /// Every character stands for itself: ASCII other than letters and digits is escaped with
