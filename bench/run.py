@@ -174,6 +174,61 @@ def corpus(name):
     return path
 
 
+def rules_scaling(verdict, baseline, commit, repeat):
+    """Scoring cost against the number of metrics, for both binaries: 50, 200, 800 and 3,200
+    metrics on the first 20,000 calls of the 100k corpus, --jobs 1. About 15% of the metrics
+    are the standard set's text metrics (cycled), whose words occur; the rest are about made-up
+    words the calls never contain, as most metrics of a large real rule set are on any one
+    call. Medians of `repeat` interleaved runs; the floor is the same calls with no metric."""
+    work = tempfile.mkdtemp(prefix="verdict-scaling-")
+    calls = os.path.join(work, "calls.jsonl")
+    with open(corpus("100k"), encoding="utf-8") as src, open(calls, "w", encoding="utf-8") as dst:
+        for n, line in enumerate(src):
+            if n >= 20_000:
+                break
+            dst.write(line)
+    standard = []
+    with open(RULES, encoding="utf-8") as f:
+        for line in f:
+            stripped = line.strip()
+            if stripped.startswith("when: {agent:") or stripped.startswith("when: {user:") or stripped.startswith("when: {said:"):
+                standard.append(stripped[len("when: "):])
+    rng = __import__("random").Random(800)
+    letters = "bcdfghjklmnpqrstvwxz"
+    sets = {}
+    for count in (50, 200, 800, 3200):
+        path = os.path.join(work, f"rules-{count}.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("metrics:\n")
+            for m in range(count):
+                if m % 7 == 0:
+                    when = standard[(m // 7) % len(standard)]
+                else:
+                    words = ["".join(rng.choice(letters) + rng.choice("aeiou") for _ in range(3)) for _ in range(rng.randint(1, 3))]
+                    when = "{" + rng.choice(["agent", "user", "said"]) + ": '\\b(" + "|".join(words) + ")\\b'}"
+                f.write(f"  - {{name: 'm{m}', type: boolean, definition: d, when: {when}}}\n")
+        sets[count] = path
+    empty = os.path.join(work, "empty.yaml")
+    with open(empty, "w") as f:
+        f.write("metrics: []\n")
+    times = {(b, c): [] for b in ("new", "baseline") for c in list(sets) + ["floor"]}
+    for _ in range(repeat):
+        for name, binary in (("new", verdict), ("baseline", baseline)):
+            for count, rules in list(sets.items()) + [("floor", empty)]:
+                start = time.perf_counter()
+                subprocess.run([binary, "score", "--jobs", "1", "--rules", rules, calls], check=True, stdout=subprocess.DEVNULL)
+                times[(name, count)].append(time.perf_counter() - start)
+    result = {}
+    print(f"rules scaling: 20,000 calls, --jobs 1, medians of {repeat}; 1 metric in 7 on words that occur")
+    print(f"{'metrics':>8} {'new s':>8} {'x of 50':>8} {commit + ' s':>14} {'x of 50':>8}")
+    for count in list(sets) + ["floor"]:
+        new, old = statistics.median(times[("new", count)]), statistics.median(times[("baseline", count)])
+        base_new, base_old = statistics.median(times[("new", 50)]), statistics.median(times[("baseline", 50)])
+        print(f"{count:>8} {new:8.3f} {new / base_new:8.2f} {old:14.3f} {old / base_old:8.2f}")
+        result[str(count)] = {"new": round(new, 3), "baseline": round(old, 3)}
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description="Verdict benchmark")
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k, 100k, 1m")
@@ -184,6 +239,8 @@ def main():
                         help="measure reading results instead: report of both binaries and DuckDB, per size")
     parser.add_argument("--analysis-baseline", default="55324e5", help="commit whose report --analysis measures beside")
     parser.add_argument("--duckdb-python", help="a Python with the duckdb package, for --analysis")
+    parser.add_argument("--rules-scaling", action="store_true",
+                        help="measure cost against the number of metrics (50 to 3,200), this binary and --baseline's")
     args = parser.parse_args()
     sizes = [s for s in args.sizes.split(",") if s]
     for s in sizes:
@@ -193,6 +250,12 @@ def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "verdict"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     verdict = os.path.join(ROOT, ".build", "release", "verdict")
+    if args.rules_scaling:
+        text = json.dumps(rules_scaling(verdict, baseline_binary(args.baseline), args.baseline, args.repeat), indent=2, sort_keys=True)
+        print(text)
+        with open(os.path.join(DATA, "rules-scaling.json"), "w") as f:
+            f.write(text + "\n")
+        return
     if args.analysis:
         text = json.dumps(analysis(sizes, verdict, args.repeat, args.analysis_baseline, args.duckdb_python), indent=2, sort_keys=True)
         print(text)

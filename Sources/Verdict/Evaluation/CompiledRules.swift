@@ -35,6 +35,9 @@ public final class CompiledRules: Sendable {
     /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
     /// `textPatterns`; `Program.absent` for other leaves. Such leaves are matched straight on the text arena.
     let leafTextPattern: Buffer<Int32>
+    /// For every `user`, `agent` or `said` leaf, modifiers or not, the index of its pattern in
+    /// `textPatterns`, whose literals prefilter it; `Program.absent` for other leaves.
+    let leafPrefilterPattern: Buffer<Int32>
     let textPatterns: [Pattern]
     /// Every required literal (RequiredLiterals) of the text patterns, found in one pass per text.
     let scanner: LiteralScanner
@@ -99,22 +102,26 @@ public final class CompiledRules: Sendable {
         leaves = Buffer(table.enumerated().map { id, leaf in leaf ?? Leaf(kind: .handoff(nil), id: id) })
 
         var textPattern = [Int32](repeating: Program.absent, count: count)
+        var prefilterPattern = [Int32](repeating: Program.absent, count: count)
         var patterns: [Pattern] = [], starts: [Int32] = [0], ids: [Int32] = []
         var literalID: [[UInt8]: Int32] = [:], literals: [[UInt8]] = []
         var patternIndex: [ObjectIdentifier: Int32] = [:]
-        for case let leaf? in table where leaf.inFlow == nil && leaf.turns == nil && leaf.seconds == nil {
+        for case let leaf? in table {
             let pattern: Pattern
             switch leaf.kind {
             case let .user(p), let .agent(p), let .said(p): pattern = p
             default: continue
             }
+            let plain = leaf.inFlow == nil && leaf.turns == nil && leaf.seconds == nil
             if let known = patternIndex[ObjectIdentifier(pattern)] {
-                textPattern[leaf.id] = known
+                if plain { textPattern[leaf.id] = known }
+                prefilterPattern[leaf.id] = known
                 continue
             }
             let index = Int32(patterns.count)
             patternIndex[ObjectIdentifier(pattern)] = index
-            textPattern[leaf.id] = index
+            if plain { textPattern[leaf.id] = index }
+            prefilterPattern[leaf.id] = index
             patterns.append(pattern)
             for literal in pattern.requiredLiterals ?? [] {
                 if let id = literalID[literal] {
@@ -137,6 +144,7 @@ public final class CompiledRules: Sendable {
         if keepingMetadata || rules.metrics.contains(where: { $0.conditions.contains(where: \.readsMetadata) }) { needs.metadata = true }
         decodeNeeds = needs
         leafTextPattern = Buffer(textPattern)
+        leafPrefilterPattern = Buffer(prefilterPattern)
         textPatterns = patterns
         literalStart = Buffer(starts)
         literalIDs = Buffer(ids)

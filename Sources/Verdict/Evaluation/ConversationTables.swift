@@ -28,6 +28,10 @@ final class ConversationTables {
     /// prefilter may be used on it at all (see `RequiredLiterals.mayFoldToASCII`).
     let foundLiterals = Buffer<UInt64>()
     let prefilterUsable = Buffer<Bool>()
+    /// Per text pattern, whether none of its required literals occurs anywhere in the
+    /// conversation (and every text could be prefiltered): its leaves then hit nowhere, and
+    /// cost nothing per event.
+    let patternAbsent = Buffer<Bool>()
 
     /// Sizes the tables for `events` and fills what does not depend on flows.
     func load(_ events: [Event], _ rules: CompiledRules) {
@@ -43,7 +47,12 @@ final class ConversationTables {
         events.withUnsafeBufferPointer { events in
             for i in events.indices { eventKinds[i] = 1 << UInt16(events[i].kind.rawValue) }
         }
-        if rules.readsTexts { loadTexts(events, rules.scanner) }
+        if rules.readsTexts {
+            loadTexts(events, rules)
+        } else {
+            patternAbsent.reserve(rules.textPatterns.count)
+            patternAbsent.base.initialize(repeating: false, count: rules.textPatterns.count)
+        }
         candidates.reserve(rules.masks.count * n)
         candidateCount.reserve(rules.masks.count)
         for m in rules.masks.indices { collectCandidates(m, mask: rules.masks[m]) }
@@ -70,8 +79,12 @@ final class ConversationTables {
 
     /// Copies the events' texts into the arena and notes which literals each one holds. An
     /// event without a text (a `user` event built by hand without one) reads as empty.
-    private func loadTexts(_ events: [Event], _ scanner: LiteralScanner) {
+    private func loadTexts(_ events: [Event], _ rules: CompiledRules) {
+        let scanner = rules.scanner
         let words = scanner.words
+        // The literals of the whole conversation, and whether some text could not be prefiltered.
+        var whole = [UInt64](repeating: 0, count: words)
+        var folding = false
         textStart.reserve(events.count + 1)
         prefilterUsable.reserve(events.count)
         foundLiterals.reserve(events.count * words)
@@ -88,11 +101,33 @@ final class ConversationTables {
                 (textBytes.base + offset).update(from: base, count: utf8.count)
                 if words > 0 && !RequiredLiterals.mayFoldToASCII(base, count: utf8.count) {
                     prefilterUsable[i] = true
-                    scanner.scan(base, count: utf8.count, into: foundLiterals.base + i * words)
+                    let found = foundLiterals.base + i * words
+                    scanner.scan(base, count: utf8.count, into: found)
+                    for w in 0..<words { whole[w] |= found[w] }
+                } else {
+                    folding = true
                 }
                 offset += utf8.count
             }
         }
         textStart[events.count] = offset
+        // A text without a literal of a pattern cannot match it; an event without a text, or
+        // with an empty one, reads as "", which a pattern with literals cannot match either.
+        let patterns = rules.textPatterns.count
+        patternAbsent.reserve(patterns)
+        for p in 0..<patterns {
+            let first = Int(rules.literalStart[p]), end = Int(rules.literalStart[p + 1])
+            var absent = !folding && first < end
+            if absent {
+                for k in first..<end {
+                    let id = Int(rules.literalIDs[k])
+                    if whole[id >> 6] & (1 << UInt64(id & 63)) != 0 {
+                        absent = false
+                        break
+                    }
+                }
+            }
+            patternAbsent[p] = absent
+        }
     }
 }

@@ -14,6 +14,11 @@ final class LeafMatcher: LeafHits {
     private(set) var conversation = Conversation(id: "", events: [])
     var eventCount: Int { tables.eventCount }
 
+    /// What matching has cost since this matcher was made: events looked at by `appendHits`,
+    /// and PCRE2 searches run. Tests count them to hold cost to the prefilter's candidates.
+    private(set) var eventsVisited = 0
+    private(set) var patternRuns = 0
+
     /// Hits known in advance, for the next `load` (see `Evaluator.evaluate(_:knownHits:except:)`).
     var seed: (hits: [UInt8], except: Int?)?
 
@@ -55,6 +60,10 @@ final class LeafMatcher: LeafHits {
     /// Appends the hits of leaf `id` in `lower...upper` to `out`; returns how many.
     func appendHits(_ id: Int, from lower: Int, to upper: Int, into out: inout [Int]) throws(LocatedMatchLimit) -> Int {
         guard lower <= upper else { return 0 }
+        // A text leaf whose pattern's literals occur nowhere in the conversation hits nowhere:
+        // cost follows the candidates the prefilter finds, not leaves × events.
+        let p = compiled.leafPrefilterPattern[id]
+        if p != Program.absent && tables.patternAbsent[Int(p)] { return 0 }
         var n = 0
         let eventCount = tables.eventCount
         let row = tables.memo.base + id * eventCount
@@ -73,6 +82,7 @@ final class LeafMatcher: LeafHits {
             let i = Int(list[c])
             if i > upper { break }
             c += 1
+            eventsVisited &+= 1
             switch LeafMemo(rawValue: row[i]) {
             case .hit:
                 out.append(i)
@@ -92,6 +102,8 @@ final class LeafMatcher: LeafHits {
     @inline(__always)
     func hit(_ id: Int, at i: Int) throws(LocatedMatchLimit) -> Bool {
         if compiled.leafKinds[id] & tables.eventKinds[i] == 0 { return false }
+        let p = compiled.leafPrefilterPattern[id]
+        if p != Program.absent && tables.patternAbsent[Int(p)] { return false }
         let slot = id * tables.eventCount + i
         switch LeafMemo(rawValue: tables.memo[slot]) {
         case .hit: return true
@@ -131,6 +143,14 @@ final class LeafMatcher: LeafHits {
     /// Matches text pattern `p` on event `i`'s text, unless the prefilter rules it out.
     @inline(__always)
     private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
+        if !mayMatch(p, at: i) { return false }
+        return try text(of: i, matches: compiled.textPatterns[p])
+    }
+
+    /// Whether event `i`'s text holds one of text pattern `p`'s literals, or the prefilter
+    /// cannot tell (no literals, or a text it may not be used on).
+    @inline(__always)
+    private func mayMatch(_ p: Int, at i: Int) -> Bool {
         let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
         if first < end && tables.prefilterUsable[i] {
             let found = tables.foundLiterals.base + i * compiled.scanner.words
@@ -144,12 +164,13 @@ final class LeafMatcher: LeafHits {
             }
             if !any { return false }
         }
-        return try text(of: i, matches: compiled.textPatterns[p])
+        return true
     }
 
     /// Matches `pattern` on event `i`'s text in the arena.
     @inline(__always)
     private func text(of i: Int, matches pattern: Pattern) throws(MatchLimitError) -> Bool {
+        patternRuns &+= 1
         let start = tables.textStart[i]
         return try pattern.matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
     }
@@ -191,6 +212,9 @@ final class LeafMatcher: LeafHits {
         }
         switch leaf.kind {
         case let .user(p), let .agent(p), let .said(p):
+            // A leaf with modifiers, which got past them: the prefilter still applies.
+            let indexed = compiled.leafPrefilterPattern[leaf.id]
+            if indexed != Program.absent && !mayMatch(Int(indexed), at: i) { return false }
             return try text(of: i, matches: p)
         case let .intent(name):
             return events[i].intents.contains { $0.isExactly(name) }

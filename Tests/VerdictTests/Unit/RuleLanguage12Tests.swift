@@ -225,3 +225,44 @@ struct RuleLanguage12Tests {
     }
 }
 
+
+@Suite("Cost follows the prefilter's candidates")
+struct PrefilterCostTests {
+    /// 200 metrics on words the call never says, one on a word said once.
+    static func rules(withSaid said: String?) throws -> RuleSet {
+        var yaml = "metrics:\n"
+        for m in 0..<200 { yaml += "  - {name: m\(m), type: boolean, definition: d, when: {said: '\\bquux\(m)zz\\b'}}\n" }
+        if let said { yaml += "  - {name: said, type: boolean, definition: d, when: {said: '\\b\(said)\\b', turns: [1]}}\n" }
+        return try Support.rules(yaml)
+    }
+
+    static let call: Conversation = {
+        var events: [String] = []
+        for i in 0..<50 { events.append(#"{"type": "\#(i % 2 == 0 ? "agent" : "user")", "text": "line \#(i) of an ordinary call\#(i == 31 ? ", refund please" : "")"}"#) }
+        return try! Support.conversation(Support.events(events.joined(separator: ", ")))
+    }()
+
+    @Test("a leaf whose literals occur nowhere in the call looks at no event and runs no search")
+    func absentLeavesCostNothing() throws {
+        let evaluator = Evaluator(rules: try Self.rules(withSaid: nil))
+        let result = evaluator.evaluate(Self.call)
+        #expect(result.metrics.allSatisfy { $0.value == .bool(false) })
+        #expect(evaluator.matcher.eventsVisited == 0)
+        #expect(evaluator.matcher.patternRuns == 0)
+    }
+
+    @Test("a leaf whose literal occurs runs PCRE2 only where it occurs, modifiers or not")
+    func presentLeafRunsWhereItsLiteralIs() throws {
+        let evaluator = Evaluator(rules: try Self.rules(withSaid: "refund"))
+        let result = evaluator.evaluate(Self.call)
+        #expect(result.metrics.last?.value == .bool(true) && result.metrics.last?.evidence == [31])
+        #expect(evaluator.matcher.patternRuns == 1)
+        #expect(evaluator.matcher.eventsVisited == 50)
+        // The same with a text that may fold to ASCII (KELVIN SIGN): the prefilter steps aside.
+        var events = Self.call.events
+        events[0].text = "\u{212A}elvin"
+        let folding = Evaluator(rules: try Self.rules(withSaid: "refund"))
+        #expect(folding.evaluate(Conversation(id: "k", events: events)).metrics.last?.evidence == [31])
+        #expect(folding.matcher.patternRuns > 1)
+    }
+}
