@@ -194,6 +194,12 @@ public final class InputReader: RecordSource {
         return record
     }
 
+    public func wouldWait() -> Bool {
+        if queueHead < queue.count { return false }
+        if let source { return source.wouldWait() }
+        return lines?.wouldWait() ?? false
+    }
+
     private func nextRecord() -> RawRecord? {
         while true {
             if queueHead < queue.count {

@@ -5,6 +5,10 @@ import Foundation
 /// carriage return before a line feed are dropped. A line longer than `maxLineBytes` is not
 /// kept: it is reported as too long and skipped to its end, so memory stays bounded whatever
 /// the input (`/dev/zero` included).
+///
+/// It reads with read(2), which returns what a pipe has rather than waiting for a whole
+/// chunk, and says when the next line would wait for input (`wouldWait`), so that results of
+/// calls already read can be written before it does (`tail -f calls.jsonl | verdict score -`).
 final class LineReader {
     /// The longest line read by default: 256 MiB.
     static let defaultMaxLineBytes = 256 << 20
@@ -28,6 +32,8 @@ final class LineReader {
     private let maxLineBytes: Int
     /// Set while the rest of an over-long line is being skipped.
     private var skipping = false
+    /// Where `wouldWait` found the next line feed, for `nextRawLine` to start from.
+    private var knownLineFeed: Int?
 
     init(file: UnsafeMutablePointer<FILE>, closeWhenDone: Bool, maxLineBytes: Int = LineReader.defaultMaxLineBytes,
          chunkSize: Int = 1 << 20) {
@@ -65,16 +71,41 @@ final class LineReader {
         }
     }
 
+    /// Whether reading the next line would wait for input that has not arrived: no line feed
+    /// is buffered, the input has not ended, and its descriptor stays quiet for `quietMilliseconds`
+    /// (a pipe or terminal; a regular file never waits). The short grace keeps a pipe that is
+    /// merely between two writes of a fast producer from counting as stalled, which would cut
+    /// batches short and cost throughput.
+    func wouldWait(quietMilliseconds: Int32 = 10) -> Bool {
+        if eof { return false }
+        if start < end, let found = lineFeed(from: start) {
+            knownLineFeed = found
+            return false
+        }
+        var descriptor = pollfd(fd: fileno(file), events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, quietMilliseconds) == 0
+    }
+
+    private func lineFeed(from position: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { p -> Int? in
+            guard let hit = memchr(p.baseAddress! + position, 0x0A, end - position) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(p.baseAddress!)
+        }
+    }
+
     /// Bounds of the next line in `buffer` (without its line feed), refilling as needed;
     /// (-1, -1) for a line over the limit, once its end has been read past.
     private func nextRawLine() -> (Int, Int)? {
         var searchFrom = start
         while true {
             if searchFrom < end {
-                let found = buffer.withUnsafeBufferPointer { p -> Int? in
-                    guard let hit = memchr(p.baseAddress! + searchFrom, 0x0A, end - searchFrom) else { return nil }
-                    return UnsafeRawPointer(hit) - UnsafeRawPointer(p.baseAddress!)
+                let found: Int?
+                if let known = knownLineFeed, known >= searchFrom, known < end {
+                    found = known
+                } else {
+                    found = lineFeed(from: searchFrom)
                 }
+                knownLineFeed = nil
                 if let nl = found {
                     let line = (start, nl)
                     start = nl + 1
@@ -113,15 +144,19 @@ final class LineReader {
             }
             if end == buffer.count { buffer += [UInt8](repeating: 0, count: min(buffer.count, maxLineBytes + 1)) }
             searchFrom = end
-            let n = buffer.withUnsafeMutableBufferPointer { p in
-                fread(p.baseAddress! + end, 1, p.count - end, file)
+            // read(2), not fread: a pipe's bytes come back as they arrive, not a chunk at a time.
+            var n = 0
+            while true {
+                n = buffer.withUnsafeMutableBufferPointer { p in read(fileno(file), p.baseAddress! + end, p.count - end) }
+                if n >= 0 || errno != EINTR { break }
+            }
+            if n < 0 {
+                failure = String(cString: strerror(errno)).lowercased()
+                n = 0
             }
             end += n
             readTotal += n
-            if n == 0 {
-                if ferror(file) != 0 { failure = String(cString: strerror(errno)).lowercased() }
-                eof = true
-            }
+            if n == 0 { eof = true }
         }
     }
 }

@@ -118,6 +118,10 @@ public final class ByteOutput: @unchecked Sendable {
 
     public func write(_ text: String) { write(Array(text.utf8)) }
 
+    /// Writes out what is buffered now, keeping a write error for `flush` to throw: for results
+    /// that should reach a reader before more input arrives.
+    public func sendBuffered() { drain() }
+
     /// Writes out what is buffered; throws the first write error of this output.
     public func flush() throws {
         drain()

@@ -62,6 +62,8 @@ public struct CSVSink: ResultSink {
         output.write(row)
     }
 
+    public mutating func inputStalled() { output.sendBuffered() }
+
     public mutating func finish() throws {
         if !wroteHeader { writeHeader() }
         try output.flush()

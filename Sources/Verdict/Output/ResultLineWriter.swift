@@ -57,6 +57,8 @@ public struct JSONLinesSink: ResultSink {
 
     public mutating func finish() throws { try output.flush() }
 
+    public mutating func inputStalled() { output.sendBuffered() }
+
     public static func encode(_ item: ScoredConversation, metricNames: [String], into w: inout JSONWriter) {
         encode(item, keys: MetricKeys(metricNames), into: &w)
     }

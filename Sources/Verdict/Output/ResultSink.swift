@@ -10,10 +10,14 @@ public protocol ResultSink {
     mutating func finish() throws
     /// Whether what it writes holds the conversations' `metadata`, which decoding otherwise skips.
     var writesMetadata: Bool { get }
+    /// The input has nothing more for now: what is written so far should reach its reader
+    /// (a pipe's results as calls arrive), not wait in a buffer.
+    mutating func inputStalled()
 }
 
 extension ResultSink {
     public var writesMetadata: Bool { false }
+    public mutating func inputStalled() {}
 }
 
 extension ResultSink where Rendered == ScoredConversation {

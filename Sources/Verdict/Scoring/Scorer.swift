@@ -78,19 +78,26 @@ public struct Scorer {
                 sink.write(item.rendered)
             }
         }
-        func readBatch() -> [RawRecord] {
+        // A batch ends early when the input would wait (a pipe that has nothing more for now):
+        // `stalled` then says to write everything read so far before waiting.
+        func readBatch() -> (batch: [RawRecord], stalled: Bool) {
             var batch: [RawRecord] = []
             batch.reserveCapacity(batchSize)
-            while batch.count < batchSize, let record = reader.next() { batch.append(record) }
-            return batch
+            while batch.count < batchSize {
+                if !batch.isEmpty && reader.wouldWait() { return (batch, true) }
+                guard let record = reader.next() else { break }
+                batch.append(record)
+            }
+            return (batch, false)
         }
         if jobs == 1 {
             let evaluator = pool.take()
-            while case let batch = readBatch(), !batch.isEmpty {
+            while case let (batch, stalled) = readBatch(), !batch.isEmpty {
                 write(batch.map { raw in
                     let scored = Scorer.score(raw, with: evaluator)
                     return Processed(id: scored.id, rendered: render(scored), unknownTypes: scored.unknownTypes)
                 })
+                if stalled { sink.inputStalled() }
             }
         } else {
             // `jobs` workers score batches while this thread reads the next ones and writes
@@ -113,14 +120,25 @@ public struct Scorer {
             var submitted = 0, written = 0
             var exhausted = false
             while true {
-                while !exhausted && submitted - written < capacity {
-                    let batch = readBatch()
-                    if batch.isEmpty {
+                var stalled = false
+                while !exhausted && submitted - written < capacity && !stalled {
+                    let read = readBatch()
+                    stalled = read.stalled
+                    if read.batch.isEmpty {
                         exhausted = true
                     } else {
-                        pipeline.submit(submitted, batch)
+                        pipeline.submit(submitted, read.batch)
                         submitted += 1
                     }
+                }
+                if stalled {
+                    // Nothing more to read for now: write all that is in flight, then wait.
+                    while written < submitted {
+                        write(pipeline.result(written))
+                        written += 1
+                    }
+                    sink.inputStalled()
+                    continue
                 }
                 if written == submitted { break }
                 write(pipeline.result(written))
