@@ -13,7 +13,7 @@ struct InitCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The folder to create the project in (default: the current folder).", valueName: "dir"))
+    @Argument(help: ArgumentHelp("The folder to create the project in ('.' is the current folder).", valueName: "dir"))
     var directory = "."
 
     func run() throws {

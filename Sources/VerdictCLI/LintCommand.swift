@@ -38,7 +38,7 @@ struct LintCommand: ParsableCommand {
         let known = fixtures.isEmpty ? nil : KnownNames(gatheringFrom: InputReader(inputs: fixtures, options: InputLimits.options(output: nil, maxLineBytes: InputOptions.defaultMaxLineBytes)))
         for warning in known?.unknownTypeWarnings ?? [] { printError("verdict: warning: \(warning)") }
         let warnings = Linter.run(ruleSet, known: known)
-        try write(Linter.render(warnings, format: format), to: nil)
+        try write(Linter.render(warnings, format: format, metrics: ruleSet.metrics.count), to: nil)
         if strict && !warnings.isEmpty { throw ExitStatus.failed }
     }
 }

@@ -41,7 +41,7 @@ struct MutateCommand: ParsableCommand {
         }
         let set = FixtureSet.read(try inputs.source(output: nil))
         for item in set.unreadable {
-            if case let .failure(unreadable) = item.item.result { printError("verdict: \(item.item.source): cannot read fixture: \(unreadable.message)") }
+            if case let .failure(unreadable) = item.item.result { printError("verdict: \(item.item.source): " + FixtureCheck.unreadable(unreadable)) }
         }
         if set.expectations(for: ruleSet).isEmpty {
             printError("verdict: no fixture was checked: \(inputs.fixtures.joined(separator: ", ")) holds no conversation with \"expect\" for these rules")

@@ -68,9 +68,7 @@ struct ScoreCommand: ParsableCommand {
         }
         display?.finish()
         for unknown in summary.unknownTypes { printError("verdict: warning: \(unknown.warning)") }
-        for id in summary.duplicateIDs {
-            printError("warning: conversation id '\(id)' occurs more than once; every occurrence was scored")
-        }
+        for warning in summary.duplicateWarnings { printError(warning) }
         if summary.unreadable > 0 {
             let total = summary.scored + summary.unreadable
             printError("verdict: \(summary.unreadable) of \(total) \(total == 1 ? "conversation" : "conversations") could not be read; each has an error line")

@@ -8,11 +8,12 @@ struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Check fixtures: conversations whose \"expect\" says the value or status each metric must get.",
+        usage: "verdict test [--rules <path> ...] [--junit <file>] [--coverage [--min-coverage <percent>] | --agreement] [--format <format>] [--jobs <n>] [--match-budget <steps>] [--from <format>] [--split-sessions] [--max-line-bytes <n>] [--progress | --quiet] [<fixtures> ...]",
         discussion: """
             Prints every mismatch, then 'N passed, M failed'. --coverage then reports which outcomes, 'all' items, 'any' branches, 'sequence' steps and leaves of each metric the expectations exercise. --agreement reports, instead of mismatches, how the rules agree with the expected values: accuracy, a confusion matrix, precision, recall and F1 per outcome, Cohen's kappa, and the disagreeing calls. With --format json the report is JSON on standard output and mismatches go to standard error. Exit status: 0 when all pass (with --agreement, whatever the agreement); 1 when any fails or coverage is below --min-coverage; 2 on rule or usage errors.
 
             Example: verdict test --rules rules --coverage --min-coverage 90 fixtures
-            """
+            """,
     )
 
     @OptionGroup var rules: RuleOptions

@@ -27,6 +27,9 @@ public struct FixtureCheck: ResultSink {
         self.report = report
     }
 
+    /// How a fixture that cannot be read is told, by `verdict test` and `verdict mutate`.
+    public static func unreadable(_ problem: UnreadableConversation) -> String { "cannot read fixture: \(problem.message)" }
+
     public var passed: Int { cases.filter { !$0.isTodo && $0.failure == nil }.count }
     public var failed: Int { cases.filter { !$0.isTodo && $0.failure != nil }.count }
     public var todos: Int { cases.filter(\.isTodo).count }
@@ -34,7 +37,7 @@ public struct FixtureCheck: ResultSink {
     public mutating func write(_ item: ScoredConversation) {
         switch item.result {
         case let .failure(unreadable):
-            record(TestCase(source: item.source, id: unreadable.id, metric: nil, failure: "cannot read fixture: \(unreadable.message)"))
+            record(TestCase(source: item.source, id: unreadable.id, metric: nil, failure: FixtureCheck.unreadable(unreadable)))
         case let .success(result):
             let groups = Expectation.groups(item.annotations)
             if groups.isEmpty { withoutExpectations.append(item.source) }

@@ -6,10 +6,12 @@ public enum LintFormat: String, CaseIterable, Sendable {
 extension Linter {
     /// Warnings in `format`. Text is one `file:line:column: warning: message [check-id]` line
     /// each; SARIF 2.1.0 is what code-review tools read to show them inline.
-    public static func render(_ warnings: [LintWarning], format: LintFormat) -> String {
+    public static func render(_ warnings: [LintWarning], format: LintFormat, metrics: Int? = nil) -> String {
         switch format {
         case .text:
-            return warnings.map { TerminalText.escape($0.description, keepLineBreaks: false) + "\n" }.joined()
+            // One closing line says how it went, clean or not ("0 warnings in 14 metrics").
+            let total = metrics.map { "\(NumberText.grouped(warnings.count)) warning\(warnings.count == 1 ? "" : "s") in \(NumberText.grouped($0)) metric\($0 == 1 ? "" : "s")\n" } ?? ""
+            return warnings.map { TerminalText.escape($0.description, keepLineBreaks: false) + "\n" }.joined() + total
         case .json:
             var w = JSONWriter()
             w.array(warnings) { w, warning in

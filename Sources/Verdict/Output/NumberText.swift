@@ -9,6 +9,17 @@ enum NumberText {
         return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)%"
     }
 
+    /// "48,696": a whole number with a comma between each group of three digits.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     /// `x` rounded to `places` decimals, trailing zeros dropped. A finite magnitude of 1e15 or
     /// more has no digits after the point worth showing and is written with six significant
     /// digits (`1e+308`, `-8e+307`), so that values near the ends of the double range stay

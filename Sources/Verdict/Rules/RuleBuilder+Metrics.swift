@@ -117,10 +117,18 @@ extension RuleBuilder {
         var fields: [String: (key: Node, value: Node)] = [:]
         let firstMark = nodeMarks.count
         labelMarks = []
+        // A condition key beside an empty `when:` or `applies_when:` was most likely meant to be
+        // indented under it.
+        let emptyConditionKey = mapping.first { keyName($0.0).map { ["when", "applies_when"].contains($0) } == true && isNull($0.1) }
+            .flatMap { keyName($0.0) }
         for (k, v) in mapping {
             guard let kn = keyName(k) else { continue }
             guard RuleKeys.metric.contains(kn) else {
-                failUnknownKey(k, kn, expected: RuleKeys.metric)
+                if let parent = emptyConditionKey, RuleKeys.condition.contains(kn) {
+                    fail(k, "'\(kn)' is not a metric key: is it meant to be indented under '\(parent)', which is empty?")
+                } else {
+                    failUnknownKey(k, kn, expected: RuleKeys.metric)
+                }
                 continue
             }
             if isNull(v) { continue }
@@ -191,11 +199,15 @@ extension RuleBuilder {
             }
         } else if type == "boolean" {
             for k in ["labels", "otherwise"] {
-                if let f = fields[k] { fail(f.key, "\(place.name) is boolean: '\(k)' belongs to categorical metrics; use 'when'") }
+                if let f = fields[k] {
+                    // Labels without a `when`: most likely a categorical metric with the wrong type.
+                    let hint = fields["when"] == nil ? "; is it meant to be 'type: categorical'?" : "; use 'when'"
+                    fail(f.key, "\(place.name) is boolean: '\(k)' belongs to categorical metrics\(hint)")
+                }
             }
             if let w = fields["when"] {
                 body = readCondition(w.value, place: place).map { .boolean($0) }
-            } else {
+            } else if fields["labels"] == nil {
                 fail(node, "\(place.name) is boolean and needs 'when'")
             }
         } else {

@@ -38,6 +38,20 @@ public struct Scorer {
         /// Event types SPEC §1 does not name, with how many conversations had each, sorted by name.
         public var unknownTypes: [UnknownType] = []
 
+        /// The warnings for ids seen more than once: the first ten by name, then one line with
+        /// the total, so that a file of repeated ids does not bury everything else.
+        public var duplicateWarnings: [String] {
+            var lines = duplicateIDs.prefix(Self.namedDuplicates).map {
+                "warning: conversation id '\($0)' occurs more than once; every occurrence was scored"
+            }
+            if duplicateIDs.count > Self.namedDuplicates {
+                lines.append("warning: \(NumberText.grouped(duplicateIDs.count)) conversation ids occur more than once in all (the first \(Self.namedDuplicates) are named above); every occurrence was scored")
+            }
+            return lines
+        }
+
+        static let namedDuplicates = 10
+
         public struct UnknownType: Sendable, Equatable {
             public var name: String
             public var conversations: Int

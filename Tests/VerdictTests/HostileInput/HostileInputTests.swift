@@ -37,6 +37,7 @@ private func unreadableSummary(_ n: Int, of m: Int) -> String {
 
 @Suite("Hostile input: transcripts", .serialized)
 struct HostileTranscriptTests {
+    /// See: README "Bad input, case by case": truncated JSON, `NaN`, `Infinity`.
     @Test("truncated JSON: an error line at the cut, the rest scored, exit 3")
     func truncated() throws {
         let (run, lines) = try score(["c.jsonl": bytes(good + "\n" + #"{"id":"b","events":[{"type":"us"#)], ["c.jsonl"])
@@ -45,6 +46,7 @@ struct HostileTranscriptTests {
         #expect(run.stderr == unreadableSummary(1, of: 2))
     }
 
+    /// See: README "Bad input, case by case": invalid UTF-8.
     @Test("invalid UTF-8: the error names the column of the bad byte")
     func invalidUTF8() throws {
         let bad = bytes(#"{"id":"x","events":[{"type":"user","text":"caf"#) + [0xE9, 0x20, 0xFF] + bytes("\"}]}\n")
@@ -53,6 +55,7 @@ struct HostileTranscriptTests {
         #expect(lines == [#"{"source":"c.jsonl:1","id":null,"error":"invalid JSON: invalid UTF-8 in a string at column 47"}"#, goodLine])
     }
 
+    /// See: README "Bad input, case by case": byte-order mark, CRLF line ends, blank lines.
     @Test("a byte-order mark is skipped, in JSON Lines and in a .json file")
     func byteOrderMark() throws {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -61,6 +64,7 @@ struct HostileTranscriptTests {
         #expect(lines == [goodLine, goodLine])
     }
 
+    /// See: README "Bad input, case by case": byte-order mark, CRLF line ends, blank lines.
     @Test("CRLF line ends are accepted and not part of the text")
     func crlf() throws {
         let crlf = #"{"id":"ok","events":[{"type":"agent","text":"Hello"}]}"# + "\r\n\r\n" + good + "\r\n"
@@ -70,6 +74,7 @@ struct HostileTranscriptTests {
         #expect(run.stderr == "warning: conversation id 'ok' occurs more than once; every occurrence was scored\n")
     }
 
+    /// See: README "Bad input, case by case": a 100 MB line.
     @Test("a 100 MB line is scored whole, and the line after it too")
     func hundredMegabyteLine() throws {
         var big = bytes(#"{"id":"big","events":[{"type":"agent","text":""#)
@@ -82,6 +87,7 @@ struct HostileTranscriptTests {
         #expect(lines[1] == goodLine)
     }
 
+    /// See: README "Bad input, case by case": JSON nested 100,000 deep.
     @Test("JSON nested 100,000 levels deep is an error line, not a stack overflow", arguments: ["[", "{\"a\":"])
     func deepNesting(opener: String) throws {
         let deep = String(repeating: opener, count: 100_000)
@@ -91,6 +97,7 @@ struct HostileTranscriptTests {
         #expect(lines == [#"{"source":"c.jsonl:1","id":null,"error":"invalid JSON: nesting deeper than 512 levels at column \#(column)"}"#, goodLine])
     }
 
+    /// See: README "Bad input, case by case": empty `.jsonl` file.
     @Test("an empty .jsonl holds no conversations (exit 0); an empty .json file is an error line")
     func emptyFiles() throws {
         let (run, lines) = try score(["a.jsonl": [], "b.json": [], "c.jsonl": bytes(good)], ["a.jsonl", "b.json", "c.jsonl"])
@@ -100,6 +107,7 @@ struct HostileTranscriptTests {
         #expect(alone.status == 0 && none.isEmpty && alone.stderr.isEmpty)
     }
 
+    /// See: README "Bad input, case by case": `"events": []`.
     @Test("empty events: scored like any conversation")
     func emptyEvents() throws {
         let (run, lines) = try score(["c.jsonl": bytes(#"{"id":"e","events":[]}"#)], ["c.jsonl"])
@@ -107,6 +115,7 @@ struct HostileTranscriptTests {
         #expect(lines == [#"{"id":"e","metrics":{"Greeted":{"status":"ok","value":false,"triggered_at":0,"evidence":[]},"Big number logged":{"status":"ok","value":false,"triggered_at":0,"evidence":[]}},"flows":[],"functions":[],"logged":{}}"#])
     }
 
+    /// See: README "Bad input, case by case": a field of the wrong type.
     @Test("wrong types: an error line naming the event and field; the next conversation scored")
     func wrongTypes() throws {
         let bad = #"{"id":"w","events":[{"type":"agent","text":"hi"},{"type":"function","name":"f","args":"x"}]}"#
@@ -115,6 +124,7 @@ struct HostileTranscriptTests {
         #expect(lines == [#"{"source":"c.jsonl:1","id":"w","error":"event 1: `args` must be an object"}"#, goodLine])
     }
 
+    /// See: README "Bad input, case by case": truncated JSON, `NaN`, `Infinity`.
     @Test("NaN and Infinity are not JSON")
     func nanInfinity() throws {
         let text = #"{"id":"n","events":[{"type":"metric","name":"N","value":NaN}]}"# + "\n"
@@ -128,6 +138,7 @@ struct HostileTranscriptTests {
         ])
     }
 
+    /// See: README "Bad input, case by case": integers beyond 2^53.
     @Test("integers beyond 2^53: written back digit for digit, compared as 64-bit floats (SPEC §4)")
     func bigIntegers() throws {
         let nines = String(repeating: "9", count: 400)
@@ -146,6 +157,7 @@ struct HostileTranscriptTests {
         #expect(lines[2].hasSuffix(#""logged":{"N":\#(nines)}}"#))
     }
 
+    /// See: README "Bad input, case by case": missing file, folder without read permission, symlink loop.
     @Test("a missing file: an error line in its place")
     func missingFile() throws {
         let (run, lines) = try score(["c.jsonl": bytes(good)], ["nope.jsonl", "c.jsonl"])
@@ -153,6 +165,7 @@ struct HostileTranscriptTests {
         #expect(lines == [#"{"source":"nope.jsonl","id":null,"error":"cannot read: no such file or directory"}"#, goodLine])
     }
 
+    /// See: README "Bad input, case by case": missing file, folder without read permission, symlink loop.
     @Test("a folder without read permission: an error line in its place, its siblings scored")
     func unreadableFolder() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "in/a.jsonl": good, "in/locked/b.jsonl": good])
@@ -178,6 +191,7 @@ struct HostileTranscriptTests {
         #expect(run.stdout == goodLine + "\n" + #"{"source":"in/locked","id":null,"error":"cannot read: permission denied"}"# + "\n")
     }
 
+    /// See: README "Bad input, case by case": missing file, folder without read permission, symlink loop.
     @Test("a symlink loop inside an input folder: one error line, no endless walk")
     func symlinkLoop() throws {
         let dir = try CLI.folder(["rules.yaml": rules, "in/a.jsonl": good])
@@ -188,6 +202,7 @@ struct HostileTranscriptTests {
         #expect(run.stdout == goodLine + "\n" + #"{"source":"in/again","id":null,"error":"cannot read: symlink loop: folder already visited"}"# + "\n")
     }
 
+    /// See: README "Bad input, case by case": standard input cut mid-record / closed.
     @Test("standard input closed early: what arrived is scored, the cut line is an error")
     func stdinCut() throws {
         let cut = try CLI.run(["score", "--rules", "rules.yaml"], in: try CLI.folder(["rules.yaml": rules]),
@@ -196,6 +211,7 @@ struct HostileTranscriptTests {
         #expect(cut.stdout == goodLine + "\n" + #"{"source":"-:2","id":null,"error":"invalid JSON: unterminated string at column 14"}"# + "\n")
     }
 
+    /// See: README "Bad input, case by case": standard input cut mid-record / closed.
     @Test("standard input closed before start: one error line, exit 3")
     func stdinClosed() throws {
         let dir = try CLI.folder(["rules.yaml": rules])
@@ -208,6 +224,7 @@ struct HostileTranscriptTests {
 
 @Suite("Hostile input: rules", .serialized)
 struct HostileRuleTests {
+    /// See: README "Bad input, case by case": YAML alias bomb.
     @Test("a YAML alias bomb is refused with its location, before anything expands")
     func aliasBomb() throws {
         var yaml = "metrics:\n"
@@ -223,6 +240,7 @@ struct HostileRuleTests {
         #expect(errors == ["test.yaml:9:79: error: YAML aliases expand this node to more than 1000000 nodes; a rule file that large is refused (an alias bomb?)"])
     }
 
+    /// See: README "Bad input, case by case": YAML alias bomb.
     @Test("aliases and merge keys of normal size still load")
     func normalAliases() throws {
         let rules = try Support.rules("""
@@ -233,6 +251,7 @@ struct HostileRuleTests {
         #expect(rules.metrics.map(\.name) == ["a", "b"])
     }
 
+    /// See: README "Bad input, case by case": tabs, duplicate keys.
     @Test("tabs in indentation: a YAML error with its line and column")
     func tabs() {
         let errors = Support.ruleErrors("metrics:\n\t- name: m\n")
@@ -240,12 +259,14 @@ struct HostileRuleTests {
         #expect(errors[0].hasPrefix("test.yaml:2:1: error: invalid YAML: found character that cannot start any token"))
     }
 
+    /// See: README "Bad input, case by case": tabs, duplicate keys.
     @Test("duplicate keys: a YAML error at the mapping that repeats one")
     func duplicateKeys() {
         let errors = Support.ruleErrors("metrics:\n  - name: m\n    name: n\n    type: boolean\n")
         #expect(errors == ["test.yaml:2:5: error: duplicate key 'name' in a mapping"])
     }
 
+    /// See: README "Bad input, case by case": unknown keys, missing keys, bad patterns.
     @Test("an unknown key, the missing key it hides and a pattern that does not compile: all reported at once")
     func keysAndPatterns() {
         let errors = Support.ruleErrors("""
@@ -262,6 +283,7 @@ struct HostileRuleTests {
         ])
     }
 
+    /// See: README "Bad input, case by case": catastrophic pattern (`(a+)+$`) on long text.
     @Test("catastrophic patterns against long text: status error for that metric only", arguments: ["(a+)+$", "(.*a){20}"])
     func catastrophic(pattern: String) throws {
         let yaml = """
@@ -282,6 +304,7 @@ struct HostileRuleTests {
         #expect(result.metrics[1].display == "true")
     }
 
+    /// See: README "Bad input, case by case": 10,000 metrics in one file.
     @Test("10,000 metrics in one file load and score, in file order")
     func tenThousandMetrics() throws {
         var yaml = "metrics:\n"
@@ -296,6 +319,7 @@ struct HostileRuleTests {
         #expect(Scorer(rules: rules, jobs: 2).batchSize == 1)
     }
 
+    /// See: README "Bad input, case by case": conditions nested 400 deep.
     @Test("deeply nested conditions: 400 levels load and evaluate; past YAML's nesting limit, a located error")
     func deepConditions() throws {
         let ok = Support.booleanMetric(String(repeating: "{not: ", count: 400) + "{said: x}" + String(repeating: "}", count: 400))
@@ -311,6 +335,7 @@ struct HostileRuleTests {
 
 @Suite("Hostile input: output", .serialized)
 struct HostileOutputTests {
+    /// See: README "Bad input, case by case": `verdict score ... | head -1`.
     @Test("a reader that stops early (`| head -1`): quiet, no error text")
     func closedPipe() throws {
         let many = (0..<20_000).map { #"{"id":"c\#($0)","events":[{"type":"agent","text":"Hello"}]}"# }.joined(separator: "\n")
@@ -322,6 +347,7 @@ struct HostileOutputTests {
         #expect(run.stderr == "")
     }
 
+    /// See: README "Bad input, case by case": output to a full disk.
     @Test("a full disk: a clear error and exit 1", .linuxOnly("/dev/full"), arguments: [false, true])
     func fullDisk(viaOption: Bool) throws {
         let dir = try CLI.folder(["rules.yaml": rules, "c.jsonl": good])

@@ -154,3 +154,38 @@ struct RuleLoaderTests {
         #expect(throws: RuleErrors.self) { try RuleLoader.load(paths: [dir.appendingPathComponent("missing").path]) }
     }
 }
+
+@Suite("Messages a newcomer meets")
+struct NewcomerMessageTests {
+    @Test("a condition key beside an empty when is asked about its indentation")
+    func misIndented() {
+        let yaml = "metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when:\n    agent: hello\n"
+        #expect(Support.ruleErrors(yaml) == [
+            "test.yaml:2:5: error: metric 'm' is boolean and needs 'when'",
+            "test.yaml:6:5: error: 'agent' is not a metric key: is it meant to be indented under 'when', which is empty?",
+        ])
+    }
+
+    @Test("a boolean metric with labels and no when is asked whether it is categorical")
+    func labelsOnBoolean() {
+        let yaml = "metrics:\n  - name: m\n    type: boolean\n    definition: d\n    labels:\n      - {label: a, when: {said: x}}\n"
+        #expect(Support.ruleErrors(yaml) == ["test.yaml:5:5: error: metric 'm' is boolean: 'labels' belongs to categorical metrics; is it meant to be 'type: categorical'?"])
+    }
+
+    @Test("repeated ids: the first ten named, then one line with the total")
+    func duplicateWarnings() {
+        var summary = Scorer.Summary()
+        summary.duplicateIDs = (1...25).map { "c\($0)" }
+        let lines = summary.duplicateWarnings
+        #expect(lines.count == 11)
+        #expect(lines[0] == "warning: conversation id 'c1' occurs more than once; every occurrence was scored")
+        #expect(lines[10] == "warning: 25 conversation ids occur more than once in all (the first 10 are named above); every occurrence was scored")
+        summary.duplicateIDs = ["a"]
+        #expect(summary.duplicateWarnings.count == 1)
+    }
+
+    @Test("numbers grouped by thousands", arguments: [(0, "0"), (999, "999"), (1000, "1,000"), (48_696, "48,696"), (-1_234_567, "-1,234,567")])
+    func grouped(n: Int, text: String) {
+        #expect(NumberText.grouped(n) == text)
+    }
+}
