@@ -30,7 +30,7 @@ done
 for format in text markdown json; do
   $verdict diff --format "$format" "$before" "$golden/inputs/after.jsonl" > "$golden/diff-bundled.$format" || true
 done
-$verdict sample --metric "Booking: completed" --value false --n 3 --seed 7 "$before" > "$golden/sample-bundled.txt"
+$verdict sample --metric "Booking: completed" --value false -n 3 --seed 7 "$before" > "$golden/sample-bundled.txt"
 for command in score test mutate report compare review schema diff sample import lint explain init; do
   $verdict "$command" --help > "$golden/help-$command.txt"
 done

@@ -14,7 +14,7 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Compare two score results for the same conversations: what a rule or agent change moved.",
         discussion: """
-            Per metric, the transitions (true → false, label a → b, ok → not_applicable ...) with a paired test over the calls ok on both sides (McNemar's exact test; the sign test for numbers; Holm-adjusted across metrics), then each changed conversation, and the conversations found in one file only. Exit status: 0 when nothing changed, 1 when something did (--fail-on significant: when a metric moved significantly; none: never), 2 on usage errors or unreadable result lines.
+            Per metric, the transitions (true → false, label a → b, ok → not_applicable ...) with a paired test over the calls ok on both sides (McNemar's exact test; the sign test for numbers; Holm-adjusted across metrics), then each changed conversation, and the conversations found in one file only. Exit status: 0 when nothing changed, 1 when something did (--fail-on significant: when a metric moved significantly; none: never), 2 on usage errors; 3 when some result lines could not be read (the rest is compared).
 
             Example: verdict diff results-before.jsonl results-after.jsonl
             """
@@ -48,9 +48,14 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let diff = ResultDiff.compare(old: [old], new: [new], only: metric, options: filter.applied(to: InputOptions()), alpha: alpha)
+        if let unknown = diff.unknownMetric {
+            printError("verdict: \(unknown)")
+            throw ExitStatus.usage
+        }
+        // Lines that are not score output are reported and left out, as report and sample do.
         for problem in diff.problems { printError("verdict: \(problem)") }
-        if !diff.problems.isEmpty { throw ExitStatus.usage }
         try write(diff.rendered(format), to: nil)
+        if !diff.problems.isEmpty { throw ExitStatus.unreadable }
         if !gates.requirements.isEmpty {
             // The gates read each side's figures; significance is the paired test's.
             let sides = Comparison.build(base: [old], candidate: [new], rules: nil, alpha: alpha, options: filter.applied(to: InputOptions()))

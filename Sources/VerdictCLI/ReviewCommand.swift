@@ -7,14 +7,14 @@ struct ReviewCommand: ParsableCommand {
         commandName: "review",
         abstract: "Write one HTML page to browse conversations by metric outcome, with each call's timeline and why it got its label.",
         discussion: """
-            Reads the results once, keeping a seeded sample of at most --per-outcome calls per metric and outcome (the sample 'verdict sample' draws with the same seed), then reads only those transcripts. The page needs no network and no other file. Links: review.html#metric=NAME&outcome=VALUE opens a filter, &conversation=ID a call (names URL-encoded). Test hooks: each listed call has data-conversation-id, each timeline event data-event-index, the chosen metric's evidence data-evidence and its trigger data-trigger. --rules defaults to ./rules when that folder exists. Exit status: 0; 3 when some result lines could not be read or sampled transcripts were not found; 2 on usage or rule errors; 1 when the page cannot be written.
+            Reads the results once, keeping a seeded sample of at most --per-outcome calls per metric and outcome (the sample 'verdict sample' draws with the same seed), then reads only those transcripts. The page needs no network and no other file. Links: review.html#metric=NAME&outcome=VALUE opens a filter, &conversation=ID a call (names URL-encoded). (Hooks for browser tests: see the README.) --rules defaults to ./rules when that folder exists. Exit status: 0; 3 when some result lines could not be read or sampled transcripts were not found; 2 on usage or rule errors; 1 when the page cannot be written.
 
             Example: verdict score --rules rules calls/ > results.jsonl && verdict review results.jsonl --conversations calls/ --output review.html
             """
     )
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Transcript files or folders holding the scored conversations.", valueName: "input"))
-    var conversations: [String] = []
+    var conversations: [String]
 
     @Option(name: [.customShort("r"), .customLong("rules")], help: ArgumentHelp("Rule files or folders, for each call's conditions (default: ./rules when it exists).", valueName: "path"))
     var rulePaths: [String] = []

@@ -22,7 +22,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep conversations where the metric has this status.", valueName: "status"))
     var status: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("How many to draw.", valueName: "n"))
+    @Option(name: [.customShort("n"), .customLong("count")], help: ArgumentHelp("How many to draw.", valueName: "n"))
     var n = 20
 
     @Option(help: ArgumentHelp("Seed of the random draw.", valueName: "n"))

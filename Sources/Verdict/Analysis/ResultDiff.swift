@@ -49,6 +49,8 @@ public struct ResultDiff: Sendable {
     public var metricsOnlyNew: [String]
     /// Problems reading either file (lines that are not score output).
     public var problems: [String]
+    /// Set when `only` names a metric neither file has: what to tell the user.
+    public var unknownMetric: String? = nil
 
     public var isEmpty: Bool {
         changes.isEmpty && onlyOld.isEmpty && onlyNew.isEmpty && metricsOnlyOld.isEmpty && metricsOnlyNew.isEmpty
@@ -146,8 +148,9 @@ public struct ResultDiff: Sendable {
                 }
             }
         }.problems
-        for name in only where !oldMetricSet.contains(ExactKey(name)) && !newMetricSet.contains(ExactKey(name)) {
-            problems.append(Suggestion.noSuch("metric named", name, in: "the results", among: allNames.map(\.string)))
+        var unknownMetric: String?
+        for name in only where unknownMetric == nil && !oldMetricSet.contains(ExactKey(name)) && !newMetricSet.contains(ExactKey(name)) {
+            unknownMetric = Suggestion.noSuch("metric named", name, in: "the results", among: allNames.map(\.string))
         }
         var order = oldMetrics
         for m in newMetrics where !oldMetricSet.contains(ExactKey(m)) { order.append(m) }
@@ -177,7 +180,8 @@ public struct ResultDiff: Sendable {
         }
         return ResultDiff(metrics: metrics, changes: changes, onlyOld: oldOrder.filter { !seen.contains($0) }.map(\.display), onlyNew: onlyNew,
                           metricsOnlyOld: oldMetrics.filter { !newMetricSet.contains(ExactKey($0)) },
-                          metricsOnlyNew: newMetrics.filter { !oldMetricSet.contains(ExactKey($0)) }, problems: problems)
+                          metricsOnlyNew: newMetrics.filter { !oldMetricSet.contains(ExactKey($0)) }, problems: problems,
+                          unknownMetric: unknownMetric)
     }
 
     /// A transition's two outcomes, compared by their bytes.

@@ -39,6 +39,19 @@ struct AnalysisCommandTests {
         #expect(run.stdout == (try golden("diff-bundled.\(format)")))
     }
 
+    @Test("diff: a line that is not score output is reported and left out, the rest compared; exit 3, as report and sample")
+    func diffUnreadableLine() throws {
+        let lines = try golden("inputs/before.jsonl")
+        let dir = try CLI.folder(["new.jsonl": lines + "not a result line\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["diff", Self.results, dir.appendingPathComponent("new.jsonl").path])
+        #expect(run.status == 3)
+        #expect(run.stdout == "No changes.\n")
+        #expect(run.stderr.contains(":\(lines.split(separator: "\n").count + 1): invalid JSON"))
+        let sample = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--count", "2", Self.results])
+        #expect(sample.status == 0 && sample.stdout.split(separator: "\n").count == 2)
+    }
+
     @Test("diff: identical results exit 0; --metric narrows; ids on one side are listed")
     func diffSameAndOneSided() throws {
         let same = try CLI.run(["diff", Self.results, Self.results])
@@ -61,7 +74,7 @@ struct AnalysisCommandTests {
 
     @Test("sample --conversations INPUT RESULTS, the README's order, prints the same transcripts as results first")
     func sampleConversationsOrder() throws {
-        let base = ["sample", "--metric", "Booking: completed", "--value", "false", "--n", "2", "--seed", "7"]
+        let base = ["sample", "--metric", "Booking: completed", "--value", "false", "-n", "2", "--seed", "7"]
         let readmeOrder = try CLI.run(base + ["--conversations", "fixtures", Self.results])
         let resultsFirst = try CLI.run(base + [Self.results, "--conversations", "fixtures"])
         #expect(readmeOrder.status == 0, "\(readmeOrder.stderr)")
@@ -74,7 +87,7 @@ struct AnalysisCommandTests {
 
     @Test("sample: the golden draw; the same seed gives the same sample, another seed may not")
     func sample() throws {
-        let arguments = ["sample", "--metric", "Booking: completed", "--value", "false", "--n", "3", "--seed", "7", Self.results]
+        let arguments = ["sample", "--metric", "Booking: completed", "--value", "false", "-n", "3", "--seed", "7", Self.results]
         let run = try CLI.run(arguments)
         #expect(run.status == 0)
         #expect(run.stdout == (try golden("sample-bundled.txt")))
@@ -83,22 +96,22 @@ struct AnalysisCommandTests {
         let lines = try String(contentsOf: Support.root.appendingPathComponent(Self.results), encoding: .utf8).split(separator: "\n")
         let falseCount = lines.filter { $0.contains(#""Booking: completed":{"status":"ok","value":false"#) }.count
         #expect(falseCount > 3)
-        let all = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "1000", Self.results])
+        let all = try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "-n", "1000", Self.results])
         #expect(all.stdout.split(separator: "\n").count == falseCount)
-        let seeds = try (1...8).map { try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "--n", "3", "--seed", "\($0)", Self.results]).stdout }
+        let seeds = try (1...8).map { try CLI.run(["sample", "--metric", "Booking: completed", "--value", "false", "-n", "3", "--seed", "\($0)", Self.results]).stdout }
         #expect(Set(seeds).count > 1)
     }
 
     @Test("sample: --status, and --conversations prints the transcripts as JSON Lines")
     func sampleTranscripts() throws {
-        let run = try CLI.run(["sample", "--metric", "Handoff: destination", "--status", "unmatched", "--n", "1", "--conversations", "fixtures", "--", Self.results])
+        let run = try CLI.run(["sample", "--metric", "Handoff: destination", "--status", "unmatched", "-n", "1", "--conversations", "fixtures", "--", Self.results])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 1)
         let value = try JSONParser.parse(String(lines[0]))
         guard case let .object(o) = value else { Issue.record("not an object"); return }
         #expect(o["events"] != nil)
-        let ids = try CLI.run(["sample", "--metric", "Handoff: destination", "--status", "unmatched", "--n", "1", Self.results]).stdout
+        let ids = try CLI.run(["sample", "--metric", "Handoff: destination", "--status", "unmatched", "-n", "1", Self.results]).stdout
         #expect(o["id"] == .string(String(ids.dropLast())))
     }
 }

@@ -252,7 +252,7 @@ struct CLITests {
         try check(["report", "--review", "review.html", "calls.jsonl"], status: 2, stderr: "--review applies to --format html")
         let scored = try CLI.run(["score", "-r", "rules.yaml", "-o", "results.jsonl", "calls.jsonl"], in: dir)
         #expect(scored.status == 0)
-        try check(["review", "results.jsonl"], status: 2, stderr: "name the scored transcripts with --conversations")
+        try check(["review", "results.jsonl"], status: 2, stderr: "Missing expected argument '--conversations <input> ...'")
         try check(["review", "-r", "rules.yaml", "--per-outcome", "0", "--conversations", "calls.jsonl", "--", "results.jsonl"], status: 2,
                   stderr: "--per-outcome must be at least 1")
         try check(["review", "-r", "rules.yaml", "--conversations", "fixtures.jsonl", "-o", "review.html", "--", "results.jsonl"], status: 3,

@@ -226,7 +226,7 @@ struct ReliabilityNameTests {
           .linuxOnly("util-linux's script -qec gives the command a terminal"))
     func noInputOnTerminal() throws {
         let cases: [(String, String)] = [
-            ("report", "result files or folders written by 'verdict score'"), ("review", "result files or folders written by 'verdict score'"),
+            ("report", "result files or folders written by 'verdict score'"), ("review --conversations fixtures", "result files or folders written by 'verdict score'"),
             ("sample --metric x", "result files or folders written by 'verdict score'"),
             ("test --rules rules", "fixture files or folders"), ("mutate --rules rules", "fixture files or folders"),
         ]
