@@ -14,6 +14,9 @@ struct NumberDistribution: Sendable {
     private var values: [Double] = []
     private var sketch: LogSketch?
     let exactLimit: Int
+    /// Whether every value is a whole number (counts, turns): their histogram then has whole
+    /// bins, so that no bar stands for 1.8 turns.
+    private(set) var allWhole = true
 
     init(exactLimit: Int) { self.exactLimit = exactLimit }
 
@@ -22,6 +25,7 @@ struct NumberDistribution: Sendable {
 
     mutating func add(_ x: Double) {
         guard x.isFinite else { return }
+        if allWhole && (x != x.rounded() || abs(x) >= 1e15) { allWhole = false }
         count += 1
         sum.add(x)
         min = Swift.min(min, x)
@@ -54,9 +58,11 @@ struct NumberDistribution: Sendable {
             sum.merge(other.sum)
             min = Swift.min(min, other.min)
             max = Swift.max(max, other.max)
+            allWhole = allWhole && other.allWhole
             return
         }
         for v in other.values { add(v) }
+        allWhole = allWhole && other.allWhole
     }
 
     /// The nearest-rank p-th percentile (0 < p ≤ 100); nil with no values.
@@ -77,8 +83,10 @@ struct NumberDistribution: Sendable {
     /// `bins` equal-width bins from the minimum to the maximum: (lower bound, count). Values
     /// near the ends of the double range (a span such as 1e308 − (−1e308) that is itself not
     /// finite) still get finite bins and bounds.
-    func histogram(bins: Int = 10) -> [(lower: Double, count: Int)] {
+    func histogram(bins requested: Int = 10) -> [(lower: Double, count: Int)] {
         guard count > 0 else { return [] }
+        if allWhole && max > min { return wholeHistogram(bins: requested) }
+        let bins = requested
         let spread = max > min
         var counts = [Int](repeating: 0, count: spread ? bins : 1)
         func bin(_ x: Double) -> Int {
@@ -98,6 +106,28 @@ struct NumberDistribution: Sendable {
             // The span overflows: the bound as a weighted mean of the ends, finite by construction.
             return (min * (1 - k / Double(bins)) + max * (k / Double(bins)), n)
         }
+    }
+
+    /// Whole-number values in bins of a whole width: one bin per value when there are at most
+    /// `bins` of them, else the smallest whole width that needs no more than `bins` bins.
+    /// The width of `histogram`'s bins when the values are whole numbers (and differ).
+    func wholeBinWidth(bins: Int = 10) -> Double? {
+        guard count > 0, allWhole, max > min else { return nil }
+        return ((max - min + 1) / Double(bins)).rounded(.up)
+    }
+
+    private func wholeHistogram(bins: Int) -> [(lower: Double, count: Int)] {
+        let span = max - min + 1
+        let width = wholeBinWidth(bins: bins)!
+        let n = Int((span / width).rounded(.up))
+        var counts = [Int](repeating: 0, count: n)
+        func bin(_ x: Double) -> Int { Swift.min(n - 1, Swift.max(0, Int(((x - min) / width).rounded(.down)))) }
+        if let sketch {
+            for (value, k) in sketch.buckets() { counts[bin(Swift.min(max, Swift.max(min, value)).rounded())] += k }
+        } else {
+            for v in values { counts[bin(v)] += 1 }
+        }
+        return counts.enumerated().map { i, k in (min + Double(i) * width, k) }
     }
 
     /// Where x lies between low and high, from 0 to 1, computed on halves so that the span of

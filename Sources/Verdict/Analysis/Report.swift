@@ -49,8 +49,11 @@ public struct Report: Sendable {
         public var p90: Double
         public var min: Double
         public var max: Double
-        /// Ten equal-width bins from min to max: lower bound and count.
+        /// Ten equal-width bins from min to max: lower bound and count; for whole-number
+        /// values, bins of a whole width (`binWidth`), one per value when there are few.
         public var histogram: [(lower: Double, count: Int)]
+        /// The width of each bin when the values are whole numbers; nil otherwise.
+        public var binWidth: Double? = nil
         /// False once there were more values than are kept exactly: median, p90 and the
         /// histogram then come from a sketch within 1% of the true values; n, mean, min and
         /// max are always exact.
@@ -427,7 +430,7 @@ public final class ReportBuilder {
                 var unit: String?
                 if let rule, case let .number(_, u) = rule.body { unit = u }
                 numbers = Report.NumberSummary(n: d.count, mean: mean, median: median, p90: p90, min: d.min, max: d.max,
-                                               histogram: d.histogram(), exact: d.isExact, unit: unit)
+                                               histogram: d.histogram(), binWidth: d.wholeBinWidth(), exact: d.isExact, unit: unit)
             }
             metrics.append(Report.MetricReport(
                 name: name, type: type, conversations: total, applied: applied, statuses: statuses,

@@ -33,18 +33,18 @@ extension ReportHTML {
         for (i, m) in metrics.enumerated() {
             let y = 8 + Double(i) * row
             svg += "<text x=\"\(ReportHTML.n(labelWidth - 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\" text-anchor=\"end\">\(ReportHTML.escape(clip(m.name, 42)))<title>\(ReportHTML.escape(m.name))</title></text>"
-            svg += linked("<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 3))\" width=\"\(ReportHTML.n(barWidth))\" height=\"16\" rx=\"3\" fill=\"#f0f2f4\"><title>\(ReportHTML.escape(m.name)): \(m.falseCount) false</title></rect>", m.name, "false", svg: true)
+            svg += linked("<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 3))\" width=\"\(ReportHTML.n(barWidth))\" height=\"16\" rx=\"3\" fill=\"#f0f2f4\"><title>\(ReportHTML.escape(m.name)): \(NumberText.grouped(m.falseCount)) false</title></rect>", m.name, "false", svg: true)
             guard let rate = m.rate, let ci = m.interval else {
                 svg += "<text x=\"\(ReportHTML.n(labelWidth + 8))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"12\" fill=\"#59636e\">not applied</text>"
                 continue
             }
-            svg += linked("<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 3))\" width=\"\(ReportHTML.n(rate * barWidth))\" height=\"16\" rx=\"3\" fill=\"\(ReportHTML.palette[0])\"><title>\(ReportHTML.escape(m.name)): \(m.trueCount) true of \(m.trueCount + m.falseCount)</title></rect>", m.name, "true", svg: true)
+            svg += linked("<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 3))\" width=\"\(ReportHTML.n(rate * barWidth))\" height=\"16\" rx=\"3\" fill=\"\(ReportHTML.palette[0])\"><title>\(ReportHTML.escape(m.name)): \(NumberText.grouped(m.trueCount)) true of \(NumberText.grouped(m.trueCount + m.falseCount))</title></rect>", m.name, "true", svg: true)
             let x1 = labelWidth + ci.low * barWidth, x2 = labelWidth + ci.high * barWidth, cy = y + 11
             svg += "<line x1=\"\(ReportHTML.n(x1))\" y1=\"\(ReportHTML.n(cy))\" x2=\"\(ReportHTML.n(x2))\" y2=\"\(ReportHTML.n(cy))\" stroke=\"#1f2328\" stroke-width=\"1.5\"/>"
             for x in [x1, x2] {
                 svg += "<line x1=\"\(ReportHTML.n(x))\" y1=\"\(ReportHTML.n(cy - 5))\" x2=\"\(ReportHTML.n(x))\" y2=\"\(ReportHTML.n(cy + 5))\" stroke=\"#1f2328\" stroke-width=\"1.5\"/>"
             }
-            svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\">\(NumberText.percent(rate)) <tspan fill=\"#59636e\">n=\(m.trueCount + m.falseCount)</tspan></text>"
+            svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\">\(NumberText.percent(rate)) <tspan fill=\"#59636e\">n=\(NumberText.grouped(m.trueCount + m.falseCount))</tspan></text>"
         }
         return svg + "</svg>"
     }
@@ -88,7 +88,7 @@ extension ReportHTML {
             return timeChart(valued, series: [(name: "median", colour: ReportHTML.palette[1], value: { $0.median })],
                              low: low, high: high > low ? high : low + 1, ticks: high > low ? [low, high] : [low],
                              tickLabel: { NumberText.decimal($0, places: 1) }, left: 40, caption: "\(m.name) (median)",
-                             title: { p, _ in "\(p.period): median \(NumberText.decimal(p.median!, places: 2)) (n \(p.okCount))" })
+                             title: { p, _ in "\(p.period): median \(NumberText.decimal(p.median!, places: 2)) (n \(NumberText.grouped(p.okCount)))" })
         case "categorical":
             let names = m.labels.map(\.name)
             let series = names.enumerated().map { i, name in
@@ -98,13 +98,13 @@ extension ReportHTML {
             let legend = "<div class=\"legend\">" + series.map { "<span><i style=\"background:\($0.colour)\"></i>\(ReportHTML.escape($0.name))</span>" }.joined() + "</div>"
             return timeChart(points, series: series, low: 0, high: 1, ticks: [0, 0.5, 1], tickLabel: { "\(Int($0 * 100))%" },
                              left: 34, caption: "\(m.name) (label shares)",
-                             title: { p, s in "\(p.period): \(s) \(NumberText.percent(p.labels.first { $0.name == s }?.share ?? 0)) (n \(p.okCount))" },
+                             title: { p, s in "\(p.period): \(s) \(NumberText.percent(p.labels.first { $0.name == s }?.share ?? 0)) (n \(NumberText.grouped(p.okCount)))" },
                              after: legend)
         default:
             let rated = m.trend.filter { $0.rate != nil }
             return timeChart(rated, series: [(name: "true", colour: ReportHTML.palette[0], value: { $0.rate })],
                              low: 0, high: 1, ticks: [0, 0.5, 1], tickLabel: { "\(Int($0 * 100))%" }, left: 34, caption: m.name,
-                             title: { p, _ in "\(p.period): \(NumberText.percent(p.rate!)) (\(p.trueCount) of \(p.okCount))" })
+                             title: { p, _ in "\(p.period): \(NumberText.percent(p.rate!)) (\(NumberText.grouped(p.trueCount)) of \(NumberText.grouped(p.okCount)))" })
         }
     }
 
@@ -130,7 +130,7 @@ extension ReportHTML {
         let most = Double(points.map(\.okCount).max() ?? 1)
         for (p, d) in zip(points, days) {
             let bh = most > 0 ? barH * Double(p.okCount) / most : 0
-            svg += "<rect x=\"\(ReportHTML.n(x(d) - max(1, slot * 0.8) / 2))\" y=\"\(ReportHTML.n(barTop + barH - bh))\" width=\"\(ReportHTML.n(max(1, slot * 0.8)))\" height=\"\(ReportHTML.n(bh))\" fill=\"#d0d7de\"><title>\(ReportHTML.escape(p.period)): n \(p.okCount)</title></rect>"
+            svg += "<rect x=\"\(ReportHTML.n(x(d) - max(1, slot * 0.8) / 2))\" y=\"\(ReportHTML.n(barTop + barH - bh))\" width=\"\(ReportHTML.n(max(1, slot * 0.8)))\" height=\"\(ReportHTML.n(bh))\" fill=\"#d0d7de\"><title>\(ReportHTML.escape(p.period)): n \(NumberText.grouped(p.okCount))</title></rect>"
         }
         svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(barTop + barH))\" font-size=\"9\" fill=\"#59636e\" text-anchor=\"end\">n \(Int(most))</text>"
         let dots = points.count <= 60
@@ -147,6 +147,17 @@ extension ReportHTML {
         if let firstPoint = points.first, let lastPoint = points.last {
             svg += "<text x=\"\(ReportHTML.n(left))\" y=\"\(ReportHTML.n(h - 4))\" font-size=\"10\" fill=\"#59636e\">\(ReportHTML.escape(firstPoint.period))</text>"
             svg += "<text x=\"\(ReportHTML.n(w - right))\" y=\"\(ReportHTML.n(h - 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">\(ReportHTML.escape(lastPoint.period))</text>"
+            // Up to three dates between, at their place in time, where a label fits (about 70
+            // units a label; 10-unit type stays legible on a phone).
+            let room = Int((plotW - 140) / 70)
+            let between = min(3, room, max(0, points.count - 2))
+            if between > 0 {
+                for k in 1...between {
+                    let index = k * (points.count - 1) / (between + 1)
+                    guard index > 0, index < points.count - 1 else { continue }
+                    svg += "<text x=\"\(ReportHTML.n(x(days[index])))\" y=\"\(ReportHTML.n(h - 4))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"middle\">\(ReportHTML.escape(points[index].period))</text>"
+                }
+            }
         }
         return "<figure><figcaption>\(ReportHTML.escape(caption))</figcaption>" + svg + "</svg>\(after)</figure>"
     }
@@ -161,9 +172,9 @@ extension ReportHTML {
         for (i, bin) in s.histogram.enumerated() {
             let barHeight = widest > 0 ? (h - bottom - top) * Double(bin.count) / widest : 0
             let x = Double(i) * slot + 2, y = h - bottom - barHeight
-            svg += "<rect x=\"\(ReportHTML.n(x))\" y=\"\(ReportHTML.n(y))\" width=\"\(ReportHTML.n(slot - 4))\" height=\"\(ReportHTML.n(barHeight))\" rx=\"2\" fill=\"\(ReportHTML.palette[0])\"><title>from \(ReportHTML.n(bin.lower)): \(bin.count)</title></rect>"
+            svg += "<rect x=\"\(ReportHTML.n(x))\" y=\"\(ReportHTML.n(y))\" width=\"\(ReportHTML.n(slot - 4))\" height=\"\(ReportHTML.n(barHeight))\" rx=\"2\" fill=\"\(ReportHTML.palette[0])\"><title>from \(ReportHTML.n(bin.lower)): \(NumberText.grouped(bin.count))</title></rect>"
             if bin.count > 0 {
-                svg += "<text x=\"\(ReportHTML.n(x + (slot - 4) / 2))\" y=\"\(ReportHTML.n(y - 3))\" font-size=\"10\" text-anchor=\"middle\">\(bin.count)</text>"
+                svg += "<text x=\"\(ReportHTML.n(x + (slot - 4) / 2))\" y=\"\(ReportHTML.n(y - 3))\" font-size=\"10\" text-anchor=\"middle\">\(NumberText.grouped(bin.count))</text>"
             }
         }
         svg += "<text x=\"0\" y=\"\(ReportHTML.n(h - 6))\" font-size=\"10\" fill=\"#59636e\">\(ReportHTML.n(s.min))</text>"
@@ -180,8 +191,8 @@ extension ReportHTML {
             let y = Double(i) * row
             svg += "<text x=\"\(ReportHTML.n(labelWidth - 10))\" y=\"\(ReportHTML.n(y + 19))\" font-size=\"13\" text-anchor=\"end\">\(ReportHTML.escape(clip(f.name, 30)))<title>\(ReportHTML.escape(f.name))</title></text>"
             svg += "<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 5))\" width=\"\(ReportHTML.n(plot))\" height=\"18\" rx=\"3\" fill=\"#f0f2f4\"/>"
-            svg += "<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 5))\" width=\"\(ReportHTML.n(max(1, plot * f.share)))\" height=\"18\" rx=\"3\" fill=\"\(ReportHTML.palette[2])\"><title>\(ReportHTML.escape(f.name)): entered in \(f.count) conversations</title></rect>"
-            svg += "<text x=\"\(ReportHTML.n(labelWidth + plot + 10))\" y=\"\(ReportHTML.n(y + 19))\" font-size=\"13\">\(NumberText.percent(f.share)) <tspan fill=\"#59636e\">\(f.count)</tspan></text>"
+            svg += "<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 5))\" width=\"\(ReportHTML.n(max(1, plot * f.share)))\" height=\"18\" rx=\"3\" fill=\"\(ReportHTML.palette[2])\"><title>\(ReportHTML.escape(f.name)): entered in \(NumberText.count(f.count, "conversation"))</title></rect>"
+            svg += "<text x=\"\(ReportHTML.n(labelWidth + plot + 10))\" y=\"\(ReportHTML.n(y + 19))\" font-size=\"13\">\(NumberText.percent(f.share)) <tspan fill=\"#59636e\">\(NumberText.grouped(f.count))</tspan></text>"
         }
         return svg + "</svg>"
     }

@@ -137,7 +137,7 @@ struct CohortTallies {
             var numbers: Report.NumberSummary?
             if let mean = d.mean, let median = d.percentile(50), let p90 = d.percentile(90) {
                 numbers = Report.NumberSummary(n: d.count, mean: mean, median: median, p90: p90, min: d.min, max: d.max,
-                                               histogram: d.histogram(), exact: d.isExact, unit: nil)
+                                               histogram: d.histogram(), binWidth: d.wholeBinWidth(), exact: d.isExact, unit: nil)
             }
             return Report.CohortFigures(
                 cohort: cohort, conversations: t.conversations, applied: t.applied,
@@ -159,14 +159,14 @@ extension Report {
         switch type {
         case "boolean":
             guard let rate = c.rate, let ci = c.interval else { return "no ok results" }
-            return "true in \(c.trueCount) of \(c.trueCount + c.falseCount): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
+            return "true in \(NumberText.grouped(c.trueCount)) of \(NumberText.grouped(c.trueCount + c.falseCount)): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
         case "categorical":
-            let shown = c.labels.filter { $0.count > 0 }.map { "\($0.name) \($0.count) (\(NumberText.percent($0.share)))" }
+            let shown = c.labels.filter { $0.count > 0 }.map { "\($0.name) \(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))" }
             return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
         case "number":
             guard let s = c.numbers else { return "no ok results" }
             func n(_ x: Double) -> String { NumberText.decimal(x, places: 2) }
-            return "n \(s.n) · mean \(n(s.mean)) · median \(n(s.median)) · p90 \(n(s.p90))"
+            return "n \(NumberText.grouped(s.n)) · mean \(n(s.mean)) · median \(n(s.median)) · p90 \(n(s.p90))"
         default:
             return "no ok results"
         }
@@ -178,7 +178,7 @@ extension Report {
         let width = min(24, m.cohorts.map(\.cohort.count).max() ?? 0)
         var out = "    by \(by.text):\n"
         for c in m.cohorts {
-            out += "      \(c.cohort.rightPadded(width))  \(Report.cohortHeadline(m.type, c)); applied in \(c.applied) of \(c.conversations)\n"
+            out += "      \(c.cohort.rightPadded(width))  \(Report.cohortHeadline(m.type, c)); applied in \(NumberText.grouped(c.applied)) of \(NumberText.grouped(c.conversations))\n"
         }
         return out
     }
@@ -188,7 +188,7 @@ extension Report {
         guard let by, !m.cohorts.isEmpty else { return "" }
         var out = "\n**\(Markdown.escape(m.name))** by `\(Markdown.escape(by.text))`\n\n| Cohort | Applied | Result |\n|---|---:|---|\n"
         for c in m.cohorts {
-            out += "| \(Markdown.escape(c.cohort)) | \(c.applied) of \(c.conversations) | \(Markdown.escape(Report.cohortHeadline(m.type, c))) |\n"
+            out += "| \(Markdown.escape(c.cohort)) | \(NumberText.grouped(c.applied)) of \(NumberText.grouped(c.conversations)) | \(Markdown.escape(Report.cohortHeadline(m.type, c))) |\n"
         }
         return out
     }
@@ -243,7 +243,7 @@ extension ReportHTML {
         for m in shown {
             out += "<h3>\(ReportHTML.escape(m.name))</h3><div class=\"scroll\"><table class=\"cohorts\"><tr><th>Cohort</th><th class=\"num\">Applied</th><th>Result</th></tr>"
             for c in m.cohorts {
-                out += "<tr><td>\(ReportHTML.escape(c.cohort))</td><td class=\"num\">\(c.applied) of \(c.conversations)</td><td>\(cohortCell(m, c))</td></tr>"
+                out += "<tr><td>\(ReportHTML.escape(c.cohort))</td><td class=\"num\">\(NumberText.grouped(c.applied)) of \(NumberText.grouped(c.conversations))</td><td>\(cohortCell(m, c))</td></tr>"
             }
             out += "</table></div>"
         }
@@ -261,7 +261,7 @@ extension ReportHTML {
             svg += "<line x1=\"\(ReportHTML.n(w * ci.low))\" y1=\"7\" x2=\"\(ReportHTML.n(w * ci.high))\" y2=\"7\" stroke=\"#1f2328\" stroke-width=\"1.5\"/>"
             for x in [ci.low, ci.high] { svg += "<line x1=\"\(ReportHTML.n(w * x))\" y1=\"3\" x2=\"\(ReportHTML.n(w * x))\" y2=\"11\" stroke=\"#1f2328\" stroke-width=\"1.5\"/>" }
             svg += "<title>\(ReportHTML.escape(Report.cohortHeadline(m.type, c)))</title></svg>"
-            return svg + " \(NumberText.percent(rate)) <span class=\"note\">(\(c.trueCount) of \(c.trueCount + c.falseCount))</span>"
+            return svg + " \(NumberText.percent(rate)) <span class=\"note\">(\(NumberText.grouped(c.trueCount)) of \(NumberText.grouped(c.trueCount + c.falseCount)))</span>"
         case "categorical":
             let total = c.labels.reduce(0) { $0 + $1.count }
             guard total > 0 else { return "no ok results" }
@@ -274,7 +274,7 @@ extension ReportHTML {
             return svg + "</svg> " + ReportHTML.escape(c.labels.filter { $0.count > 0 }.map { "\($0.name) \(NumberText.percent($0.share))" }.joined(separator: ", "))
         case "number":
             guard let s = c.numbers else { return "no ok results" }
-            return "mean \(ReportHTML.n(s.mean)) · median \(ReportHTML.n(s.median)) <span class=\"note\">(n \(s.n))</span>"
+            return "mean \(ReportHTML.n(s.mean)) · median \(ReportHTML.n(s.median)) <span class=\"note\">(n \(NumberText.grouped(s.n)))</span>"
         default:
             return ""
         }

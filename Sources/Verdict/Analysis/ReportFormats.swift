@@ -22,15 +22,15 @@ extension Report {
         switch m.type {
         case "boolean":
             guard let rate = m.rate, let ci = m.interval else { return "no ok results" }
-            return "true in \(m.trueCount) of \(m.trueCount + m.falseCount): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
+            return "true in \(NumberText.grouped(m.trueCount)) of \(NumberText.grouped(m.trueCount + m.falseCount)): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
         case "categorical":
-            let shown = m.labels.map { "\($0.name) \($0.count) (\(NumberText.percent($0.share)))" }
+            let shown = m.labels.map { "\($0.name) \(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))" }
             return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
         case "number":
             guard let s = m.numbers else { return "no ok results" }
             func n(_ x: Double) -> String { NumberText.decimal(x, places: 2) }
             let unit = s.unit.map { " (\($0))" } ?? ""
-            return "n \(s.n) · mean \(n(s.mean)) · median \(n(s.median)) · p90 \(n(s.p90)) · min \(n(s.min)) · max \(n(s.max))\(unit)"
+            return "n \(NumberText.grouped(s.n)) · mean \(n(s.mean)) · median \(n(s.median)) · p90 \(n(s.p90)) · min \(n(s.min)) · max \(n(s.max))\(unit)"
                 + (s.exact ? "" : " · median and p90 within 1%")
         default:
             return "no ok results"
@@ -38,18 +38,18 @@ extension Report {
     }
 
     private func statusLine(_ m: MetricReport) -> String {
-        m.statuses.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+        m.statuses.filter { $0.count > 0 }.map { "\($0.name) \(NumberText.grouped($0.count))" }.joined(separator: ", ")
     }
 
     // MARK: Text
 
     func text() -> String {
-        var out = "Verdict report: \(conversations) conversation\(conversations == 1 ? "" : "s")"
-        out += unreadable > 0 ? ", \(unreadable) unreadable\n" : "\n"
+        var out = "Verdict report: \(NumberText.grouped(conversations)) conversation\(conversations == 1 ? "" : "s")"
+        out += unreadable > 0 ? ", \(NumberText.grouped(unreadable)) unreadable\n" : "\n"
         out += "\nMetrics\n"
         for m in metrics {
             out += "\n  \(m.name) (\(m.type))\n"
-            out += "    applied in \(m.applied) of \(m.conversations) (\(NumberText.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
+            out += "    applied in \(NumberText.grouped(m.applied)) of \(NumberText.grouped(m.conversations)) (\(NumberText.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
             out += "; \(statusLine(m))\n"
             out += "    \(headline(m))\n"
             out += cohortText(m)
@@ -57,13 +57,18 @@ extension Report {
                 let widest = s.histogram.map(\.count).max() ?? 1
                 for (i, bin) in s.histogram.enumerated() {
                     let upper = i + 1 < s.histogram.count ? s.histogram[i + 1].lower : s.max
-                    let range = "\(NumberText.decimal(bin.lower, places: 2))–\(NumberText.decimal(upper, places: 2))"
+                    var range = "\(NumberText.decimal(bin.lower, places: 2))–\(NumberText.decimal(upper, places: 2))"
+                    if let width = s.binWidth {
+                        // Whole numbers: "3", or "10–14" with both ends in the bin.
+                        let last = Swift.min(bin.lower + width - 1, s.max)
+                        range = last > bin.lower ? "\(NumberText.decimal(bin.lower))–\(NumberText.decimal(last))" : NumberText.decimal(bin.lower)
+                    }
                     let bar = String(repeating: "█", count: bin.count == 0 ? 0 : Swift.max(1, bin.count * 30 / Swift.max(1, widest)))
-                    out += "      \(range.leftPadded(18))  \(bar) \(bin.count)\n"
+                    out += "      \(range.leftPadded(18))  \(bar) \(NumberText.grouped(bin.count))\n"
                 }
             }
             if !m.failing.isEmpty {
-                out += "    false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"), because of:\n"
+                out += "    false in \(NumberText.grouped(m.falseCount)) call\(m.falseCount == 1 ? "" : "s"), because of:\n"
                 for f in m.failing { out += "      \(NumberText.percent(f.share).leftPadded(6))  \(f.description)\n" }
             }
         }
@@ -81,9 +86,9 @@ extension Report {
         }
         if !flows.isEmpty {
             out += "\nFlows entered (in the order they are usually entered)\n"
-            for f in flows { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
+            for f in flows { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(NumberText.grouped(f.count)))\n" }
             out += "\n  Most common paths\n"
-            for p in paths.prefix(10) { out += "  \(NumberText.percent(p.share).leftPadded(6))  \(p.name) (\(p.count))\n" }
+            for p in paths.prefix(10) { out += "  \(NumberText.percent(p.share).leftPadded(6))  \(p.name) (\(NumberText.grouped(p.count)))\n" }
             if !transitions.isEmpty {
                 out += "\n  Transitions\n"
                 for t in transitions.prefix(20) { out += "  \(String(t.count).leftPadded(6))  \(t.from) → \(t.to)\n" }
@@ -91,14 +96,14 @@ extension Report {
         }
         if !functions.isEmpty {
             out += "\nFunctions (conversations calling each)\n"
-            for f in functions { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(f.count))\n" }
+            for f in functions { out += "  \(NumberText.percent(f.share).leftPadded(6))  \(f.name) (\(NumberText.grouped(f.count)))\n" }
         }
         if !logged.isEmpty {
             out += "\nLogged metrics\n"
             for l in logged {
-                out += "  \(l.name): in \(l.conversations) conversation\(l.conversations == 1 ? "" : "s")"
+                out += "  \(l.name): in \(NumberText.grouped(l.conversations)) conversation\(l.conversations == 1 ? "" : "s")"
                 if let mean = l.mean { out += ", mean \(NumberText.decimal(mean, places: 2))" }
-                out += "; " + l.values.prefix(8).map { "\($0.name) \($0.count)" }.joined(separator: ", ") + "\n"
+                out += "; " + l.values.prefix(8).map { "\($0.name) \(NumberText.grouped($0.count))" }.joined(separator: ", ") + "\n"
             }
         }
         return out
@@ -107,25 +112,25 @@ extension Report {
     private func trendCell(_ p: TrendPoint, _ m: MetricReport) -> String {
         if m.type == "number" {
             guard let median = p.median else { return "no ok results" }
-            return "median \(NumberText.decimal(median, places: 2))  (n \(p.okCount))"
+            return "median \(NumberText.decimal(median, places: 2))  (n \(NumberText.grouped(p.okCount)))"
         }
         if m.type == "boolean" {
             guard let rate = p.rate else { return "no ok results" }
-            return "\(NumberText.percent(rate).leftPadded(6))  (\(p.trueCount) of \(p.okCount))"
+            return "\(NumberText.percent(rate).leftPadded(6))  (\(NumberText.grouped(p.trueCount)) of \(NumberText.grouped(p.okCount)))"
         }
         guard let top = p.labels.max(by: { $0.count < $1.count }), top.count > 0 else { return "no ok results" }
-        return "\(top.name) \(NumberText.percent(top.share))  (" + p.labels.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ") + ")"
+        return "\(top.name) \(NumberText.percent(top.share))  (" + p.labels.filter { $0.count > 0 }.map { "\($0.name) \(NumberText.grouped($0.count))" }.joined(separator: ", ") + ")"
     }
 
     // MARK: Markdown
 
     func markdown() -> String {
         func cell(_ s: String) -> String { Markdown.escape(s) }
-        var out = "## Verdict report\n\n\(conversations) conversation\(conversations == 1 ? "" : "s")"
-        out += unreadable > 0 ? ", \(unreadable) unreadable.\n" : ".\n"
+        var out = "## Verdict report\n\n\(NumberText.grouped(conversations)) conversation\(conversations == 1 ? "" : "s")"
+        out += unreadable > 0 ? ", \(NumberText.grouped(unreadable)) unreadable.\n" : ".\n"
         out += "\n| Metric | Type | Applied | Result |\n|---|---|---:|---|\n"
         for m in metrics {
-            out += "| \(cell(m.name)) | \(m.type) | \(m.applied) of \(m.conversations) | \(cell(headline(m))) |\n"
+            out += "| \(cell(m.name)) | \(m.type) | \(NumberText.grouped(m.applied)) of \(NumberText.grouped(m.conversations)) | \(cell(headline(m))) |\n"
         }
         if let by {
             out += "\n### By \(cell(by.text))\n"
@@ -135,8 +140,8 @@ extension Report {
         if !failing.isEmpty {
             out += "\n### Why it fails\n\n"
             for m in failing {
-                out += "- **\(cell(m.name))** is false in \(m.falseCount) call\(m.falseCount == 1 ? "" : "s"):\n"
-                for f in m.failing { out += "  - \(NumberText.percent(f.share)) \(Markdown.escape(f.description)) (\(f.count))\n" }
+                out += "- **\(cell(m.name))** is false in \(NumberText.grouped(m.falseCount)) call\(m.falseCount == 1 ? "" : "s"):\n"
+                for f in m.failing { out += "  - \(NumberText.percent(f.share)) \(Markdown.escape(f.description)) (\(NumberText.grouped(f.count)))\n" }
             }
         }
         let trended = metrics.filter { !$0.trend.isEmpty && $0.type != "unknown" }
@@ -162,19 +167,19 @@ extension Report {
         }
         if !flows.isEmpty {
             out += "\n### Flows\n\n| Flow | Reached |\n|---|---:|\n"
-            for f in flows { out += "| \(cell(f.name)) | \(NumberText.percent(f.share)) (\(f.count)) |\n" }
+            for f in flows { out += "| \(cell(f.name)) | \(NumberText.percent(f.share)) (\(NumberText.grouped(f.count))) |\n" }
             out += "\n| Path | Conversations |\n|---|---:|\n"
-            for p in paths.prefix(10) { out += "| \(cell(p.name)) | \(p.count) (\(NumberText.percent(p.share))) |\n" }
+            for p in paths.prefix(10) { out += "| \(cell(p.name)) | \(NumberText.grouped(p.count)) (\(NumberText.percent(p.share))) |\n" }
         }
         if !functions.isEmpty {
             out += "\n### Functions\n\n| Function | Conversations |\n|---|---:|\n"
-            for f in functions { out += "| \(cell(f.name)) | \(f.count) (\(NumberText.percent(f.share))) |\n" }
+            for f in functions { out += "| \(cell(f.name)) | \(NumberText.grouped(f.count)) (\(NumberText.percent(f.share))) |\n" }
         }
         if !logged.isEmpty {
             out += "\n### Logged metrics\n\n| Name | Conversations | Mean | Values |\n|---|---:|---:|---|\n"
             for l in logged {
-                out += "| \(cell(l.name)) | \(l.conversations) | \(l.mean.map { NumberText.decimal($0, places: 2) } ?? "") | "
-                out += cell(l.values.prefix(8).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")) + " |\n"
+                out += "| \(cell(l.name)) | \(NumberText.grouped(l.conversations)) | \(l.mean.map { NumberText.decimal($0, places: 2) } ?? "") | "
+                out += cell(l.values.prefix(8).map { "\($0.name) (\(NumberText.grouped($0.count)))" }.joined(separator: ", ")) + " |\n"
             }
         }
         return out

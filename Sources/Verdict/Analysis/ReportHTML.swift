@@ -68,7 +68,7 @@ struct ReportHTML {
             body += table(["Metric", "n", "Mean", "Median", "p90", "Min", "Max"], numbers.map { m in
                 let s = m.numbers!
                 let unit = s.unit.map { " \($0)" } ?? ""
-                return [m.name, "\(s.n)", ReportHTML.n(s.mean) + unit, ReportHTML.n(s.median) + unit, ReportHTML.n(s.p90) + unit,
+                return [m.name, "\(NumberText.grouped(s.n))", ReportHTML.n(s.mean) + unit, ReportHTML.n(s.median) + unit, ReportHTML.n(s.p90) + unit,
                         ReportHTML.n(s.min) + unit, ReportHTML.n(s.max) + unit]
             })
             body += "<div class=\"grid\">" + numbers.map(histogramChart).joined() + "</div></section>"
@@ -98,13 +98,13 @@ struct ReportHTML {
             body += flowChart(Array(r.flows.prefix(ReportHTML.listed)))
             if r.flows.count > ReportHTML.listed { body += "<p class=\"note\">\(r.flows.count - ReportHTML.listed) more flows in <code>--format json</code>.</p>" }
             body += "<div class=\"grid two\">"
-            body += table(["Most common paths", "Conversations"], r.paths.prefix(10).map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
-            body += table(["From", "To", "Times"], r.transitions.prefix(12).map { [$0.from, $0.to, "\($0.count)"] })
+            body += table(["Most common paths", "Conversations"], r.paths.prefix(10).map { [$0.name, "\(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))"] })
+            body += table(["From", "To", "Times"], r.transitions.prefix(12).map { [$0.from, $0.to, "\(NumberText.grouped($0.count))"] })
             body += "</div></section>"
         }
         if !r.functions.isEmpty {
             body += "<section><h2>Functions</h2>"
-            body += table(["Function", "Conversations calling it"], r.functions.prefix(ReportHTML.listed).map { [$0.name, "\($0.count) (\(NumberText.percent($0.share)))"] })
+            body += table(["Function", "Conversations calling it"], r.functions.prefix(ReportHTML.listed).map { [$0.name, "\(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))"] })
             if r.functions.count > ReportHTML.listed { body += "<p class=\"note\">\(r.functions.count - ReportHTML.listed) more functions in <code>--format json</code>.</p>" }
             body += "</section>"
         }
@@ -112,7 +112,7 @@ struct ReportHTML {
             body += "<section><h2>Logged metrics</h2>"
             if r.logged.count > ReportHTML.listed { body += "<p class=\"note\">The first \(ReportHTML.listed) of \(r.logged.count) names; the others in <code>--format json</code>.</p>" }
             body += table(["Name", "Conversations", "Mean", "Most common values"], r.logged.prefix(ReportHTML.listed).map {
-                [$0.name, "\($0.conversations)", $0.mean.map { NumberText.decimal($0, places: 2) } ?? "", $0.values.prefix(6).map { "\($0.name) (\($0.count))" }.joined(separator: ", ")]
+                [$0.name, "\(NumberText.grouped($0.conversations))", $0.mean.map { NumberText.decimal($0, places: 2) } ?? "", $0.values.prefix(6).map { "\($0.name) (\(NumberText.grouped($0.count)))" }.joined(separator: ", ")]
             })
             body += "</section>"
         }
@@ -175,7 +175,7 @@ struct ReportHTML {
                 // The review page files ok results of boolean and categorical metrics under their
                 // values, so only a number metric has a status 'ok' to link to.
                 let reviewHas = status != "ok" || m.type == "number"
-                let cell = count == 0 ? "0" : reviewHas ? linked("\(count)", m.name, status, status: true) : "\(count)"
+                let cell = count == 0 ? "0" : reviewHas ? linked("\(NumberText.grouped(count))", m.name, status, status: true) : "\(NumberText.grouped(count))"
                 out += "<td class=\"num\">\(cell)</td>"
             }
             out += "</tr>"
@@ -186,13 +186,13 @@ struct ReportHTML {
     /// The failing items of one metric: each in words (the rule as written on hover), a bar for
     /// its share among false results, and a link to the false calls.
     func whyTable(_ m: Report.MetricReport) -> String {
-        var out = "<h3>\(ReportHTML.escape(m.name)) <span class=\"note\">false in \(linked("\(m.falseCount)", m.name, "false")) conversations</span></h3>"
+        var out = "<h3>\(ReportHTML.escape(m.name)) <span class=\"note\">false in \(linked("\(NumberText.grouped(m.falseCount))", m.name, "false")) conversation\(m.falseCount == 1 ? "" : "s")</span></h3>"
         out += "<table><tr><th>Item that did not hold</th><th class=\"num\">Share</th><th class=\"num\">Calls</th></tr>"
         for f in m.failing {
             let title = f.condition.map { " title=\"\(ReportHTML.escape($0))\"" } ?? ""
             out += "<tr><td\(title)>\(linked(ReportHTML.escape(f.description), m.name, "false"))"
             out += "<div class=\"bar\"><span style=\"width:\(ReportHTML.n(f.share * 100))%\"></span></div></td>"
-            out += "<td class=\"num\">\(NumberText.percent(f.share))</td><td class=\"num\">\(f.count)</td></tr>"
+            out += "<td class=\"num\">\(NumberText.percent(f.share))</td><td class=\"num\">\(NumberText.grouped(f.count))</td></tr>"
         }
         return out + "</table>"
     }

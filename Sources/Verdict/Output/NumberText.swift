@@ -20,6 +20,11 @@ enum NumberText {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// "1 conversation", "48,696 conversations": a count with its noun, singular for one.
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        grouped(n) + " " + (n == 1 ? singular : plural ?? singular + "s")
+    }
+
     /// `x` rounded to `places` decimals, trailing zeros dropped. A finite magnitude of 1e15 or
     /// more has no digits after the point worth showing and is written with six significant
     /// digits (`1e+308`, `-8e+307`), so that values near the ends of the double range stay
