@@ -189,3 +189,36 @@ struct NewcomerMessageTests {
         #expect(NumberText.grouped(n) == text)
     }
 }
+
+@Suite("Report wording")
+struct ReportWordingTests {
+    @Test("whole-number values get whole bins: one per value when few, else a whole width")
+    func wholeBins() {
+        var few = NumberDistribution(exactLimit: 100)
+        for v in [0.0, 0, 1, 3] { few.add(v) }
+        #expect(few.histogram().map(\.lower) == [0, 1, 2, 3])
+        #expect(few.histogram().map(\.count) == [2, 1, 0, 1])
+        #expect(few.wholeBinWidth() == 1)
+        var many = NumberDistribution(exactLimit: 100)
+        for v in 1...29 { many.add(Double(v)) }
+        #expect(many.wholeBinWidth() == 3)
+        #expect(many.histogram().map(\.count) == [3, 3, 3, 3, 3, 3, 3, 3, 3, 2])
+        var fractional = NumberDistribution(exactLimit: 100)
+        for v in [0.5, 2.0] { fractional.add(v) }
+        #expect(fractional.wholeBinWidth() == nil && fractional.histogram().count == 10)
+    }
+
+    @Test("counts in a report are grouped by thousands, one conversation in the singular")
+    func grouped() throws {
+        let line = #"{"id":"ID","metrics":{"m":{"status":"ok","value":true,"triggered_at":0,"evidence":[]}},"flows":[],"functions":[],"logged":{}}"#
+        let many = (0..<1_234).map { line.replacingOccurrences(of: "ID", with: "c\($0)") }.joined(separator: "\n") + "\n"
+        let dir = try CLI.folder(["many.jsonl": many, "one.jsonl": line.replacingOccurrences(of: "ID", with: "x") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try CLI.run(["report", "many.jsonl"], in: dir)
+        #expect(report.stdout.hasPrefix("Verdict report: 1,234 conversations\n"))
+        #expect(report.stdout.contains("applied in 1,234 of 1,234 (100.0%); ok 1,234\n"))
+        #expect(report.stdout.contains("true in 1,234 of 1,234: 100.0%"))
+        let one = try CLI.run(["report", "one.jsonl"], in: dir)
+        #expect(one.stdout.hasPrefix("Verdict report: 1 conversation\n"))
+    }
+}
