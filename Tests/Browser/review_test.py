@@ -57,7 +57,7 @@ def results(path):
 
 def sample(results_path, metric, outcome, is_status, n=50, seed=1):
     flag = "--status" if is_status else "--value"
-    run = subprocess.run([VERDICT, "sample", "--metric", metric, flag, outcome, "--n", str(n), "--seed", str(seed),
+    run = subprocess.run([VERDICT, "sample", "--metric", metric, flag, outcome, "-n", str(n), "--seed", str(seed),
                           str(results_path)], capture_output=True, text=True)
     return run.stdout.split()
 
@@ -91,6 +91,12 @@ def check_every_filter(driver, page, results_path, name, limit_metrics=None):
             button.click()
             ids = listed(driver)
             expected = sample(results_path, metric, outcome, is_status)
+            if driver.find_elements(By.CSS_SELECTOR, "#list li .value"):
+                # A number metric's calls are listed from the lowest value to the highest.
+                values = {cid: by_id[cid]["metrics"][metric]["value"] for cid in expected}
+                expected = sorted(expected, key=lambda cid: (values[cid], cid))
+                shown = [float(s.get_attribute("data-value")) for s in driver.find_elements(By.CSS_SELECTOR, "#list li .value")]
+                check(shown == sorted(shown), f"{name}: {metric} / {outcome}: values not in order: {shown[:6]}")
             check(ids == expected, f"{name}: {metric} / {outcome}: listed {ids[:5]}… but verdict sample draws {expected[:5]}…")
             fragment = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).fragment)
             key = "status" if is_status else "outcome"
@@ -135,8 +141,10 @@ def main():
         check(listed(driver) == sample(bundled_results, "Booking: completed", "false", False),
               "deep link: the listed calls are not verdict sample's")
         tree = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#detail ul.tree > li")]
-        check(len(tree) == 2 and "applies when" in tree[0] and "sequence within 2 turns" in tree[1],
-              f"deep link: the condition tree is not explain's: {tree}")
+        check(len(tree) == 2 and "applies when" in tree[0] and "in this order, within 2 turns" in tree[1],
+              f"deep link: the condition tree is not explain's, in words: {tree}")
+        hover = [li.get_attribute("title") for li in driver.find_elements(By.CSS_SELECTOR, "#detail ul.tree li")]
+        check("sequence within 2 turns" in hover, f"deep link: the rule as written is not on hover: {hover}")
         driver.save_screenshot(str(OUT / "review-bundled.png"))
 
         # Keyboard: arrows move through the list and open each call.
@@ -210,17 +218,57 @@ def main():
     finally:
         driver.quit()
 
-    # A phone-sized window: nothing wider than the screen.
-    narrow = browser(420, 1600)
+    # Phone-sized windows: neither page is wider than the screen (tables and wide charts
+    # scroll inside their card), and no chart label is drawn smaller than 10 px.
+    for phone in (360, 420):
+        narrow = browser(phone, 1600)
+        try:
+            open_page(narrow, url(bundled, metric="Handoff: seconds waited", status="ok", conversation="EC-02"))
+            viewport = narrow.execute_script("return window.innerWidth")
+            width = narrow.execute_script("return document.documentElement.scrollWidth")
+            check(viewport == phone, f"{phone} px: the window is {viewport} px wide")
+            check(width <= phone, f"review {phone} px: the page is {width} px wide")
+            narrow.save_screenshot(str(OUT / f"review-{phone}px.png"))
+            open_page(narrow, (OUT / "report.html").resolve().as_uri())
+            width = narrow.execute_script("return document.documentElement.scrollWidth")
+            check(width <= phone, f"report {phone} px: the page is {width} px wide")
+            smallest = narrow.execute_script("""
+                var least = 99;
+                document.querySelectorAll('svg text').forEach(function (t) {
+                  var r = t.getBoundingClientRect(); if (r.height > 0) least = Math.min(least, parseFloat(getComputedStyle(t).fontSize) * (t.ownerSVGElement.getBoundingClientRect().width / t.ownerSVGElement.viewBox.baseVal.width));
+                });
+                return least;""")
+            check(smallest >= 9.99, f"report {phone} px: a chart label is drawn at {smallest:.1f} px")
+            narrow.save_screenshot(str(OUT / f"report-{phone}px.png"))
+        finally:
+            narrow.quit()
+
+    # Definitions, words and snippets, as a person reads them.
+    driver = browser(1360, 1000)
     try:
-        open_page(narrow, url(bundled, metric="Handoff: seconds waited", outcome="ok", conversation="EC-02"))
-        viewport = narrow.execute_script("return window.innerWidth")
-        width = narrow.execute_script("return document.documentElement.scrollWidth")
-        check(viewport == 420, f"420 px: the window is {viewport} px wide")
-        check(width <= 420, f"420 px: the page is {width} px wide")
-        narrow.save_screenshot(str(OUT / "review-420px.png"))
+        open_page(driver, url(bundled, metric="Booking: completed", outcome="false"))
+        definition = driver.find_element(By.ID, "definition").text
+        check(definition.startswith("True when a reservation was created"), f"review: the definition shown is {definition[:60]!r}")
+        snippets = [s.text for s in driver.find_elements(By.CSS_SELECTOR, "#list li .snippet")]
+        check(any(snippets), "review: no listed call shows a snippet")
+        driver.find_elements(By.CSS_SELECTOR, "#list li")[0].click()
+        words = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#detail ul.tree li")]
+        check(any("the agent said a phrase of confirmation" in w for w in words), f"review: the why tree is not in words: {words[:3]}")
+        titles = [li.get_attribute("title") for li in driver.find_elements(By.CSS_SELECTOR, "#detail ul.tree li")]
+        check(any("agent says a phrase of confirmation" in (t or "") for t in titles), "review: the rule as written is not on hover")
+        open_page(driver, (OUT / "report.html").resolve().as_uri())
+        defined = driver.find_elements(By.CSS_SELECTOR, "#definitions dd")
+        check(len(defined) >= 10, f"report: {len(defined)} definitions shown")
+        driver.save_screenshot(str(OUT / "report-1360px.png"))
+        open_page(driver, url(bundled, metric="Payment: card number requests", status="ok"))
+        driver.find_element(By.ID, "highest").click()
+        chosen = driver.find_element(By.CSS_SELECTOR, "#list li[aria-selected=true] .value").get_attribute("data-value")
+        values = [float(s.get_attribute("data-value")) for s in driver.find_elements(By.CSS_SELECTOR, "#list li .value")]
+        check(float(chosen) == max(values), f"review: 'highest value' opened {chosen}, the highest is {max(values)}")
+        driver.save_screenshot(str(OUT / "review-1360px.png"))
     finally:
-        narrow.quit()
+        driver.quit()
+    print("pages: definitions, words, snippets and number order shown; both pages within 360 and 420 px phones")
 
     # compare: one row per metric, as the JSON says, each boolean with its forest-plot mark;
     # at 1360 and 420 px the page is no wider than the window (tables scroll in their card).

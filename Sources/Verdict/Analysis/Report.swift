@@ -85,6 +85,8 @@ public struct Report: Sendable {
         public var numbers: NumberSummary? = nil
         /// With `--by metadata.PATH`: the same figures per cohort.
         public var cohorts: [CohortFigures] = []
+        /// What the metric measures, as its rule's `definition` says (with `--rules`).
+        public var definition: String? = nil
     }
 
     public var conversations: Int
@@ -438,7 +440,8 @@ public final class ReportBuilder {
                 rate: okBooleans > 0 ? share(t.trueCount, okBooleans) : nil,
                 interval: Report.wilson(t.trueCount, okBooleans), labels: type == "categorical" ? labels : [],
                 failing: failing, trend: trend, numbers: numbers,
-                cohorts: cohorts?.figures(metric: name, type: type, labelOrder: type == "categorical" ? allLabels : []) ?? []))
+                cohorts: cohorts?.figures(metric: name, type: type, labelOrder: type == "categorical" ? allLabels : []) ?? [],
+                definition: rule?.definition))
         }
         // Funnel order: by mean position of entry, then by reach, then by name.
         let flows = flowCounts.keys.sorted { a, b in

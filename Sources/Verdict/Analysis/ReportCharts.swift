@@ -24,7 +24,7 @@ extension ReportHTML {
     func rateChart(_ metrics: [Report.MetricReport]) -> String {
         let labelWidth = 300.0, barWidth = 540.0, row = 30.0, width = labelWidth + barWidth + 160
         let height = row * Double(metrics.count) + 30
-        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(width)) \(ReportHTML.n(height))\" width=\"100%\" role=\"img\" aria-label=\"True rate per boolean metric\">"
+        var svg = "<div class=\"scroll\"><svg viewBox=\"0 0 \(ReportHTML.n(width)) \(ReportHTML.n(height))\" width=\"100%\" style=\"min-width:\(ReportHTML.legible(width, font: 12))px\" role=\"img\" aria-label=\"True rate per boolean metric\">"
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
             let x = labelWidth + tick * barWidth
             svg += "<line x1=\"\(ReportHTML.n(x))\" y1=\"4\" x2=\"\(ReportHTML.n(x))\" y2=\"\(ReportHTML.n(height - 22))\" stroke=\"#eef0f2\"/>"
@@ -46,7 +46,7 @@ extension ReportHTML {
             }
             svg += "<text x=\"\(ReportHTML.n(labelWidth + barWidth + 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\">\(NumberText.percent(rate)) <tspan fill=\"#59636e\">n=\(NumberText.grouped(m.trueCount + m.falseCount))</tspan></text>"
         }
-        return svg + "</svg>"
+        return svg + "</svg></div>"
     }
 
     /// One stacked bar per categorical metric, with a legend per metric.
@@ -54,7 +54,7 @@ extension ReportHTML {
         var out = ""
         for m in metrics {
             let width = 880.0
-            var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(width)) 24\" width=\"100%\" role=\"img\" aria-label=\"Label shares of \(ReportHTML.escape(m.name))\">"
+            var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(width)) 24\" width=\"100%\" style=\"min-width:\(ReportHTML.legible(width, font: 12))px\" role=\"img\" aria-label=\"Label shares of \(ReportHTML.escape(m.name))\">"
             var x = 0.0
             let total = m.labels.reduce(0) { $0 + $1.count }
             for (i, label) in m.labels.enumerated() where label.count > 0 {
@@ -72,7 +72,7 @@ extension ReportHTML {
                 "<span><i style=\"background:\(ReportHTML.palette[i % ReportHTML.palette.count])\"></i>"
                     + linked("\(ReportHTML.escape(label.name)) \(label.count)", m.name, label.name) + "</span>"
             }.joined()
-            out += "<h3>\(ReportHTML.escape(m.name)) <span class=\"note\">(\(total) ok)</span></h3>" + svg + "</svg><div class=\"legend\">\(legend)</div>"
+            out += "<h3>\(ReportHTML.escape(m.name)) <span class=\"note\">(\(NumberText.grouped(total)) ok)</span></h3><div class=\"scroll\">" + svg + "</svg></div><div class=\"legend\">\(legend)</div>"
         }
         return out
     }
@@ -132,7 +132,7 @@ extension ReportHTML {
             let bh = most > 0 ? barH * Double(p.okCount) / most : 0
             svg += "<rect x=\"\(ReportHTML.n(x(d) - max(1, slot * 0.8) / 2))\" y=\"\(ReportHTML.n(barTop + barH - bh))\" width=\"\(ReportHTML.n(max(1, slot * 0.8)))\" height=\"\(ReportHTML.n(bh))\" fill=\"#d0d7de\"><title>\(ReportHTML.escape(p.period)): n \(NumberText.grouped(p.okCount))</title></rect>"
         }
-        svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(barTop + barH))\" font-size=\"9\" fill=\"#59636e\" text-anchor=\"end\">n \(Int(most))</text>"
+        svg += "<text x=\"\(ReportHTML.n(left - 4))\" y=\"\(ReportHTML.n(barTop + barH))\" font-size=\"10\" fill=\"#59636e\" text-anchor=\"end\">n \(Int(most))</text>"
         let dots = points.count <= 60
         for s in series {
             let values = zip(points, days).compactMap { p, d in s.value(p).map { (p, d, $0) } }
@@ -165,7 +165,7 @@ extension ReportHTML {
     /// One number metric's histogram: a bar per bin, its count above it.
     func histogramChart(_ m: Report.MetricReport) -> String {
         guard let s = m.numbers, !s.histogram.isEmpty else { return "" }
-        let w = 420.0, h = 150.0, bottom = 22.0, top = 16.0
+        let w = 300.0, h = 150.0, bottom = 22.0, top = 16.0
         let widest = Double(s.histogram.map(\.count).max() ?? 1)
         let slot = w / Double(s.histogram.count)
         var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(w)) \(ReportHTML.n(h))\" width=\"100%\" role=\"img\" aria-label=\"Histogram of \(ReportHTML.escape(m.name))\">"
@@ -186,7 +186,7 @@ extension ReportHTML {
     /// (Flows are not stages of a funnel: a call can enter one without the one before it.)
     func flowChart(_ flows: [Report.Share]) -> String {
         let width = 880.0, row = 30.0, labelWidth = 220.0, plot = width - labelWidth - 90
-        var svg = "<svg viewBox=\"0 0 \(ReportHTML.n(width)) \(ReportHTML.n(row * Double(flows.count) + 4))\" width=\"100%\" role=\"img\" aria-label=\"Share of conversations entering each flow\">"
+        var svg = "<div class=\"scroll\"><svg viewBox=\"0 0 \(ReportHTML.n(width)) \(ReportHTML.n(row * Double(flows.count) + 4))\" width=\"100%\" style=\"min-width:\(ReportHTML.legible(width, font: 13))px\" role=\"img\" aria-label=\"Share of conversations entering each flow\">"
         for (i, f) in flows.enumerated() {
             let y = Double(i) * row
             svg += "<text x=\"\(ReportHTML.n(labelWidth - 10))\" y=\"\(ReportHTML.n(y + 19))\" font-size=\"13\" text-anchor=\"end\">\(ReportHTML.escape(clip(f.name, 30)))<title>\(ReportHTML.escape(f.name))</title></text>"
@@ -194,6 +194,6 @@ extension ReportHTML {
             svg += "<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 5))\" width=\"\(ReportHTML.n(max(1, plot * f.share)))\" height=\"18\" rx=\"3\" fill=\"\(ReportHTML.palette[2])\"><title>\(ReportHTML.escape(f.name)): entered in \(NumberText.count(f.count, "conversation"))</title></rect>"
             svg += "<text x=\"\(ReportHTML.n(labelWidth + plot + 10))\" y=\"\(ReportHTML.n(y + 19))\" font-size=\"13\">\(NumberText.percent(f.share)) <tspan fill=\"#59636e\">\(NumberText.grouped(f.count))</tspan></text>"
         }
-        return svg + "</svg>"
+        return svg + "</svg></div>"
     }
 }

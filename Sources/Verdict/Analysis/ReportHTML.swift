@@ -20,6 +20,10 @@ struct ReportHTML {
 
     static func n(_ x: Double) -> String { NumberText.decimal(x, places: 1) }
 
+    /// The narrowest a chart `width` units wide may be drawn for its `font`-unit labels to stay
+    /// at least 10 px; narrower screens scroll it inside its card.
+    static func legible(_ width: Double, font: Double) -> String { n((width * 10 / font).rounded(.up)) }
+
     /// The review link for a metric's value (`status` false) or status, or nil without a review
     /// page. The page's path is percent-encoded too, so that `#`, `?` or `%` in it stay part of it.
     func link(_ metric: String, _ outcome: String, status: Bool = false) -> String? {
@@ -54,6 +58,15 @@ struct ReportHTML {
         body += "</div>"
         if review != nil { body += "<p class=\"note\">Bars, label shares, status counts and failing items link to the calls behind them in the review page.</p>" }
         body += "</header>"
+        let defined = r.metrics.filter { !($0.definition ?? "").isEmpty }
+        if !defined.isEmpty {
+            // What each metric measures, in its author's words, before any figure of it.
+            body += "<section id=\"definitions\"><h2>Metrics and what they measure</h2><dl class=\"definitions\">"
+            for m in defined {
+                body += "<dt>\(ReportHTML.escape(m.name)) <span class=\"note\">\(ReportHTML.escape(m.type))</span></dt><dd>\(ReportHTML.escape(m.definition!))</dd>"
+            }
+            body += "</dl></section>"
+        }
         if !booleans.isEmpty {
             body += "<section><h2>Boolean metrics</h2><p class=\"note\">True rate among conversations where the metric applied, with its 95% Wilson interval and n, the number of such conversations.</p>"
             body += rateChart(booleans) + "</section>"
@@ -128,8 +141,9 @@ struct ReportHTML {
         .cards{display:flex;gap:14px;flex-wrap:wrap}.card{background:#f6f8fa;border-radius:8px;padding:10px 16px;min-width:120px}
         .card b{display:block;font-size:22px}.card span{color:#59636e;font-size:13px}
         .note{color:#59636e;margin:0 0 12px;font-size:13px}
-        .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}
-        .grid.two{grid-template-columns:repeat(auto-fill,minmax(420px,1fr));align-items:start}
+        .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(300px,100%),1fr));gap:14px}
+        .grid.two{grid-template-columns:repeat(auto-fill,minmax(min(420px,100%),1fr));align-items:start}
+        .grid>*{min-width:0}
         .grid figure{margin:0;border:1px solid #eef0f2;border-radius:8px;padding:8px 10px}
         figcaption{font-size:13px;font-weight:600;margin-bottom:4px}
         .legend{font-size:12px;color:#59636e;display:flex;flex-wrap:wrap;gap:4px 12px;margin-top:4px}
@@ -142,8 +156,10 @@ struct ReportHTML {
         svg a:hover rect{opacity:.85}
         svg text{font-family:inherit}
         h3{font-size:15px;margin:14px 0 4px}
+        dl.definitions dt{font-weight:600;margin-top:10px}dl.definitions dd{margin:2px 0 0;color:#3d444d;font-size:14px}
         code{font-size:13px}
-        .scroll{overflow-x:auto}.scroll table{min-width:420px}
+        .scroll{overflow-x:auto;max-width:100%}.scroll table{min-width:420px}
+        @media (max-width:560px){main{padding:12px 8px 32px}section,header{padding:12px 10px}.grid figure{padding:6px 4px}.card{min-width:0}}
         table.cohorts{table-layout:fixed}table.cohorts th:first-child{width:28%}table.cohorts th:nth-child(2){width:100px}
         </style></head>
         <body><main>
@@ -157,17 +173,18 @@ struct ReportHTML {
         "<div class=\"card\"><b>\(ReportHTML.escape(value))</b><span>\(ReportHTML.escape(label))</span></div>"
     }
 
+    /// A table that scrolls inside its card on a narrow screen.
     func table(_ header: [String], _ rows: [[String]]) -> String {
-        var out = "<table><tr>" + header.map { "<th>\(ReportHTML.escape($0))</th>" }.joined() + "</tr>"
+        var out = "<div class=\"scroll\"><table><tr>" + header.map { "<th>\(ReportHTML.escape($0))</th>" }.joined() + "</tr>"
         for row in rows { out += "<tr>" + row.map { "<td>\(ReportHTML.escape($0))</td>" }.joined() + "</tr>" }
-        return out + "</table>"
+        return out + "</table></div>"
     }
 
     /// Every status of every metric: how many conversations had it, each a link into the review.
     func statusSection() -> String {
         let statuses = MetricResult.Status.allCases.map(\.rawValue)
         var out = "<section><h2>Statuses</h2><p class=\"note\">Every outcome that is not a value: not applicable (applies-when never held), inactive (before active_from), unmatched (no label or no value) and error.</p>"
-        out += "<table><tr><th>Metric</th>" + statuses.map { "<th class=\"num\">\(ReportHTML.escape($0))</th>" }.joined() + "</tr>"
+        out += "<div class=\"scroll\"><table><tr><th>Metric</th>" + statuses.map { "<th class=\"num\">\(ReportHTML.escape($0))</th>" }.joined() + "</tr>"
         for m in report.metrics {
             out += "<tr><td>\(ReportHTML.escape(m.name))</td>"
             for status in statuses {
@@ -180,21 +197,21 @@ struct ReportHTML {
             }
             out += "</tr>"
         }
-        return out + "</table></section>"
+        return out + "</table></div></section>"
     }
 
     /// The failing items of one metric: each in words (the rule as written on hover), a bar for
     /// its share among false results, and a link to the false calls.
     func whyTable(_ m: Report.MetricReport) -> String {
         var out = "<h3>\(ReportHTML.escape(m.name)) <span class=\"note\">false in \(linked("\(NumberText.grouped(m.falseCount))", m.name, "false")) conversation\(m.falseCount == 1 ? "" : "s")</span></h3>"
-        out += "<table><tr><th>Item that did not hold</th><th class=\"num\">Share</th><th class=\"num\">Calls</th></tr>"
+        out += "<div class=\"scroll\"><table><tr><th>Item that did not hold</th><th class=\"num\">Share</th><th class=\"num\">Calls</th></tr>"
         for f in m.failing {
             let title = f.condition.map { " title=\"\(ReportHTML.escape($0))\"" } ?? ""
             out += "<tr><td\(title)>\(linked(ReportHTML.escape(f.description), m.name, "false"))"
             out += "<div class=\"bar\"><span style=\"width:\(ReportHTML.n(f.share * 100))%\"></span></div></td>"
             out += "<td class=\"num\">\(NumberText.percent(f.share))</td><td class=\"num\">\(NumberText.grouped(f.count))</td></tr>"
         }
-        return out + "</table>"
+        return out + "</table></div>"
     }
 
     func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }

@@ -22,6 +22,9 @@ public struct Explanation: Sendable {
     /// A node of a condition: its description, whether it holds, the hits that decide it.
     public struct Node: Sendable {
         public var label: String
+        /// The same in words, as reports say it ("the agent said a phrase of confirmation");
+        /// `label` keeps the rule as written.
+        public var words: String = ""
         public var holds: Bool
         /// A leaf's hits in the window; a sequence's chain; a combinator's evidence.
         public var hits: [Int]
@@ -175,6 +178,7 @@ final class ExplanationRecorder: EvaluationObserver {
             if case let .categorical(labels, _)? = current?.body, j < labels.count {
                 var node = labelled(tree, labels[j].when)
                 node.label = "label '\(labels[j].label)': " + node.label
+                node.words = "label '\(labels[j].label)': " + node.words
                 body.append(node)
             }
         case .value:
@@ -221,17 +225,25 @@ final class ExplanationRecorder: EvaluationObserver {
         switch condition {
         case let .leaf(leaf):
             node.label = label(leaf, hits: node.hits)
+            node.words = leaf.words + node.label.dropFirst(leaf.summary.count)
         case let .all(parts), let .any(parts):
             if case .all = condition { node.label = "all of" } else { node.label = "any of" }
+            node.words = node.label == "all of" ? "all of these" : "one of these"
             for (c, part) in parts.enumerated() where c < node.children.count { node.children[c] = labelled(node.children[c], part) }
         case let .not(inner):
             node.label = "not"
+            node.words = "not this"
             if !node.children.isEmpty { node.children[0] = labelled(node.children[0], inner) }
         case let .metadata(matcher):
             node.label = condition.summary + " (" + seen(matcher) + ")"
+            node.words = condition.words + " (" + seen(matcher) + ")"
         case let .sequence(leaves, within):
             node.label = within.map { "sequence within \($0) turns" } ?? "sequence"
-            for (c, leaf) in leaves.enumerated() where c < node.children.count { node.children[c].label = label(leaf, hits: node.children[c].hits) }
+            node.words = within.map { "in this order, within \($0) turn\($0 == 1 ? "" : "s")" } ?? "in this order"
+            for (c, leaf) in leaves.enumerated() where c < node.children.count {
+                node.children[c].label = label(leaf, hits: node.children[c].hits)
+                node.children[c].words = leaf.words + node.children[c].label.dropFirst(leaf.summary.count)
+            }
         }
         return node
     }

@@ -60,6 +60,7 @@ extension Explanation {
         func node(_ w: inout JSONWriter, _ n: Node) {
             w.object { o in
                 o.add("condition", n.label)
+                if !n.words.isEmpty { o.add("words", n.words) }
                 o.add("holds", n.holds)
                 o.add("hits") { $0.intArray(n.hits) }
                 if !n.children.isEmpty { o.add("children") { w in w.array(n.children) { node(&$0, $1) } } }

@@ -22,6 +22,11 @@ nav { width: 340px; flex: none; border-right: 1px solid var(--line); padding: 12
 label.field { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 select, input[type=search] { font: inherit; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; width: 100%; text-transform: none; letter-spacing: 0; color: var(--ink); }
 #outcomes { display: flex; flex-wrap: wrap; gap: 6px; }
+#definition { margin: 0; font-size: 13px; color: var(--muted, #59636e); }
+#list li .cid { font-weight: 600; }
+#list li .value { margin-left: 8px; font-variant-numeric: tabular-nums; }
+#list li .snippet { display: block; color: var(--muted); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+#extremes button { font: inherit; font-size: 12px; border: 1px solid var(--line); background: var(--soft); border-radius: 12px; padding: 2px 8px; cursor: pointer; }
 #outcomes button { font: inherit; font-size: 13px; border: 1px solid var(--line); background: var(--soft); border-radius: 14px; padding: 3px 10px; cursor: pointer; }
 #outcomes button[aria-selected=true] { background: var(--accent); border-color: var(--accent); color: #fff; }
 #outcomes button .n { opacity: .75; margin-left: 4px; }
@@ -32,6 +37,7 @@ select, input[type=search] { font: inherit; padding: 6px 8px; border: 1px solid 
 #list:focus { outline: 2px solid var(--accent); outline-offset: 1px; }
 #list li { padding: 6px 10px; border-bottom: 1px solid var(--soft); cursor: pointer; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; word-break: break-all; }
 #list li[aria-selected=true] { background: var(--accent); color: #fff; }
+#list li[aria-selected=true] .snippet { color: #e6f0f8; }
 #detail { flex: 1; min-width: 0; padding: 14px 20px 40px; }
 #detail h2 { font-size: 17px; margin: 0 0 2px; word-break: break-all; }
 .source { color: var(--muted); font-size: 12px; margin: 0 0 10px; word-break: break-all; }
@@ -76,10 +82,12 @@ ul.others a { color: var(--accent); }
 <main>
 <nav aria-label="Filters">
 <label class="field">Metric<select id="metric"></select></label>
+<p id="definition" hidden></p>
 <div id="outcomes" role="tablist" aria-label="Outcomes"></div>
 <label class="field">Search<input id="search" type="search" placeholder="conversation id" autocomplete="off"></label>
 <p id="missing" class="problem" role="status" hidden></p>
 <p id="listinfo"></p>
+<p id="extremes" hidden><button type="button" id="lowest">lowest value</button> <button type="button" id="highest">highest value</button></p>
 <ul id="list" role="listbox" tabindex="0" aria-label="Conversations"></ul>
 </nav>
 <section id="detail" aria-live="polite"><p class="empty">Pick a metric, an outcome and a call.</p></section>
@@ -156,6 +164,10 @@ ul.others a { color: var(--accent); }
     var box = $("outcomes");
     box.textContent = "";
     var m = metricOf(state.metric);
+    // What the metric measures, in its author's words, above its outcomes.
+    var definition = $("definition");
+    definition.textContent = m && m.definition ? m.definition : "";
+    definition.hidden = !(m && m.definition);
     if (!m) return;
     m.outcomes.forEach(function (o) {
       var b = el("button", { type: "button", role: "tab", "data-outcome": o.outcome, "data-status": String(o.status),
@@ -176,17 +188,40 @@ ul.others a { color: var(--accent); }
     $("listinfo").textContent = info;
     $("missing").textContent = state.missing || "";
     $("missing").hidden = !state.missing;
+    // Each call's result for this metric, and a line of its evidence (or its trigger) to read.
+    function resultOf(id) { var c = own(data.conversations, id); return c ? own(c.results, state.metric) : null; }
+    function snippet(id) {
+      var c = own(data.conversations, id), r = resultOf(id);
+      if (!c || !c.explain || !r) return "";
+      var at = r.evidence.length ? r.evidence[0] : r.triggered_at;
+      var e = at != null ? c.explain.events[at] : null;
+      if (!e || !e.text) return "";
+      return e.text.length > 70 ? e.text.slice(0, 69) + "…" : e.text;
+    }
+    // A number metric's calls run from the lowest value to the highest, each with its value.
+    var numeric = ids.length > 0 && ids.every(function (id) { var r = resultOf(id); return r && typeof r.value === "number"; });
+    if (numeric) ids.sort(function (a, b) { return resultOf(a).value - resultOf(b).value || (a < b ? -1 : a > b ? 1 : 0); });
     ids.forEach(function (id) {
-      var li = el("li", { role: "option", "data-conversation-id": id, "aria-selected": String(id === state.conversation), text: id });
+      var li = el("li", { role: "option", "data-conversation-id": id, "aria-selected": String(id === state.conversation) },
+        el("span", { "class": "cid", text: id }),
+        numeric ? el("span", { "class": "value", "data-value": String(resultOf(id).value), text: String(resultOf(id).value) }) : null,
+        el("span", { "class": "snippet", text: snippet(id) }));
       li.addEventListener("click", function () { state.conversation = id; update(); list.focus(); });
       list.appendChild(li);
     });
+    var extremes = $("extremes");
+    extremes.hidden = !numeric;
+    if (numeric) {
+      $("lowest").onclick = function () { state.conversation = ids[0]; update(); };
+      $("highest").onclick = function () { state.conversation = ids[ids.length - 1]; update(); };
+    }
     var chosen = list.querySelector("li[aria-selected=true]");
     if (chosen && chosen.scrollIntoView) chosen.scrollIntoView({ block: "nearest" });
   }
   function tree(node) {
-    var li = el("li", null, el("span", { "class": node.holds ? "ok" : "no", text: node.holds ? "✓ " : "✗ " }),
-      document.createTextNode(node.condition),
+    // In words, as the report says it; the rule as written on hover.
+    var li = el("li", { title: node.condition }, el("span", { "class": node.holds ? "ok" : "no", text: node.holds ? "✓ " : "✗ " }),
+      document.createTextNode(node.words || node.condition),
       el("span", { "class": "hits", text: node.hits.length ? "  hits " + node.hits.join(", ") : "  no hits" }));
     if (node.children && node.children.length) {
       var ul = el("ul");
@@ -237,6 +272,8 @@ ul.others a { color: var(--accent); }
       });
       table.appendChild(body);
       left.appendChild(table);
+      // The opened call shows its trigger first (after the page is laid out).
+      setTimeout(function () { var t = table.querySelector("tr[data-trigger]"); if (t && t.scrollIntoView) t.scrollIntoView({ block: "center" }); }, 0);
     }
     right.appendChild(el("h3", { text: "Why" }));
     if (!data.rules) right.appendChild(el("p", { "class": "empty", text: "Run review with --rules to see the conditions." }));

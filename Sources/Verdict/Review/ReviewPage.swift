@@ -66,6 +66,9 @@ public enum ReviewPage {
                 w.array(sample.metrics) { w, m in
                     w.object { o in
                         o.add("name", m.name)
+                        if let definition = rules?.metric(named: m.name)?.definition, !definition.isEmpty {
+                            o.add("definition", definition)
+                        }
                         o.add("outcomes") { w in
                             w.array(m.groups) { w, g in
                                 w.object { o in
