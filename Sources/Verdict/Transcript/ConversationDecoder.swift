@@ -46,8 +46,9 @@ public enum ConversationDecoder {
                 startedAt = t
             default: throw Problem(TranscriptMessage.startedAtNotATime)
             }
-            // Free-form, and not among the fields whose type makes a conversation unreadable.
+            // SPEC 1.2 §1: an object (free-form inside) or null.
             let metadata = object["metadata"].flatMap { $0 == .null ? nil : $0 }
+            if let metadata, metadata.objectValue == nil { throw Problem(TranscriptMessage.metadataNotAnObject) }
             let rawEvents: [JSONValue]
             switch object["events"] {
             case nil, .null?: throw Problem(TranscriptMessage.missing("events"))

@@ -101,6 +101,8 @@ struct ConversationScanner {
         }
         var id = Found.absent, startedAt = Found.absent, events = Found.absent
         var metadata: JSONValue?
+        // The first byte of `metadata`'s value (the last one written wins), for its type check.
+        var metadataLead: UInt8?
         var annotated: [(key: String, value: JSONValue)] = []
         var decoded: [Event] = []
         var eventProblem: String?
@@ -120,6 +122,7 @@ struct ConversationScanner {
                     startedAt = isNull ? .null : .at(start)
                     try parser.skipValue()
                 case .metadata?:
+                    metadataLead = lead
                     if needs.metadata {
                         let value = try parser.parseValue()
                         metadata = value == .null ? nil : value
@@ -164,6 +167,10 @@ struct ConversationScanner {
                 return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.startedAtNotATime(s)))
             }
             started = t
+        }
+        // SPEC 1.2 §1: `metadata` is an object or null.
+        if let lead = metadataLead, lead != UInt8(ascii: "{"), lead != UInt8(ascii: "n") {
+            return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.metadataNotAnObject))
         }
         switch events {
         case .absent, .null: return .failure(UnreadableConversation(id: idString, message: TranscriptMessage.missing("events")))

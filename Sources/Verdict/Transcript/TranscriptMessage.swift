@@ -5,6 +5,7 @@ enum TranscriptMessage {
     static let notAnObject = "a conversation must be a JSON object"
     static let eventNotAnObject = "an event must be a JSON object"
     static let eventsNotAnArray = "`events` must be an array"
+    static let metadataNotAnObject = "`metadata` must be an object or null"
     static let startedAtNotATime = "`started_at` must be an RFC 3339 time"
     static let atNotANumber = "`at` must be a number"
     static let intentsNotStrings = "`intents` must be an array of strings"

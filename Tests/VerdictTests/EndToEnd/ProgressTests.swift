@@ -264,3 +264,26 @@ struct ProgressCLITests {
         }
     }
 }
+
+@Suite("Getting the SGD data")
+struct GetSGDTests {
+    @Test("scripts/get-sgd.sh fetches the dialogue files and the licence, and Verdict reads what it fetched")
+    func fetchesAndScores() throws {
+        let mirror = try CLI.folder([:])
+        defer { try? FileManager.default.removeItem(at: mirror) }
+        try FileManager.default.createDirectory(at: mirror.appendingPathComponent("dev"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Support.root.appendingPathComponent("Tests/Data/sgd/dialogues_001.json"),
+                                         to: mirror.appendingPathComponent("dev/dialogues_001.json"))
+        try FileManager.default.copyItem(at: Support.root.appendingPathComponent("Tests/Data/sgd/LICENSE.txt"),
+                                         to: mirror.appendingPathComponent("LICENSE.txt"))
+        let dest = mirror.appendingPathComponent("out").path
+        let run = try CLI.shell("SGD_BASE=file://\(mirror.path) SGD_FILES=001 scripts/get-sgd.sh '\(dest)'", in: Support.root)
+        #expect(run.status == 0)
+        #expect(run.stdout == "get-sgd: 1 dialogue files and the licence (CC BY-SA 4.0) in \(dest)\n")
+        #expect(FileManager.default.fileExists(atPath: dest + "/LICENSE.txt"))
+        let scored = try CLI.run(["score", "--rules", "examples/sgd/rules", "--from", "sgd", dest])
+        #expect(scored.status == 0 && scored.stdout.split(separator: "\n").count == 128)
+        let missing = try CLI.shell("SGD_BASE=file://\(mirror.path) SGD_FILES=002 scripts/get-sgd.sh '\(dest)'", in: Support.root)
+        #expect(missing.status == 1 && missing.stderr.contains("get-sgd: cannot fetch file://\(mirror.path)/dev/dialogues_002.json"))
+    }
+}

@@ -136,8 +136,10 @@ struct ResultMetadataTests {
     @Test("--metadata all (the default), none, and KEY,... in input order")
     func selections() throws {
         #expect(Self.metadata(try Self.run([]).stdout) == [
-            #"{"variant":"v12","channel":"voice","x":-1,"caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon","variant":"v3"}"#, "-", #""not an object""#,
+            #"{"variant":"v12","channel":"voice","x":-1,"caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon","variant":"v3"}"#, "-", "-",
         ])
+        // SPEC 1.2 §1: metadata that is not an object (nor null) makes the conversation unreadable.
+        #expect(try Self.run([]).stdout.split(separator: "\n")[3] == #"{"source":"c.jsonl:4","id":"k4","error":"`metadata` must be an object or null"}"#)
         #expect(Self.metadata(try Self.run(["--metadata", "none"]).stdout) == ["-", "-", "-", "-"])
         #expect(Self.metadata(try Self.run(["--metadata", "caller,channel,missing"]).stdout) == [
             #"{"channel":"voice","caller":{"tier":"gold","score":1.0}}"#, #"{"caller":"=anon"}"#, "-", "-",
@@ -154,7 +156,7 @@ struct ResultMetadataTests {
         k1,"{""tier"":""gold"",""score"":1.0}",-1,false,
         k2,"""=anon""",,false,
         k3,,,false,
-        k4,,,false,
+        k4,,,,c.jsonl:4: `metadata` must be an object or null
 
         """#)
     }

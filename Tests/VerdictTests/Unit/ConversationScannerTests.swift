@@ -58,6 +58,10 @@ struct ConversationScannerTests {
     func edgeCases() {
         var cases: [String] = [
             #"{"id":"a","events":[]}"#,
+            #"{"id":"a","metadata":5,"events":[]}"#,
+            #"{"id":"a","metadata":{"x":1},"metadata":[1],"events":{}}"#,
+            #"{"id":"a","metadata":null,"events":[]}"#,
+            #"{"id":"a","metadata":"x","started_at":"never","events":[]}"#,
             #"{"events":[],"id":"late id"}"#,
             #"{"id":"a","events":[],"id":"second"}"#,
             #"{"id":"a","events":[{"type":"user"}],"events":[]}"#,

@@ -26,6 +26,10 @@ struct TranscriptTests {
         (#"{"id": "a", "events": [{"type": "end", "reason": false}]}"#, "a", "event 0: `reason` must be a string"),
         (#"{"id": "a", "events": [{"type": "agent", "text": "ok"}, {"type": "user", "text": null}]}"#, "a", "event 1: missing `text`"),
         ("[]", nil, "a conversation must be a JSON object"),
+        // SPEC 1.2 §1: metadata is an object or null; checked after started_at, before events.
+        (#"{"id": "a", "metadata": 5, "events": []}"#, "a", "`metadata` must be an object or null"),
+        (#"{"id": "a", "metadata": ["vip"], "events": {}}"#, "a", "`metadata` must be an object or null"),
+        (#"{"id": "a", "metadata": {}, "metadata": "x", "events": []}"#, "a", "`metadata` must be an object or null"),
     ]
 
     @Test(arguments: unreadable)
@@ -58,8 +62,8 @@ struct TranscriptTests {
         #expect(c.events[2].error == nil)
         #expect(c.events[3].kind == .other)
         #expect(c.turns == [0, 1, 1, 1, 2])
-        // metadata is free-form: any JSON is kept, whatever its type.
-        #expect(try Support.conversation(#"{"id": "b", "metadata": "web", "events": []}"#).metadata == .string("web"))
+        // metadata is free-form inside an object (SPEC 1.2 §1: an object or null).
+        #expect(try Support.conversation(#"{"id": "b", "metadata": {"web": [1, {"x": null}]}, "events": []}"#).metadata?.objectValue?["web"] != nil)
     }
 
     @Test("RFC 3339 times and dates compare exactly")
