@@ -4,8 +4,8 @@ public enum ProgressText {
     /// `rate` and `byteRate` are per second, nil until there is enough to measure them. With no
     /// total and no bytes yet (a database being read), the bytes are left out.
     public static func status(_ reading: ProgressMeter.Reading, rate: Double?, byteRate: Double?) -> String {
-        var parts = [count(reading.records, "conversation")]
-        if let rate { parts.append(grouped(Int(rate.rounded())) + "/s") }
+        var parts = [NumberText.count(reading.records, "conversation")]
+        if let rate { parts.append(NumberText.grouped(Int(rate.rounded())) + "/s") }
         if let total = reading.totalBytes, total > 0 {
             let shown = min(reading.bytes, total)
             parts.append("\(bytes(shown)) of \(bytes(total)) (\(shown * 100 / total)%)")
@@ -22,23 +22,11 @@ public enum ProgressText {
     /// `30 conversations, 12.4 kB in 0.8 s (37/s)`; a minute or more as `2:05`.
     public static func summary(_ reading: ProgressMeter.Reading, seconds: Double) -> String {
         let time = seconds < 59.95 ? fixed(seconds, 1) + " s" : duration(seconds)
-        var text = "\(count(reading.records, "conversation")), \(bytes(reading.bytes)) in \(time)"
-        if seconds >= 0.001 { text += " (\(grouped(Int((Double(reading.records) / seconds).rounded())))/s)" }
+        var text = "\(NumberText.count(reading.records, "conversation")), \(bytes(reading.bytes)) in \(time)"
+        if seconds >= 0.001 { text += " (\(NumberText.grouped(Int((Double(reading.records) / seconds).rounded())))/s)" }
         return text
     }
 
-    static func count(_ n: Int, _ noun: String) -> String { "\(grouped(n)) \(noun)\(n == 1 ? "" : "s")" }
-
-    /// `1234567` → `1,234,567`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
 
     /// Decimal units with three significant figures: `512 B`, `1.23 kB`, `45.6 MB`, `204 GB`.
     static func bytes(_ n: Int) -> String {

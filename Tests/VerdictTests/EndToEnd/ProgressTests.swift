@@ -28,10 +28,10 @@ struct ProgressTests {
                                       (99_949, "99.9 kB"), (99_950, "100 kB"), (999_499, "999 kB"), (999_500, "1.00 MB"),
                                       (45_600_000, "45.6 MB"), (2_050_000_000_000, "2.05 TB")]
         for (n, text) in cases { #expect(ProgressText.bytes(n) == text, "\(n)") }
-        #expect(ProgressText.grouped(0) == "0")
-        #expect(ProgressText.grouped(999) == "999")
-        #expect(ProgressText.grouped(1_000) == "1,000")
-        #expect(ProgressText.grouped(-12_345_678) == "-12,345,678")
+        #expect(NumberText.grouped(0) == "0")
+        #expect(NumberText.grouped(999) == "999")
+        #expect(NumberText.grouped(1_000) == "1,000")
+        #expect(NumberText.grouped(-12_345_678) == "-12,345,678")
         #expect(ProgressText.duration(7.4) == "0:07")
         #expect(ProgressText.duration(725) == "12:05")
         #expect(ProgressText.duration(10_931) == "3:02:11")
@@ -132,7 +132,7 @@ struct ProgressCLITests {
             .filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".json") }.sorted()
         let bytes = try files.map { try Data(contentsOf: Support.root.appendingPathComponent("fixtures/" + $0)).count }.reduce(0, +)
         let count = plain.stdout.split(separator: "\n").count
-        let expected = "verdict: \(ProgressText.count(count, "conversation")), \(ProgressText.bytes(bytes)) in "
+        let expected = "verdict: \(NumberText.count(count, "conversation")), \(ProgressText.bytes(bytes)) in "
         for run in [try CLI.run(["score", "-r", "rules", "--progress", Self.fixtures]),
                     try CLI.run(["score", "-r", "rules", Self.fixtures], environment: ["VERDICT_PROGRESS": "1"]),
                     try CLI.run(["score", "-r", "rules", "--progress", Self.fixtures], environment: ["VERDICT_PROGRESS": "0"])] {
@@ -163,7 +163,7 @@ struct ProgressCLITests {
         let score = try CLI.run(["score", "-r", "rules", Self.fixtures, "-o", results])
         #expect(score.status == 0)
         let count = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n").count
-        let summary = "verdict: \(ProgressText.count(count, "conversation")), "
+        let summary = "verdict: \(NumberText.count(count, "conversation")), "
         let runs: [[String]] = [
             ["test", "-r", "rules", "--progress", Self.fixtures],
             ["report", "--progress", results, "-o", dir.appendingPathComponent("report.txt").path],

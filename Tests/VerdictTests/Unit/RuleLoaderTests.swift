@@ -183,11 +183,6 @@ struct NewcomerMessageTests {
         summary.duplicateIDs = ["a"]
         #expect(summary.duplicateWarnings.count == 1)
     }
-
-    @Test("numbers grouped by thousands", arguments: [(0, "0"), (999, "999"), (1000, "1,000"), (48_696, "48,696"), (-1_234_567, "-1,234,567")])
-    func grouped(n: Int, text: String) {
-        #expect(NumberText.grouped(n) == text)
-    }
 }
 
 @Suite("Report wording")
