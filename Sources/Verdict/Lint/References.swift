@@ -20,6 +20,16 @@ enum References: LintCheck {
                 flows:
                   Booking: {enter_when: {intent: book_room}}
                 """, known: known),
+            // Without --fixtures: a flow read only through in_flow, declared and entered nowhere.
+            LintExample(warns: true, """
+                metrics:
+                  - ↓{name: "Payment: card asked", type: boolean, definition: d, when: {agent: card, in_flow: Paymnt}}
+                """),
+            LintExample(warns: false, """
+                metrics:
+                  - {name: "Survey: entered", type: boolean, definition: d, when: {flow: Survey}}
+                  - {name: "Survey: score asked", type: boolean, definition: d, when: {agent: score, in_flow: Survey}}
+                """),
             LintExample(warns: false, """
                 flows:
                   Booking: {enter_when: {intent: book_room}}
@@ -40,6 +50,12 @@ enum References: LintCheck {
             warning.suggestion = Suggestion.didYouMean(name, in: candidates.sorted())
             warnings.append(warning)
         }
+        // Flows some rule tests entry into by name (`flow: NAME`): without --fixtures, a flow
+        // only ever read through `in_flow`, declared nowhere, is most likely a slip.
+        let enteredByName = Set(rules.allLeaves.compactMap { leaf -> String? in
+            if case let .flow(name, _) = leaf.kind { return name }
+            return nil
+        })
         for metric in rules.metrics {
             var reported = Set<String>()
             for leaf in metric.conditions.flatMap(\.leaves) {
@@ -51,7 +67,15 @@ enum References: LintCheck {
                     guard !candidates.contains(name), reported.insert(what + name).inserted else { return }
                     unknown(what, name, in: candidates, metric: metric)
                 }
-                if let f = leaf.inFlow { check("flow", f, flows, needsFixtures: false) }
+                if let f = leaf.inFlow {
+                    check("flow", f, flows, needsFixtures: false)
+                    if known == nil, !declaredFlows.contains(f), !enteredByName.contains(f), !reported.contains("flow" + f),
+                       reported.insert("explicit" + f).inserted {
+                        warnings.append(LintWarning(location: metric.location,
+                                                    message: "metric '\(metric.name)' reads in_flow '\(f)', a flow declared under no 'flows' and entered by no rule's 'flow: \(f)': it can come from explicit flow events only; is it declared?",
+                                                    check: id))
+                    }
+                }
                 switch leaf.kind {
                 case let .flow(name, step):
                     check("flow", name, flows, needsFixtures: false)
