@@ -37,7 +37,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try refuseOverwriting(output, inputs: inputs)
-        let display = progress.start(output: output)
+        let display = progress.start(output: output, command: "import")
         defer { display?.finish() }
         let records = InputReader(format: format, inputs: inputs, options: importOptions.options,
                                   input: limits.options(output: output, progress: display))

@@ -67,7 +67,7 @@ struct ReportCommand: ParsableCommand {
         try refuseOverwriting(output, inputs: results, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
         let builder = ReportBuilder(rules: rules, period: period, by: cohortPath, maxCohorts: maxCohorts)
-        let display = progress.start(output: output)
+        let display = progress.start(output: output, command: "report")
         defer { display?.finish() }
         let lines = ResultLines(inputs: results, options: filter.applied(to: limits.options(output: output, progress: display)), evidence: false)
         var problems = 0

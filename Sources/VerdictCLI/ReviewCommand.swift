@@ -52,7 +52,7 @@ struct ReviewCommand: ParsableCommand {
         let paths = optionalRulePaths(rulePaths)
         try refuseOverwriting(output, inputs: results + conversations, rules: paths)
         let rules = paths.isEmpty ? nil : try loadRules(paths)
-        let display = progress.start(output: output)
+        let display = progress.start(output: output, command: "review")
         defer { display?.finish() }
         let options = limits.options(output: output, progress: display)
         let sample = ReviewSample.draw(results: results, perOutcome: perOutcome, seed: seed, options: filter.applied(to: options))

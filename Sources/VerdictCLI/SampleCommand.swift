@@ -54,7 +54,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let outcome: ResultSample.Target? = value.map { .value($0) } ?? status.map { .status($0) }
-        let display = progress.start(output: nil)
+        let display = progress.start(output: nil, command: "sample")
         defer { display?.finish() }
         let options = limits.options(output: nil, progress: display)
         let sample = ResultSample.draw(results: results, metric: metric, outcome: outcome, size: n, seed: seed, options: filter.applied(to: options))

@@ -55,7 +55,7 @@ struct ScoreCommand: ParsableCommand {
         try refuseOverwriting(output, inputs: inputs, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
         let summary: Scorer.Summary
-        let display = progress.start(output: output)
+        let display = progress.start(output: output, command: "score")
         defer { display?.finish() }
         let source = try from.source(inputs.isEmpty ? ["-"] : inputs, options: limits.options(output: output, progress: display))
         let out = try openOutput(output)

@@ -92,10 +92,14 @@ struct ProgressOptions: ParsableArguments {
 
     /// A running display when progress is to be shown (see `ProgressDisplay.Mode.choose`), else
     /// nil. `output` is where the command writes its results (nil or `-`: standard output).
-    func start(output: String?) -> ProgressDisplay? {
-        ProgressDisplay.Mode.choose(progress: progress, quiet: quiet, environment: ProcessInfo.processInfo.environment,
-                                    errorIsTerminal: isatty(2) != 0, outputIsTerminal: fileOutput(output) == nil && isatty(1) != 0)
-            .map { ProgressDisplay(mode: $0) }
+    /// `command` labels the line ("score" → "verdict score: 12,000 conversations, …").
+    func start(output: String?, command: String) -> ProgressDisplay? {
+        var status = stat()
+        let toPipe = fileOutput(output) == nil && fstat(1, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
+        return ProgressDisplay.Mode.choose(progress: progress, quiet: quiet, environment: ProcessInfo.processInfo.environment,
+                                           errorIsTerminal: isatty(2) != 0, outputIsTerminal: fileOutput(output) == nil && isatty(1) != 0,
+                                           outputIsPipe: toPipe)
+            .map { ProgressDisplay(mode: $0, label: "verdict " + command) }
     }
 }
 

@@ -47,7 +47,7 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         try refuseOverwriting(junit, inputs: inputs.fixtures, rules: rules.effectivePaths)
         let ruleSet = try rules.load()
-        let display = progress.start(output: nil)
+        let display = progress.start(output: nil, command: "test")
         defer { display?.finish() }
         let source = try inputs.source(output: junit, progress: display)
         let junitOutput = try junit.map(openOutput)

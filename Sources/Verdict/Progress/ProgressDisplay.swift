@@ -14,9 +14,11 @@ public final class ProgressDisplay: @unchecked Sendable {
         /// Whether to show progress, and how. `--quiet` wins; then `--progress`; then
         /// `VERDICT_PROGRESS` (`0` never, `1` always); else only when standard error is a
         /// terminal and standard output is not (results shown on the terminal are progress
-        /// enough, and a status line would run into them).
+        /// enough, and a status line would run into them), nor a pipe into another command:
+        /// of `verdict score | verdict report`, only the last stage draws, so two lines never
+        /// fight over one terminal.
         public static func choose(progress: Bool, quiet: Bool, environment: [String: String],
-                                  errorIsTerminal: Bool, outputIsTerminal: Bool) -> Mode? {
+                                  errorIsTerminal: Bool, outputIsTerminal: Bool, outputIsPipe: Bool = false) -> Mode? {
             if quiet { return nil }
             let forced: Bool
             switch (progress, environment["VERDICT_PROGRESS"]) {
@@ -24,7 +26,7 @@ public final class ProgressDisplay: @unchecked Sendable {
             case (false, "0"): return nil
             default: forced = false
             }
-            if errorIsTerminal { return forced || !outputIsTerminal ? .terminal : nil }
+            if errorIsTerminal { return forced || (!outputIsTerminal && !outputIsPipe) ? .terminal : nil }
             return forced ? .lines : nil
         }
     }
@@ -37,8 +39,12 @@ public final class ProgressDisplay: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let started = DispatchTime.now()
 
-    public init(mode: Mode, line: StatusLine = .standardError) {
+    /// What the line starts with: the command it belongs to ("verdict score").
+    private let label: String
+
+    public init(mode: Mode, line: StatusLine = .standardError, label: String = "verdict") {
         self.mode = mode
+        self.label = label
         self.line = line
         let thread = Thread { [self] in loop() }
         thread.name = "progress"
@@ -61,7 +67,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         case .terminal: line.clear()
         case .lines:
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            line.message("verdict: " + ProgressText.summary(meter.reading(), seconds: seconds))
+            line.message(label + ": " + ProgressText.summary(meter.reading(), seconds: seconds))
         }
     }
 
@@ -102,7 +108,7 @@ public final class ProgressDisplay: @unchecked Sendable {
                 rate = Double(reading.records - first.records) / (now - first.time)
                 byteRate = Double(reading.bytes - first.bytes) / (now - first.time)
             }
-            let text = "verdict: " + ProgressText.status(reading, rate: rate, byteRate: byteRate)
+            let text = label + ": " + ProgressText.status(reading, rate: rate, byteRate: byteRate)
             switch mode {
             case .terminal: line.show(fitted(text))
             case .lines: line.message(text)

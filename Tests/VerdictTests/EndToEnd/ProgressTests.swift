@@ -65,6 +65,9 @@ struct ProgressTests {
         #expect(choose(env: "1", err: true, out: true) == .terminal)
         #expect(choose(false, true, env: "1", err: true, out: false) == nil)
         #expect(choose(env: "yes", err: false, out: false) == nil)
+        // Of a pipeline, only the last stage draws by itself; --progress still forces it.
+        #expect(Mode.choose(progress: false, quiet: false, environment: [:], errorIsTerminal: true, outputIsTerminal: false, outputIsPipe: true) == nil)
+        #expect(Mode.choose(progress: true, quiet: false, environment: [:], errorIsTerminal: true, outputIsTerminal: false, outputIsPipe: true) == .terminal)
     }
 
     @Test("a reader counts every record and every byte of its inputs, blank lines, CRLF, over-long lines and .json files included")
@@ -132,7 +135,7 @@ struct ProgressCLITests {
             .filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".json") }.sorted()
         let bytes = try files.map { try Data(contentsOf: Support.root.appendingPathComponent("fixtures/" + $0)).count }.reduce(0, +)
         let count = plain.stdout.split(separator: "\n").count
-        let expected = "verdict: \(NumberText.count(count, "conversation")), \(ProgressText.bytes(bytes)) in "
+        let expected = "verdict score: \(NumberText.count(count, "conversation")), \(ProgressText.bytes(bytes)) in "
         for run in [try CLI.run(["score", "-r", "rules", "--progress", Self.fixtures]),
                     try CLI.run(["score", "-r", "rules", Self.fixtures], environment: ["VERDICT_PROGRESS": "1"]),
                     try CLI.run(["score", "-r", "rules", "--progress", Self.fixtures], environment: ["VERDICT_PROGRESS": "0"])] {
@@ -163,7 +166,7 @@ struct ProgressCLITests {
         let score = try CLI.run(["score", "-r", "rules", Self.fixtures, "-o", results])
         #expect(score.status == 0)
         let count = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n").count
-        let summary = "verdict: \(NumberText.count(count, "conversation")), "
+        let summary = { (command: String) in "verdict \(command): \(NumberText.count(count, "conversation")), " }
         let runs: [[String]] = [
             ["test", "-r", "rules", "--progress", Self.fixtures],
             ["report", "--progress", results, "-o", dir.appendingPathComponent("report.txt").path],
@@ -175,14 +178,16 @@ struct ProgressCLITests {
             let run = try CLI.run(arguments)
             #expect(run.status == 0 || run.status == 1, "\(arguments): \(run.stderr)")
             let last = run.stderr.split(separator: "\n").last.map(String.init) ?? ""
-            #expect(last.hasPrefix("verdict: ") && last.contains(" conversation") && last.contains(" in "), "\(arguments): \(run.stderr)")
+            // Each line names its command, so two stages of a pipeline can be told apart.
+            let label = "verdict \(arguments[0]): "
+            #expect(last.hasPrefix(label) && last.contains(" conversation") && last.contains(" in "), "\(arguments): \(run.stderr)")
             switch arguments[0] {
-            case "test", "report": #expect(last.hasPrefix(summary), "\(arguments): \(run.stderr)")
+            case "test", "report": #expect(last.hasPrefix(summary(arguments[0])), "\(arguments): \(run.stderr)")
             case "review", "sample":
                 // The summary is of the last pass, the transcripts, read until every sampled call is found.
-                let read = Int(last.dropFirst("verdict: ".count).prefix { $0.isNumber }) ?? 0
+                let read = Int(last.dropFirst(label.count).prefix { $0.isNumber }) ?? 0
                 #expect(read >= 1 && read <= count, "\(arguments): \(run.stderr)")
-            default: #expect(last.hasPrefix("verdict: 1 conversation, ") || last.contains(" conversations, "))
+            default: #expect(last.hasPrefix(label + "1 conversation, ") || last.contains(" conversations, "))
             }
         }
     }
@@ -248,8 +253,8 @@ struct ProgressCLITests {
         close(slave)
         drain(until: { _ in false }, seconds: 5)
         let text = String(decoding: seen, as: UTF8.self)
-        #expect(shown.firstMatch(of: /\rverdict: [0-9,]+ conversations, ([0-9,]+\/s, )?[0-9.]+ [kM]?B read\u{1B}\[K/) != nil, "\(shown.debugDescription)")
-        #expect(text.hasPrefix("\rverdict: "))
+        #expect(shown.firstMatch(of: /\rverdict score: [0-9,]+ conversations, ([0-9,]+\/s, )?[0-9.]+ [kM]?B read\u{1B}\[K/) != nil, "\(shown.debugDescription)")
+        #expect(text.hasPrefix("\rverdict score: "))
         #expect(text.hasSuffix("\u{1B}[K\r\u{1B}[K"), "\(text.suffix(80).debugDescription)")
         #expect(!text.contains("\n"))
         if interrupted {
