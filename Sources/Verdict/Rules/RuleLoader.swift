@@ -132,7 +132,7 @@ final class RuleBuilder {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            errors.append(yamlError(error))
+            errors.append(yamlError(error, text: text))
             return
         } catch {
             errors.append(RuleError(location: SourceLocation(file: file, line: 1, column: 1), message: "\(error)"))
@@ -253,14 +253,32 @@ final class RuleBuilder {
         fail(node, place.map { "\($0): \(message)" } ?? message, suggestion: suggestion)
     }
 
-    func yamlError(_ error: YamlError) -> RuleError {
+    /// What is probably wrong, in plain words, before the parser's own text: the three YAML
+    /// mistakes rule authors make most.
+    static func likelyCause(_ problem: String, line: Int, in text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let here = line >= 1 && line <= lines.count ? lines[line - 1] : ""
+        let before = line >= 2 && line - 1 <= lines.count ? lines[line - 2] : ""
+        if here.contains("\t") || (problem.contains("cannot start any token") && before.contains("\t")) {
+            return "a tab in the indentation (YAML indents with spaces only); "
+        }
+        if problem.contains("mapping values are not allowed") {
+            return "a value holds ': ' (quote it), or a key is indented under a value; "
+        }
+        if problem.contains("did not find expected key") || problem.contains("expected <block end>") {
+            return "a key is probably indented differently from the keys beside it; "
+        }
+        return ""
+    }
+
+    func yamlError(_ error: YamlError, text: String) -> RuleError {
         func at(_ mark: Mark, _ message: String) -> RuleError {
             RuleError(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: message)
         }
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let extra = context.map { " (\($0.text))" } ?? ""
-            return at(mark, "invalid YAML: \(problem)\(extra)")
+            return at(mark, "invalid YAML: " + RuleBuilder.likelyCause(problem, line: mark.line, in: text) + "\(problem)\(extra)")
         case let .duplicatedKeysInMapping(duplicates, context):
             return at(context.mark, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
         default:

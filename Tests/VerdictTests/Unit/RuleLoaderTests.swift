@@ -61,7 +61,7 @@ struct RuleLoaderTests {
         ("metrics: [\n",
          "test.yaml:2:1: error: invalid YAML: did not find expected node content (while parsing a flow node)"),
         ("metrics:\n\t- name: m\n",
-         "test.yaml:2:1: error: invalid YAML: found character that cannot start any token (while scanning for the next token)"),
+         "test.yaml:2:1: error: invalid YAML: a tab in the indentation (YAML indents with spaces only); found character that cannot start any token (while scanning for the next token)"),
         ("metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when: {said: a}\n  - name: m\n    type: boolean\n    definition: d\n    when: {said: b}\n",
          "test.yaml:6:11: error: metric 'm' is defined twice (first at test.yaml:2:11)"),
         ("metrics:\n  - name: m\n    type: categorical\n    definition: d\n    labels:\n      - {label: null, when: {said: a}}\n",
@@ -170,6 +170,14 @@ struct NewcomerMessageTests {
     func labelsOnBoolean() {
         let yaml = "metrics:\n  - name: m\n    type: boolean\n    definition: d\n    labels:\n      - {label: a, when: {said: x}}\n"
         #expect(Support.ruleErrors(yaml) == ["test.yaml:5:5: error: metric 'm' is boolean: 'labels' belongs to categorical metrics; is it meant to be 'type: categorical'?"])
+    }
+
+    @Test("YAML layout mistakes are named in plain words before the parser's text")
+    func yamlLayout() {
+        #expect(Support.ruleErrors("metrics:\n  - name: m\n    type: boolean\n    definition: d\n    when:\n      agent: hello\n     said: x\n")
+                == ["test.yaml:7:6: error: invalid YAML: a key is probably indented differently from the keys beside it; did not find expected key (while parsing a block mapping)"])
+        #expect(Support.ruleErrors("metrics:\n  - name: m\n    definition: a: b\n")
+                == ["test.yaml:3:18: error: invalid YAML: a value holds ': ' (quote it), or a key is indented under a value; mapping values are not allowed in this context"])
     }
 
     @Test("repeated ids: the first ten named, then one line with the total")
