@@ -259,15 +259,34 @@ def main():
         open_page(driver, (OUT / "report.html").resolve().as_uri())
         defined = driver.find_elements(By.CSS_SELECTOR, "#definitions dd")
         check(len(defined) >= 10, f"report: {len(defined)} definitions shown")
-        driver.save_screenshot(str(OUT / "report-1360px.png"))
+        driver.set_window_size(1400, 1000)
+        driver.save_screenshot(str(OUT / "report-1400px.png"))
         open_page(driver, url(bundled, metric="Payment: card number requests", status="ok"))
         driver.find_element(By.ID, "highest").click()
         chosen = driver.find_element(By.CSS_SELECTOR, "#list li[aria-selected=true] .value").get_attribute("data-value")
         values = [float(s.get_attribute("data-value")) for s in driver.find_elements(By.CSS_SELECTOR, "#list li .value")]
         check(float(chosen) == max(values), f"review: 'highest value' opened {chosen}, the highest is {max(values)}")
-        driver.save_screenshot(str(OUT / "review-1360px.png"))
+        driver.set_window_size(1400, 1000)
+        driver.save_screenshot(str(OUT / "review-1400px.png"))
     finally:
         driver.quit()
+
+    # An opened call shows its trigger: the call and metric with the latest trigger, on a phone.
+    latest = max(((r["metrics"][m]["triggered_at"] or -1, cid, m) for cid, r in results(bundled_results).items()
+                  for m in r["metrics"] if r["metrics"][m]["status"] == "ok"), key=lambda t: (t[0], t[1], t[2]))
+    trigger_at, cid, metric = latest
+    result = results(bundled_results)[cid]["metrics"][metric]
+    outcome = {True: "true", False: "false"}.get(result["value"], result["value"])
+    phone = browser(420, 700)
+    try:
+        key = "status" if isinstance(result["value"], (int, float)) and not isinstance(result["value"], bool) else "outcome"
+        open_page(phone, url(bundled, metric=metric, **{key: "ok" if key == "status" else str(outcome)}, conversation=cid))
+        top = phone.execute_script("var t = document.querySelector('#detail tr[data-trigger]'); return t ? t.getBoundingClientRect().top : null")
+        height = phone.execute_script("return window.innerHeight")
+        check(top is not None and 0 <= top < height, f"review: {cid} {metric}: the trigger (event {trigger_at}) is at {top}, outside the {height} px window")
+    finally:
+        phone.quit()
+    print(f"review: {cid} opens at its trigger, event {trigger_at}")
     print("pages: definitions, words, snippets and number order shown; both pages within 360 and 420 px phones")
 
     # compare: one row per metric, as the JSON says, each boolean with its forest-plot mark;

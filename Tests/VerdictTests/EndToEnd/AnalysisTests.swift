@@ -29,6 +29,13 @@ struct AnalysisCommandTests {
         #expect(html.components(separatedBy: "<svg").count - 1 >= 4)
     }
 
+    @Test("the HTML report's trend charts label a date between the first and the last")
+    func trendDates() throws {
+        let html = try golden("report-bundled.html")
+        let middle = html.components(separatedBy: "text-anchor=\"middle\">2026-").count - 1
+        #expect(middle >= 1, "no trend chart labels a date in the middle")
+    }
+
     /// `inputs/after.jsonl` is the bundled example scored with `within_turns: 0` instead of 2 in
     /// booking.yaml (see scripts/update-golden.sh): a fixed input, so that a scoring change
     /// does not rewrite this golden file.

@@ -89,6 +89,12 @@ struct ReadmeTests {
                     try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(name),
                                                                withDestinationURL: Support.root.appendingPathComponent(name))
                 }
+                // The diff and compare examples compare the bundled results before and after
+                // the booking rule's within_turns went from 2 to 0, which Tests/Golden/inputs holds.
+                for (name, input) in [("results-before.jsonl", "before.jsonl"), ("results-after.jsonl", "after.jsonl")] {
+                    try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(name),
+                                                               withDestinationURL: Support.root.appendingPathComponent("Tests/Golden/inputs/" + input))
+                }
                 shared = folder
             }
             // Commands (a trailing backslash continues one) and the output each shows.
@@ -117,5 +123,25 @@ struct ReadmeTests {
                         "README line \(block.line): `\(step.command)` printed\n\(actual.prefix(40).joined(separator: "\n"))")
             }
         }
+    }
+
+    @Test("every block that shows a command is checked, or says why not")
+    func everyCommandBlockMarked() throws {
+        let lines = try String(contentsOf: Support.root.appendingPathComponent("README.md"), encoding: .utf8).components(separatedBy: "\n")
+        var unmarked: [Int] = []
+        var i = 0
+        while i < lines.count {
+            if lines[i].trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+                var j = i + 1
+                while j < lines.count, !lines[j].trimmingCharacters(in: .whitespaces).hasPrefix("```") { j += 1 }
+                let shows = lines[(i + 1)..<min(j, lines.count)].contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("$ ") }
+                let marker = i > 0 ? lines[i - 1].trimmingCharacters(in: .whitespaces) : ""
+                let marked = marker.hasPrefix("<!-- checked") || (marker.hasPrefix("<!-- not checked: ") && marker.count > "<!-- not checked:  -->".count)
+                if shows && !marked { unmarked.append(i + 1) }
+                i = j
+            }
+            i += 1
+        }
+        #expect(unmarked == [], "README blocks with commands but no <!-- checked --> or <!-- not checked: why --> at lines \(unmarked)")
     }
 }
