@@ -51,7 +51,8 @@ public struct PhraseReference: Sendable {
 
     /// The one pattern of all the phrases (`PhrasePattern.alternatives`).
     public func pattern() throws(PatternCompileError) -> Pattern {
-        try Pattern(alternatives: PhrasePattern.alternatives(phrases.map(\.phrase.words)))
+        let words = phrases.map(\.phrase.words)
+        return try Pattern(alternatives: PhrasePattern.alternatives(words), branches: PhrasePattern.branches(words))
     }
 
     /// The reference with one phrase left out (`verdict mutate`'s "drop one phrase").

@@ -45,6 +45,8 @@ public final class CompiledRules: Sendable {
     /// none when nothing is known, and then the pattern always runs.
     let literalStart: Buffer<Int32>
     let literalIDs: Buffer<Int32>
+    /// The branches of the text patterns that have them (phrase lists), by the literals they hold.
+    let branches: BranchTable
     /// Whether any leaf reads a `user` or `agent` text, and so whether texts go to the arena.
     let readsTexts: Bool
     /// The fields of events some rule reads beyond the ones every evaluation needs.
@@ -148,6 +150,7 @@ public final class CompiledRules: Sendable {
         textPatterns = patterns
         literalStart = Buffer(starts)
         literalIDs = Buffer(ids)
+        branches = BranchTable(patterns, literalID: &literalID, literals: &literals)
         scanner = LiteralScanner(literals)
 
         var compiled = Program()

@@ -19,6 +19,11 @@ final class LeafMatcher: LeafHits {
     private(set) var eventsVisited = 0
     private(set) var patternRuns = 0
 
+    /// Per branch (`CompiledRules.branches`), the number of the last confirmation that ran it,
+    /// so that a branch reached through several of its literals runs once.
+    private var branchTried: [UInt32]
+    private var confirmation: UInt32 = 0
+
     /// Hits known in advance, for the next `load` (see `Evaluator.evaluate(_:knownHits:except:)`).
     var seed: (hits: [UInt8], except: Int?)?
 
@@ -26,6 +31,7 @@ final class LeafMatcher: LeafHits {
         self.compiled = compiled
         self.flows = flows
         scratch = MatchScratch(matchLimit: limits.matchLimit, budget: limits.matchBudget)
+        branchTried = [UInt32](repeating: 0, count: compiled.branches.count)
     }
 
     /// Resets the tables for `conversation`: nothing is known of it yet but what `seed` gives.
@@ -143,8 +149,39 @@ final class LeafMatcher: LeafHits {
     /// Matches text pattern `p` on event `i`'s text, unless the prefilter rules it out.
     @inline(__always)
     private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
+        if compiled.branches.has(p) && tables.prefilterUsable[i] { return try matchBranches(p, at: i) }
         if !mayMatch(p, at: i) { return false }
         return try text(of: i, matches: compiled.textPatterns[p])
+    }
+
+    /// Matches text pattern `p`, which has branches, on event `i`'s text (which the prefilter
+    /// may be used on): its branches without literals, then each branch one of whose literals
+    /// the text holds, found from the text's literals rather than by trying every branch.
+    private func matchBranches(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
+        let table = compiled.branches
+        let first = Int(table.start[p])
+        for b in first..<(first + Int(table.free[p])) where try text(of: i, matches: table.patterns[b]) { return true }
+        confirmation &+= 1
+        if confirmation == 0 {
+            for b in branchTried.indices { branchTried[b] = 0 }
+            confirmation = 1
+        }
+        let words = compiled.scanner.words
+        let found = tables.foundLiterals.base + i * words
+        for w in 0..<words {
+            var bits = found[w]
+            while bits != 0 {
+                let id = w << 6 | bits.trailingZeroBitCount
+                bits &= bits &- 1
+                for k in Int(table.byLiteralStart[id])..<Int(table.byLiteralStart[id + 1]) {
+                    let b = Int(table.byLiteral[k])
+                    if table.owner[b] != p || branchTried[b] == confirmation { continue }
+                    branchTried[b] = confirmation
+                    if try text(of: i, matches: table.patterns[b]) { return true }
+                }
+            }
+        }
+        return false
     }
 
     /// Whether event `i`'s text holds one of text pattern `p`'s literals, or the prefilter
@@ -214,7 +251,7 @@ final class LeafMatcher: LeafHits {
         case let .user(p), let .agent(p), let .said(p):
             // A leaf with modifiers, which got past them: the prefilter still applies.
             let indexed = compiled.leafPrefilterPattern[leaf.id]
-            if indexed != Program.absent && !mayMatch(Int(indexed), at: i) { return false }
+            if indexed != Program.absent { return try matchText(Int(indexed), at: i) }
             return try text(of: i, matches: p)
         case let .intent(name):
             return events[i].intents.contains { $0.isExactly(name) }

@@ -65,6 +65,11 @@ public struct JSONWriter {
         bytes.append(contentsOf: b)
     }
 
+    /// The bytes of `range` in `source`, copied without counting a reference.
+    @inline(__always) mutating func raw(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[range]))
+    }
+
     /// Whether `text` is a JSON number (RFC 8259 §6).
     static func isNumberLiteral(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]

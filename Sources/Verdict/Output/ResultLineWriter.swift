@@ -13,32 +13,41 @@ public struct JSONLinesSink: ResultSink {
 
     public var writesMetadata: Bool { keys.metadata != .none }
 
-    /// Each metric's `"name":{"status":` (with the comma before all but the first), encoded
-    /// once per run instead of once per conversation.
+    /// Each metric's `"name":{"status":` (with the comma before all but the first), and the
+    /// whole results that are the same every time, encoded once per run instead of once per
+    /// conversation. All of them lie end to end in one byte array, each a range of it, so that
+    /// writing one copies bytes and counts no reference.
     public struct MetricKeys: Sendable {
-        let prefixes: [[UInt8]]
-        /// Whole results that are the same every time, prefix included: `not_applicable` and
-        /// `inactive` (no value, trigger or evidence).
-        let notApplicable: [[UInt8]]
-        let inactive: [[UInt8]]
+        let bytes: [UInt8]
+        let prefixes: [Range<Int>]
+        /// `not_applicable` and `inactive` results (no value, trigger or evidence), prefix included.
+        let notApplicable: [Range<Int>]
+        let inactive: [Range<Int>]
         /// The start of an `ok` boolean result up to its `triggered_at` value.
-        let okTrue: [[UInt8]]
-        let okFalse: [[UInt8]]
+        let okTrue: [Range<Int>]
+        let okFalse: [Range<Int>]
         let metadata: MetadataSelection
 
         public init(_ names: [String], metadata: MetadataSelection = .all) {
             self.metadata = metadata
-            prefixes = names.enumerated().map { i, name in
+            var bytes: [UInt8] = []
+            func add(_ piece: [UInt8]) -> Range<Int> {
+                bytes += piece
+                return (bytes.count - piece.count)..<bytes.count
+            }
+            let heads = names.enumerated().map { i, name in
                 var w = JSONWriter()
                 if i > 0 { w.raw(",") }
                 w.string(name)
                 w.raw(":{\"status\":")
                 return w.bytes
             }
-            notApplicable = prefixes.map { $0 + Array(#""not_applicable","value":null,"triggered_at":null,"evidence":[]}"#.utf8) }
-            inactive = prefixes.map { $0 + Array(#""inactive","value":null,"triggered_at":null,"evidence":[]}"#.utf8) }
-            okTrue = prefixes.map { $0 + Array(#""ok","value":true,"triggered_at":"#.utf8) }
-            okFalse = prefixes.map { $0 + Array(#""ok","value":false,"triggered_at":"#.utf8) }
+            prefixes = heads.map { add($0) }
+            notApplicable = heads.map { add($0 + Array(#""not_applicable","value":null,"triggered_at":null,"evidence":[]}"#.utf8)) }
+            inactive = heads.map { add($0 + Array(#""inactive","value":null,"triggered_at":null,"evidence":[]}"#.utf8)) }
+            okTrue = heads.map { add($0 + Array(#""ok","value":true,"triggered_at":"#.utf8)) }
+            okFalse = heads.map { add($0 + Array(#""ok","value":false,"triggered_at":"#.utf8)) }
+            self.bytes = bytes
         }
     }
 
@@ -86,48 +95,11 @@ public struct JSONLinesSink: ResultSink {
                 w.value(metadata)
             }
             w.raw(",\"metrics\":{")
-            for i in result.metrics.indices {
-                let m = result.metrics[i]
-                if m.error == nil && m.failedItems == nil && m.value == nil && m.triggeredAt == nil && m.evidence.isEmpty {
-                    if m.status == .notApplicable {
-                        w.raw(keys.notApplicable[i])
-                        continue
-                    }
-                    if m.status == .inactive {
-                        w.raw(keys.inactive[i])
-                        continue
-                    }
+            keys.bytes.withUnsafeBufferPointer { keyBytes in
+                // In place: copying a result would retain its evidence and strings.
+                result.metrics.withUnsafeBufferPointer { metrics in
+                    for i in metrics.indices { encode(metrics.baseAddress! + i, i, keys, keyBytes, into: &w) }
                 }
-                if m.status == .ok, case let .bool(b)? = m.value {
-                    w.raw(b ? keys.okTrue[i] : keys.okFalse[i])
-                } else {
-                    w.raw(keys.prefixes[i])
-                    switch m.status {
-                    case .ok: w.raw("\"ok\",\"value\":")
-                    default:
-                        w.string(m.status.rawValue)
-                        w.raw(",\"value\":")
-                    }
-                    switch m.value {
-                    case nil: w.raw("null")
-                    case let .bool(b)?: w.bool(b)
-                    case let .label(l)?: w.string(l)
-                    case let .number(d)?: w.raw(Array(JSONNumber.text(d).utf8))
-                    }
-                    w.raw(",\"triggered_at\":")
-                }
-                if let t = m.triggeredAt { w.int(t) } else { w.raw("null") }
-                w.raw(",\"evidence\":")
-                w.intArray(m.evidence)
-                if let failed = m.failedItems {
-                    w.raw(",\"failed_items\":")
-                    w.intArray(failed)
-                }
-                if let e = m.error {
-                    w.raw(",\"error\":")
-                    w.string(e)
-                }
-                w.raw("}")
             }
             w.raw("},\"flows\":")
             w.stringArray(result.flows)
@@ -142,5 +114,51 @@ public struct JSONLinesSink: ResultSink {
             }
             w.raw("}}")
         }
+    }
+
+    /// Metric `i`'s result, its key included.
+    @inline(__always)
+    private static func encode(_ result: UnsafePointer<MetricResult>, _ i: Int, _ keys: MetricKeys, _ keyBytes: UnsafeBufferPointer<UInt8>,
+                               into w: inout JSONWriter) {
+        if result.pointee.error == nil && result.pointee.failedItems == nil && result.pointee.value == nil && result.pointee.triggeredAt == nil && result.pointee.evidence.isEmpty {
+            if result.pointee.status == .notApplicable {
+                w.raw(keyBytes, keys.notApplicable[i])
+                return
+            }
+            if result.pointee.status == .inactive {
+                w.raw(keyBytes, keys.inactive[i])
+                return
+            }
+        }
+        if result.pointee.status == .ok, case let .bool(b)? = result.pointee.value {
+            w.raw(keyBytes, b ? keys.okTrue[i] : keys.okFalse[i])
+        } else {
+            w.raw(keyBytes, keys.prefixes[i])
+            switch result.pointee.status {
+            case .ok: w.raw("\"ok\",\"value\":")
+            default:
+                w.string(result.pointee.status.rawValue)
+                w.raw(",\"value\":")
+            }
+            switch result.pointee.value {
+            case nil: w.raw("null")
+            case let .bool(b)?: w.bool(b)
+            case let .label(l)?: w.string(l)
+            case let .number(d)?: w.raw(Array(JSONNumber.text(d).utf8))
+            }
+            w.raw(",\"triggered_at\":")
+        }
+        if let t = result.pointee.triggeredAt { w.int(t) } else { w.raw("null") }
+        w.raw(",\"evidence\":")
+        w.intArray(result.pointee.evidence)
+        if let failed = result.pointee.failedItems {
+            w.raw(",\"failed_items\":")
+            w.intArray(failed)
+        }
+        if let e = result.pointee.error {
+            w.raw(",\"error\":")
+            w.string(e)
+        }
+        w.raw("}")
     }
 }

@@ -34,6 +34,11 @@ public final class Pattern: @unchecked Sendable {
     /// What `RequiredLiterals.of` finds in the source, worked out once with the pattern: every
     /// rule set compiled from it (one per mutant in `verdict mutate`) reads it again.
     let requiredLiterals: [[UInt8]]?
+    /// For an alternation built with `branches` (a phrase list): each alternative compiled on
+    /// its own. The pattern matches a text exactly where one of them does, so the evaluator may
+    /// run only the branches whose literals the text holds, instead of the whole alternation,
+    /// which PCRE2 tries at nearly every position of every text. Empty for other patterns.
+    let branches: [Pattern]
 
     /// Compiles `source` with UTF and UCP, caseless unless `caseless` is false, then JIT-compiles it
     /// (falling back to PCRE2's interpreter where the JIT is unavailable).
@@ -44,11 +49,15 @@ public final class Pattern: @unchecked Sendable {
         code = try Pattern.compile(source, options: options)
         moreCodes = []
         requiredLiterals = RequiredLiterals.of(source)
+        branches = []
     }
 
     /// The alternation `a|b|...` of `alternatives` (each a pattern, none empty), compiled with
-    /// UTF, UCP and caseless matching; in parts when it is too large for one.
-    public init(alternatives: [String]) throws(PatternCompileError) {
+    /// UTF, UCP and caseless matching; in parts when it is too large for one. `branches`, when
+    /// there are two or more, must match together exactly where the alternation does (the same
+    /// alternatives, regrouped: see `PhrasePattern.alternatives`); each is compiled on its own
+    /// as well, for the evaluator to confirm a text against only the branches it may hold.
+    public init(alternatives: [String], branches: [String] = []) throws(PatternCompileError) {
         precondition(!alternatives.isEmpty, "an alternation needs alternatives")
         source = alternatives.joined(separator: "|")
         let options = UInt32(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
@@ -62,6 +71,14 @@ public final class Pattern: @unchecked Sendable {
         code = parts[0]
         moreCodes = Array(parts.dropFirst())
         requiredLiterals = RequiredLiterals.of(source)
+        if branches.count > 1 {
+            var compiled: [Pattern] = []
+            compiled.reserveCapacity(branches.count)
+            for branch in branches { compiled.append(try Pattern(branch)) }
+            self.branches = compiled
+        } else {
+            self.branches = []
+        }
     }
 
     deinit {

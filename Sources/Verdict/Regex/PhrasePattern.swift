@@ -71,6 +71,14 @@ public enum PhrasePattern {
         return out
     }
 
+    /// Each distinct phrase's own pattern (`source(words:)`), in the order of `phrases`: the
+    /// branches that match together exactly where `alternatives(phrases)` does.
+    public static func branches(_ phrases: [[String]]) -> [String] {
+        var seen = Set<String>(), out: [String] = []
+        for words in phrases where seen.insert(body(words)).inserted { out.append(source(words: words)) }
+        return out
+    }
+
     /// The words escaped, joined by runs of whitespace.
     static func body(_ words: [String]) -> String { words.map(escaped).joined(separator: #"\s+"#) }
 

@@ -1,0 +1,62 @@
+/// The branches of the text patterns that have them (phrase lists, `Pattern.branches`), indexed
+/// for confirming one text against only the branches whose literals it holds. A 1,000-phrase
+/// list then costs a PCRE2 search per phrase that may occur in a text, not one search of a
+/// 1,000-way alternation at every position of every text.
+///
+/// Branches are numbered across all patterns. Those of text pattern p are
+/// `start[p] ..< start[p + 1]`, the ones without required literals first (`free[p]` of them:
+/// they always run); the branches holding literal id k are `byLiteral[byLiteralStart[k] ..< byLiteralStart[k + 1]]`.
+struct BranchTable: Sendable {
+    let patterns: [Pattern]
+    let start: Buffer<Int32>
+    let free: Buffer<Int32>
+    let owner: Buffer<Int32>
+    let byLiteralStart: Buffer<Int32>
+    let byLiteral: Buffer<Int32>
+
+    var count: Int { patterns.count }
+
+    /// Indexes the branches of `textPatterns`; `literalID` gives the scanner's id of each
+    /// literal, adding the ones it lacks to `literals`.
+    init(_ textPatterns: [Pattern], literalID: inout [[UInt8]: Int32], literals: inout [[UInt8]]) {
+        var patterns: [Pattern] = [], starts: [Int32] = [0], free: [Int32] = [], owner: [Int32] = []
+        var holders: [[Int32]] = []
+        for (p, pattern) in textPatterns.enumerated() {
+            let ordered = pattern.branches.filter { $0.requiredLiterals == nil } + pattern.branches.filter { $0.requiredLiterals != nil }
+            free.append(Int32(pattern.branches.count { $0.requiredLiterals == nil }))
+            for branch in ordered {
+                let b = Int32(patterns.count)
+                patterns.append(branch)
+                owner.append(Int32(p))
+                for literal in branch.requiredLiterals ?? [] {
+                    let id: Int32
+                    if let known = literalID[literal] {
+                        id = known
+                    } else {
+                        id = Int32(literals.count)
+                        literalID[literal] = id
+                        literals.append(literal)
+                    }
+                    while holders.count <= Int(id) { holders.append([]) }
+                    holders[Int(id)].append(b)
+                }
+            }
+            starts.append(Int32(patterns.count))
+        }
+        while holders.count < literals.count { holders.append([]) }
+        var byStart: [Int32] = [0], by: [Int32] = []
+        for list in holders {
+            by += list
+            byStart.append(Int32(by.count))
+        }
+        self.patterns = patterns
+        start = Buffer(starts)
+        self.free = Buffer(free)
+        self.owner = Buffer(owner)
+        byLiteralStart = Buffer(byStart)
+        byLiteral = Buffer(by)
+    }
+
+    /// Whether text pattern p has branches to confirm with.
+    @inline(__always) func has(_ p: Int) -> Bool { start[p] < start[p + 1] }
+}

@@ -1,0 +1,75 @@
+import Testing
+@testable import Verdict
+
+/// A phrase list is confirmed phrase by phrase: only the phrases whose literals a text holds
+/// run (`BranchTable`). See: `LeafMatcher.matchBranches`.
+@Suite("Phrase lists confirmed phrase by phrase")
+struct PhraseBranchTests {
+    static let vocabulary = ["card", "Card", "no", "yes", "k", "s", "ok", "it's", "$5", "a.b", "café", "日本", "ſ", "all", "set"]
+
+    /// A call of `texts`, alternating agent and user.
+    static func call(_ texts: [String]) throws -> Conversation {
+        let events = texts.indices.map { #"{"type": "\#($0 % 2 == 0 ? "agent" : "user")", "text": "x"}"# }
+        var conversation = try Support.conversation(Support.events(events.joined(separator: ", ")))
+        for i in texts.indices { conversation.events[i].text = texts[i] }
+        return conversation
+    }
+
+    static func rules(_ phrases: [String], modifier: String = "") throws -> RuleSet {
+        let list = phrases.map { "\"\($0)\"" }.joined(separator: ", ")
+        return try Support.rules("""
+        phrases:
+          p: [\(list)]
+        metrics:
+          - {name: m, type: boolean, definition: d, when: {said: {phrases: p}\(modifier)}}
+        """)
+    }
+
+    @Test("sound: the evidence is every text the whole alternation matches (2,000 seeded cases)")
+    func soundness() throws {
+        var cases = RandomCases(rng: SeededGenerator(state: 1205))
+        let scratch = MatchScratch()
+        var branched = 0, hits = 0
+        for n in 0..<2000 {
+            var phrases: [String] = []
+            for _ in 0..<Int.random(in: 1...6, using: &cases.rng) {
+                phrases.append((0..<Int.random(in: 1...2, using: &cases.rng)).map { _ in cases.pick(Self.vocabulary) }.joined(separator: " "))
+            }
+            var texts: [String] = []
+            for _ in 0..<Int.random(in: 1...5, using: &cases.rng) {
+                var text = ""
+                for _ in 0..<Int.random(in: 0...5, using: &cases.rng) {
+                    text += cases.pick(Self.vocabulary + [" ", "  ", "CARD", "K", "\u{212A}", "x", "."])
+                }
+                texts.append(text)
+            }
+            let rules = try Self.rules(phrases, modifier: n % 3 == 0 ? ", turns: [1]" : "")
+            let evaluator = Evaluator(rules: rules)
+            let result = evaluator.evaluate(try Self.call(texts))
+            // The whole alternation, as one pattern without its branches.
+            let words = phrases.map(PhrasePattern.words)
+            let whole = try Pattern(alternatives: PhrasePattern.alternatives(words))
+            if PhrasePattern.branches(words).count > 1 { branched += 1 }
+            let expected = try texts.indices.filter { try whole.matches(texts[$0], using: scratch) }
+            #expect(result.metrics[0].evidence == expected, "phrases \(phrases) on \(texts)")
+            if !expected.isEmpty { hits += 1 }
+        }
+        #expect(branched > 1000 && hits > 300)
+    }
+
+    @Test("a 1,000-phrase list runs PCRE2 once, on the one text that holds a phrase's word")
+    func costFollowsCandidates() throws {
+        let phrases = (0..<1000).map { "zq\($0)word" } + ["refund please"]
+        let evaluator = Evaluator(rules: try Self.rules(phrases))
+        var texts = (0..<50).map { "line \($0) of an ordinary call" }
+        texts[31] += ", a refund please"
+        let result = evaluator.evaluate(try Self.call(texts))
+        #expect(result.metrics[0].evidence == [31])
+        #expect(evaluator.matcher.patternRuns == 1)
+        // A text that may fold to ASCII steps aside from the prefilter: the whole list runs on it.
+        texts[0] = "\u{212A}elvin"
+        let folding = Evaluator(rules: try Self.rules(phrases))
+        #expect(folding.evaluate(try Self.call(texts)).metrics[0].evidence == [31])
+        #expect(folding.matcher.patternRuns == 2)
+    }
+}
