@@ -118,7 +118,7 @@ final class LeafMatcher: LeafHits {
             let hit: Bool
             do {
                 let p = compiled.leafTextPattern[id]
-                hit = p != Program.absent ? try matchText(Int(p), at: i) : try isHit(compiled.leaves[id], at: i)
+                hit = p != Program.absent ? try matchText(Int(p), at: i) : try isHit(UnsafePointer(compiled.leaves.base + id), at: i)
             } catch {
                 throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
             }
@@ -212,8 +212,8 @@ final class LeafMatcher: LeafHits {
         return try pattern.matches(tables.textBytes.base + start, count: tables.textStart[i + 1] - start, using: scratch)
     }
 
-    private func isHit(_ leaf: borrowing Leaf, at i: Int) throws(MatchLimitError) -> Bool {
-        // Read the event in place: copying an Event would retain each of its fields.
+    /// Reads the leaf and the event in place: copying either would retain each of its fields.
+    private func isHit(_ leaf: UnsafePointer<Leaf>, at i: Int) throws(MatchLimitError) -> Bool {
         let result: Result<Bool, MatchLimitError> = conversation.events.withUnsafeBufferPointer { events in
             do throws(MatchLimitError) { return .success(try isHit(leaf, events, at: i)) } catch { return .failure(error) }
         }
@@ -221,9 +221,9 @@ final class LeafMatcher: LeafHits {
     }
 
     /// A field a hand-built event lacks reads as empty: it matches what "" matches.
-    private func isHit(_ leaf: borrowing Leaf, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
+    private func isHit(_ leaf: UnsafePointer<Leaf>, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
         // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
-        switch leaf.kind {
+        switch leaf.pointee.kind {
         case .user, .intent: if events[i].kind != .user { return false }
         case .agent: if events[i].kind != .agent { return false }
         case .said: if !events[i].isSpoken { return false }
@@ -233,24 +233,24 @@ final class LeafMatcher: LeafHits {
         case .handoff: if events[i].kind != .handoff { return false }
         case .flow: break
         }
-        if let flow = leaf.inFlow {
+        if let flow = leaf.pointee.inFlow {
             // Flow state is known only once the machine has replayed this conversation (a rule
             // set built by hand could put `in_flow` in an `enter_when`).
             guard flows.hasReplayed, let current = flows.currentFlow[i], current.isExactly(flow) else { return false }
         }
-        if let t = leaf.turns {
+        if let t = leaf.pointee.turns {
             let turn = Double(conversation.turns[i]), total = conversation.spokenTurns
             if turn < Leaf.turn(t.lower, of: total) { return false }
             if let upper = t.upper, turn > Leaf.turn(upper, of: total) { return false }
         }
-        if let s = leaf.seconds {
+        if let s = leaf.pointee.seconds {
             guard let at = events[i].at, at >= s.lower else { return false }
             if let upper = s.upper, at > upper { return false }
         }
-        switch leaf.kind {
+        switch leaf.pointee.kind {
         case let .user(p), let .agent(p), let .said(p):
             // A leaf with modifiers, which got past them: the prefilter still applies.
-            let indexed = compiled.leafPrefilterPattern[leaf.id]
+            let indexed = compiled.leafPrefilterPattern[leaf.pointee.id]
             if indexed != Program.absent { return try matchText(Int(indexed), at: i) }
             return try text(of: i, matches: p)
         case let .intent(name):

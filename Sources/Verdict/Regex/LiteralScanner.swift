@@ -10,7 +10,8 @@ struct LiteralScanner: Sendable {
     /// Byte → input class: 0 for bytes no literal holds, upper- and lower-case letters alike.
     private let classOf: [UInt8]
     private let classCount: Int
-    /// state × class → next state.
+    /// state × class → next state, or its complement (negative) when literals end there: the
+    /// scan loads one entry per byte and looks up outputs only on the rare negative one.
     private let next: [Int32]
     /// For each state, the literal ids that end there (its own and its suffixes'):
     /// outputIDs[outputStart[s] ..< outputStart[s + 1]].
@@ -71,7 +72,7 @@ struct LiteralScanner: Sendable {
                 }
             }
         }
-        next = goto.flatMap { $0 }
+        next = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 : ~$0 } }
         var starts: [Int32] = [0]
         for o in out { starts.append(starts.last! + Int32(o.count)) }
         outputStart = starts
@@ -90,7 +91,12 @@ struct LiteralScanner: Sendable {
                 outputStart.withUnsafeBufferPointer { starts in
                     outputIDs.withUnsafeBufferPointer { ids in
                         for i in 0..<length {
-                            state = Int(next[state * classCount + Int(classOf[Int(text[i])])])
+                            let entry = next[state * classCount + Int(classOf[Int(text[i])])]
+                            if entry >= 0 {
+                                state = Int(entry)
+                                continue
+                            }
+                            state = Int(~entry)
                             for k in Int(starts[state])..<Int(starts[state + 1]) {
                                 let id = ids[k]
                                 found[Int(id) >> 6] |= 1 << UInt64(id & 63)
