@@ -46,6 +46,10 @@ public struct JSONWriter {
             return
         }
         // Digits without a String: small event indices are most of what is written.
+        if n < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(n))
+            return
+        }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -56,7 +60,7 @@ public struct JSONWriter {
                 buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
             } while v > 0
-            bytes.append(contentsOf: buffer[i...])
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: buffer.count - i))
         }
     }
 

@@ -26,6 +26,9 @@ public struct JSONLinesSink: ResultSink {
         /// The start of an `ok` boolean result up to its `triggered_at` value.
         let okTrue: [Range<Int>]
         let okFalse: [Range<Int>]
+        /// The whole of the most common result of all, false from the first event on with no
+        /// evidence (a metric whose words the call lacks).
+        let okFalseFromStart: [Range<Int>]
         let metadata: MetadataSelection
 
         public init(_ names: [String], metadata: MetadataSelection = .all) {
@@ -47,6 +50,7 @@ public struct JSONLinesSink: ResultSink {
             inactive = heads.map { add($0 + Array(#""inactive","value":null,"triggered_at":null,"evidence":[]}"#.utf8)) }
             okTrue = heads.map { add($0 + Array(#""ok","value":true,"triggered_at":"#.utf8)) }
             okFalse = heads.map { add($0 + Array(#""ok","value":false,"triggered_at":"#.utf8)) }
+            okFalseFromStart = heads.map { add($0 + Array(#""ok","value":false,"triggered_at":0,"evidence":[]}"#.utf8)) }
             self.bytes = bytes
         }
     }
@@ -120,6 +124,11 @@ public struct JSONLinesSink: ResultSink {
     @inline(__always)
     private static func encode(_ result: UnsafePointer<MetricResult>, _ i: Int, _ keys: MetricKeys, _ keyBytes: UnsafeBufferPointer<UInt8>,
                                into w: inout JSONWriter) {
+        if result.pointee.status == .ok, result.pointee.triggeredAt == 0, result.pointee.evidence.isEmpty, result.pointee.failedItems == nil,
+           result.pointee.error == nil, case .bool(false)? = result.pointee.value {
+            w.raw(keyBytes, keys.okFalseFromStart[i])
+            return
+        }
         if result.pointee.error == nil && result.pointee.failedItems == nil && result.pointee.value == nil && result.pointee.triggeredAt == nil && result.pointee.evidence.isEmpty {
             if result.pointee.status == .notApplicable {
                 w.raw(keyBytes, keys.notApplicable[i])
