@@ -24,7 +24,7 @@ extension Evaluator {
             let ok = node.holds(n)
             observer?.leaf(holds: ok, hits: evidence[start...])
             if ok { return true }
-            evidence.removeSubrange(start...)
+            Evaluator.truncate(&evidence, to: start)
             return false
         case .all:
             observer?.enter()
@@ -35,7 +35,7 @@ extension Evaluator {
             if ok {
                 Evaluator.sortUnique(&evidence, from: start)
             } else {
-                evidence.removeSubrange(start...)
+                Evaluator.truncate(&evidence, to: start)
             }
             observer?.leave(holds: ok, hits: evidence[start...])
             return ok
@@ -51,7 +51,7 @@ extension Evaluator {
         case .not:
             observer?.enter()
             let inner = try holds(node: children[0], from: lower, to: upper, into: &evidence, in: program)
-            evidence.removeSubrange(start...)
+            Evaluator.truncate(&evidence, to: start)
             observer?.leave(holds: !inner, hits: [])
             return !inner
         case .metadata:
@@ -98,6 +98,13 @@ extension Evaluator {
             return chain
         }
         return nil
+    }
+
+    /// Drops `a[count...]`. Nothing to drop costs nothing: removing an empty range from the
+    /// shared empty array would allocate one of its own.
+    @inline(__always)
+    static func truncate(_ a: inout [Int], to count: Int) {
+        if a.count > count { a.removeSubrange(count...) }
     }
 
     /// Sorts `a[from...]` and removes repeats from it.
