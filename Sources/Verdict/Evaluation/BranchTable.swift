@@ -7,26 +7,27 @@
 /// `start[p] ..< start[p + 1]`, the ones without required literals first (`free[p]` of them:
 /// they always run); the branches holding literal id k are `byLiteral[byLiteralStart[k] ..< byLiteralStart[k + 1]]`.
 struct BranchTable: Sendable {
-    let patterns: [Pattern]
+    /// Each branch's pattern, compiled by each matcher when it first runs it.
+    let sources: [String]
     let start: Buffer<Int32>
     let free: Buffer<Int32>
     let owner: Buffer<Int32>
     let byLiteralStart: Buffer<Int32>
     let byLiteral: Buffer<Int32>
 
-    var count: Int { patterns.count }
+    var count: Int { sources.count }
 
     /// Indexes the branches of `textPatterns`; `literalID` gives the scanner's id of each
     /// literal, adding the ones it lacks to `literals`.
     init(_ textPatterns: [Pattern], literalID: inout [[UInt8]: Int32], literals: inout [[UInt8]]) {
-        var patterns: [Pattern] = [], starts: [Int32] = [0], free: [Int32] = [], owner: [Int32] = []
+        var sources: [String] = [], starts: [Int32] = [0], free: [Int32] = [], owner: [Int32] = []
         var holders: [[Int32]] = []
         for (p, pattern) in textPatterns.enumerated() {
             let ordered = pattern.branches.filter { $0.requiredLiterals == nil } + pattern.branches.filter { $0.requiredLiterals != nil }
             free.append(Int32(pattern.branches.count { $0.requiredLiterals == nil }))
             for branch in ordered {
-                let b = Int32(patterns.count)
-                patterns.append(branch)
+                let b = Int32(sources.count)
+                sources.append(branch.source)
                 owner.append(Int32(p))
                 for literal in branch.requiredLiterals ?? [] {
                     let id: Int32
@@ -41,7 +42,7 @@ struct BranchTable: Sendable {
                     holders[Int(id)].append(b)
                 }
             }
-            starts.append(Int32(patterns.count))
+            starts.append(Int32(sources.count))
         }
         while holders.count < literals.count { holders.append([]) }
         var byStart: [Int32] = [0], by: [Int32] = []
@@ -49,7 +50,7 @@ struct BranchTable: Sendable {
             by += list
             byStart.append(Int32(by.count))
         }
-        self.patterns = patterns
+        self.sources = sources
         start = Buffer(starts)
         self.free = Buffer(free)
         self.owner = Buffer(owner)

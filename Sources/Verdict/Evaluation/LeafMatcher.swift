@@ -23,6 +23,9 @@ final class LeafMatcher: LeafHits {
     /// so that a branch reached through several of its literals runs once.
     private var branchTried: [UInt32]
     private var confirmation: UInt32 = 0
+    /// The branches this matcher has run, compiled on first use; how many it has compiled.
+    private var branchPatterns: [Pattern?]
+    private(set) var branchesCompiled = 0
 
     /// Hits known in advance, for the next `load` (see `Evaluator.evaluate(_:knownHits:except:)`).
     var seed: (hits: [UInt8], except: Int?)?
@@ -32,6 +35,7 @@ final class LeafMatcher: LeafHits {
         self.flows = flows
         scratch = MatchScratch(matchLimit: limits.matchLimit, budget: limits.matchBudget)
         branchTried = [UInt32](repeating: 0, count: compiled.branches.count)
+        branchPatterns = [Pattern?](repeating: nil, count: compiled.branches.count)
     }
 
     /// Resets the tables for `conversation`: nothing is known of it yet but what `seed` gives.
@@ -160,7 +164,10 @@ final class LeafMatcher: LeafHits {
     private func matchBranches(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
         let table = compiled.branches
         let first = Int(table.start[p])
-        for b in first..<(first + Int(table.free[p])) where try text(of: i, matches: table.patterns[b]) { return true }
+        for b in first..<(first + Int(table.free[p])) {
+            guard let branch = branch(b) else { return try text(of: i, matches: compiled.textPatterns[p]) }
+            if try text(of: i, matches: branch) { return true }
+        }
         confirmation &+= 1
         if confirmation == 0 {
             for b in branchTried.indices { branchTried[b] = 0 }
@@ -177,11 +184,22 @@ final class LeafMatcher: LeafHits {
                     let b = Int(table.byLiteral[k])
                     if table.owner[b] != p || branchTried[b] == confirmation { continue }
                     branchTried[b] = confirmation
-                    if try text(of: i, matches: table.patterns[b]) { return true }
+                    guard let branch = branch(b) else { return try text(of: i, matches: compiled.textPatterns[p]) }
+                    if try text(of: i, matches: branch) { return true }
                 }
             }
         }
         return false
+    }
+
+    /// Branch `b`'s pattern, compiled the first time this matcher needs it; nil if it will not
+    /// compile (it does, as a part of an alternation that did; the whole pattern then serves).
+    private func branch(_ b: Int) -> Pattern? {
+        if let known = branchPatterns[b] { return known }
+        guard let pattern = try? Pattern(compiled.branches.sources[b]) else { return nil }
+        branchPatterns[b] = pattern
+        branchesCompiled += 1
+        return pattern
     }
 
     /// Whether event `i`'s text holds one of text pattern `p`'s literals, or the prefilter

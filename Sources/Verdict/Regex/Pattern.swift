@@ -34,11 +34,18 @@ public final class Pattern: @unchecked Sendable {
     /// What `RequiredLiterals.of` finds in the source, worked out once with the pattern: every
     /// rule set compiled from it (one per mutant in `verdict mutate`) reads it again.
     let requiredLiterals: [[UInt8]]?
-    /// For an alternation built with `branches` (a phrase list): each alternative compiled on
-    /// its own. The pattern matches a text exactly where one of them does, so the evaluator may
-    /// run only the branches whose literals the text holds, instead of the whole alternation,
-    /// which PCRE2 tries at nearly every position of every text. Empty for other patterns.
-    let branches: [Pattern]
+    /// For an alternation built with `branches` (a phrase list): each alternative on its own,
+    /// with its required literals. The pattern matches a text exactly where one of them does,
+    /// so the evaluator may run only the branches whose literals the text holds, instead of
+    /// the whole alternation, which PCRE2 tries at nearly every position of every text. Each
+    /// is compiled by whoever first needs it (`Pattern(branch.source)`): most of a long list's
+    /// phrases never occur. Empty for other patterns.
+    let branches: [Branch]
+
+    struct Branch: Sendable {
+        let source: String
+        let requiredLiterals: [[UInt8]]?
+    }
 
     /// Compiles `source` with UTF and UCP, caseless unless `caseless` is false, then JIT-compiles it
     /// (falling back to PCRE2's interpreter where the JIT is unavailable).
@@ -55,8 +62,9 @@ public final class Pattern: @unchecked Sendable {
     /// The alternation `a|b|...` of `alternatives` (each a pattern, none empty), compiled with
     /// UTF, UCP and caseless matching; in parts when it is too large for one. `branches`, when
     /// there are two or more, must match together exactly where the alternation does (the same
-    /// alternatives, regrouped: see `PhrasePattern.alternatives`); each is compiled on its own
-    /// as well, for the evaluator to confirm a text against only the branches it may hold.
+    /// alternatives, regrouped: see `PhrasePattern.alternatives`), and each must compile alone
+    /// (a part of an alternation that compiles does); the evaluator confirms a text against
+    /// only the branches it may hold.
     public init(alternatives: [String], branches: [String] = []) throws(PatternCompileError) {
         precondition(!alternatives.isEmpty, "an alternation needs alternatives")
         source = alternatives.joined(separator: "|")
@@ -71,14 +79,7 @@ public final class Pattern: @unchecked Sendable {
         code = parts[0]
         moreCodes = Array(parts.dropFirst())
         requiredLiterals = RequiredLiterals.of(source)
-        if branches.count > 1 {
-            var compiled: [Pattern] = []
-            compiled.reserveCapacity(branches.count)
-            for branch in branches { compiled.append(try Pattern(branch)) }
-            self.branches = compiled
-        } else {
-            self.branches = []
-        }
+        self.branches = branches.count > 1 ? branches.map { Branch(source: $0, requiredLiterals: RequiredLiterals.of($0)) } : []
     }
 
     deinit {

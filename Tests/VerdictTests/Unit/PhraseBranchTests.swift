@@ -57,7 +57,7 @@ struct PhraseBranchTests {
         #expect(branched > 1000 && hits > 300)
     }
 
-    @Test("a 1,000-phrase list runs PCRE2 once, on the one text that holds a phrase's word")
+    @Test("a 1,000-phrase list runs PCRE2 once, on the one text that holds a phrase's word, and compiles that phrase alone")
     func costFollowsCandidates() throws {
         let phrases = (0..<1000).map { "zq\($0)word" } + ["refund please"]
         let evaluator = Evaluator(rules: try Self.rules(phrases))
@@ -66,6 +66,8 @@ struct PhraseBranchTests {
         let result = evaluator.evaluate(try Self.call(texts))
         #expect(result.metrics[0].evidence == [31])
         #expect(evaluator.matcher.patternRuns == 1)
+        // Only the phrase that ran was compiled, of the 1,001.
+        #expect(evaluator.matcher.branchesCompiled == 1)
         // A text that may fold to ASCII steps aside from the prefilter: the whole list runs on it.
         texts[0] = "\u{212A}elvin"
         let folding = Evaluator(rules: try Self.rules(phrases))
