@@ -45,7 +45,9 @@ DATA = os.path.join(ROOT, "bench", "data")
 RULES = os.path.join(ROOT, "bench", "rules", "bench.yaml")
 NUMBERS = os.path.join(ROOT, "bench", "numbers", "numbers.yaml")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-TARGETS = {"baseline": 2.0, "python": 50.0, "floor": 2.0, "rss_mb": 64.0, "jobs": 1.8, "startup_ms": 50.0, "rasa": 100.0}
+# The targets in force (the performance issues' latest): scoring within 3x the floor at every
+# size, 30x the Python script, 100x Rasa's markers, flat memory; the earlier release's 2x.
+TARGETS = {"baseline": 2.0, "python": 30.0, "floor": 3.0, "rss_mb": 64.0, "jobs": 1.8, "startup_ms": 50.0, "rasa": 100.0}
 
 
 def run(command, stdout=subprocess.DEVNULL):
@@ -328,8 +330,8 @@ def main():
     r = results["ratios"]
     results["targets"] = {
         f"baseline_2x_at_{speed_size}": r["speedup_over_baseline"] >= TARGETS["baseline"],
-        "python_50x": r["verdict_over_python"] >= TARGETS["python"],
-        "floor_2x_every_size": all(v <= TARGETS["floor"] for v in r["score_over_floor_by_size"].values()),
+        f"python_{TARGETS['python']:g}x": r["verdict_over_python"] >= TARGETS["python"],
+        f"floor_{TARGETS['floor']:g}x_every_size": all(v <= TARGETS["floor"] for v in r["score_over_floor_by_size"].values()),
         "rss_64mb": r["peak_rss_mb"] <= TARGETS["rss_mb"],
         "jobs_1_8x": r["jobs2_over_jobs1"] >= TARGETS["jobs"],
         "startup_50ms": results["startup_ms"] < TARGETS["startup_ms"],
@@ -356,7 +358,7 @@ def main():
     print(f"{nb['corpus']}: 60 metrics {nb['seconds_without']:.3f} s, with 10 number metrics {nb['seconds_with']:.3f} s: "
           f"throughput {-nb['throughput_loss']:+.1%} (target: no worse than -10%)")
     print("score / floor by size: " + ", ".join(f"{s} {results['sizes'][s]['score_over_floor']}x" for s in sizes))
-    print(f"vs baseline at {speed_size} {r['speedup_over_baseline']}x (target >= 2) | Verdict / Python {r['verdict_over_python']}x (>= 50) | "
+    print(f"vs baseline at {speed_size} {r['speedup_over_baseline']}x (target >= 2) | Verdict / Python {r['verdict_over_python']}x (>= {TARGETS['python']:g}) | "
           f"jobs 2 / jobs 1 {r['jobs2_over_jobs1']}x (>= 1.8) | peak RSS {r['peak_rss_mb']} MB (<= 64)")
     print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets"].items()))
     text = json.dumps(results, indent=2, sort_keys=True)
