@@ -364,6 +364,10 @@ public final class ReportBuilder {
         if unlistedName { otherLogged += 1 }
     }
 
+    /// What the report says of a metric of `--rules` that no result line has, in place of
+    /// its counts (`rulesMismatch` warns about it).
+    static let inNoResultLine = "in no result line: not scored with these results"
+
     /// Warnings for `--rules` that do not fit the results: metrics of the rules that no result
     /// line has, and metrics of the results that the rules lack (names compared by bytes).
     /// Empty without rules or without a readable line.

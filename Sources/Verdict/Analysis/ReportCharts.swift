@@ -33,6 +33,11 @@ extension ReportHTML {
         for (i, m) in metrics.enumerated() {
             let y = 8 + Double(i) * row
             svg += "<text x=\"\(ReportHTML.n(labelWidth - 10))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"13\" text-anchor=\"end\">\(ReportHTML.escape(clip(m.name, 42)))<title>\(ReportHTML.escape(m.name))</title></text>"
+            if m.conversations == 0 {
+                // A metric of --rules that no result line has: nothing to link to or to draw.
+                svg += "<text x=\"\(ReportHTML.n(labelWidth + 8))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"12\" fill=\"#59636e\">\(ReportHTML.escape(ReportBuilder.inNoResultLine))</text>"
+                continue
+            }
             svg += linked("<rect x=\"\(ReportHTML.n(labelWidth))\" y=\"\(ReportHTML.n(y + 3))\" width=\"\(ReportHTML.n(barWidth))\" height=\"16\" rx=\"3\" fill=\"#f0f2f4\"><title>\(ReportHTML.escape(m.name)): \(NumberText.grouped(m.falseCount)) false</title></rect>", m.name, "false", svg: true)
             guard let rate = m.rate, let ci = m.interval else {
                 svg += "<text x=\"\(ReportHTML.n(labelWidth + 8))\" y=\"\(ReportHTML.n(y + 15))\" font-size=\"12\" fill=\"#59636e\">not applied</text>"

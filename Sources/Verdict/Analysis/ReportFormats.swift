@@ -49,6 +49,11 @@ extension Report {
         out += "\nMetrics\n"
         for m in metrics {
             out += "\n  \(m.name) (\(m.type))\n"
+            if m.conversations == 0 {
+                // A metric of --rules that no result line has (the warning names it).
+                out += "    \(ReportBuilder.inNoResultLine)\n"
+                continue
+            }
             out += "    applied in \(NumberText.grouped(m.applied)) of \(NumberText.grouped(m.conversations)) (\(NumberText.percent(m.conversations > 0 ? Double(m.applied) / Double(m.conversations) : 0)))"
             out += "; \(statusLine(m))\n"
             out += "    \(headline(m))\n"
@@ -130,6 +135,10 @@ extension Report {
         out += unreadable > 0 ? ", \(NumberText.grouped(unreadable)) unreadable.\n" : ".\n"
         out += "\n| Metric | Type | Applied | Result |\n|---|---|---:|---|\n"
         for m in metrics {
+            if m.conversations == 0 {
+                out += "| \(cell(m.name)) | \(m.type) | – | \(ReportBuilder.inNoResultLine) |\n"
+                continue
+            }
             out += "| \(cell(m.name)) | \(m.type) | \(NumberText.grouped(m.applied)) of \(NumberText.grouped(m.conversations)) | \(cell(headline(m))) |\n"
         }
         if let by {
