@@ -15,6 +15,8 @@ public final class CompiledRules: Sendable {
     let plans: Buffer<MetricPlan>
     /// The matchers of every `metadata` condition, by the index its node holds.
     let metadataMatchers: [Matcher]
+    /// The text patterns of the metrics that have them (`MetricPlan.quietFirst`).
+    let quietPatterns: Buffer<Int32>
     /// The body roots of every metric, `plans[m].bodyFirst ..< + bodyCount`.
     let bodyRoots: Buffer<Int32>
     /// What a metric's result is made of, read only when the result is built.
@@ -64,6 +66,13 @@ public final class CompiledRules: Sendable {
         var hasActiveFrom: Bool
         /// Whether the metric reads flow state (a `flow` leaf or `in_flow`).
         var usesFlows: Bool
+        /// The text patterns of a metric whose every leaf is a prefiltered text leaf, and which
+        /// reads nothing else of the conversation (no flows, metadata, `active_from` or
+        /// value): `quietPatterns[quietFirst ..< + quietCount]`; `quietCount` is -1 for any
+        /// other metric. When none of them occurs in a conversation that has events, every
+        /// leaf hits nowhere, so the result is the same on every such conversation.
+        var quietFirst: Int32 = 0
+        var quietCount: Int32 = -1
     }
 
     /// What evaluation reads of each metric, kept apart so that the metric is not copied.
@@ -175,11 +184,46 @@ public final class CompiledRules: Sendable {
                                     usesFlows: metric.conditions.contains { $0.leaves.contains(where: \.usesFlows) }))
             return info
         }
+        var quiet: [Int32] = []
+        for m in plans.indices {
+            let plan = plans[m]
+            guard !plan.isNumber, !plan.hasActiveFrom, !plan.usesFlows else { continue }
+            var found: [Int32] = []
+            let walked = (plan.applies == Program.absent ? [] : [plan.applies]) + roots[Int(plan.bodyFirst)..<Int(plan.bodyFirst + plan.bodyCount)]
+            guard walked.allSatisfy({ CompiledRules.collectTextPatterns($0, compiled, prefilterPattern, into: &found) }) else { continue }
+            found = Array(Set(found)).sorted()
+            plans[m].quietFirst = Int32(quiet.count)
+            plans[m].quietCount = Int32(found.count)
+            quiet += found
+        }
+        quietPatterns = Buffer(quiet)
         self.plans = Buffer(plans)
         bodyRoots = Buffer(roots)
         nodes = Buffer(compiled.nodes)
         children = Buffer(compiled.children)
         metadataMatchers = compiled.metadataMatchers
+    }
+
+    /// Adds the text pattern of every leaf under `index` to `found`; false when some leaf has
+    /// none (not a text leaf) or a node reads something other than leaves (`metadata`).
+    private static func collectTextPatterns(_ index: Int32, _ program: Program, _ prefilter: [Int32], into found: inout [Int32]) -> Bool {
+        let node = program.nodes[Int(index)]
+        let children = program.children[Int(node.first)..<Int(node.first + node.count)]
+        switch node.kind {
+        case .metadata: return false
+        case .leaf:
+            let p = prefilter[Int(node.leaf)]
+            found.append(p)
+            return p != Program.absent
+        case .sequence:
+            for id in children {
+                found.append(prefilter[Int(id)])
+                if prefilter[Int(id)] == Program.absent { return false }
+            }
+            return true
+        case .all, .any, .not:
+            return children.allSatisfy { collectTextPatterns($0, program, prefilter, into: &found) }
+        }
     }
 
     /// What of `args`, `result` and state `value` some leaf or value expression reads

@@ -26,6 +26,14 @@ public final class Evaluator {
     /// looked at on an event, sequence step advanced and node decided on a prefix. A test
     /// counts them to hold the search linear in the events.
     var triggerSteps = 0
+    /// Per metric, its result on a conversation in which none of its text patterns occurs,
+    /// once one has been evaluated (see `CompiledRules.MetricPlan.quietCount`): it is the same
+    /// on every such conversation, so it is evaluated once per evaluator and then reused.
+    private var quietResults: [MetricResult?]
+    /// Off, every metric is evaluated on every conversation (the soundness test compares).
+    var reusesQuietResults = true
+    /// How many results were reused so; a test counts them.
+    private(set) var quietResultsReused = 0
 
     /// An evaluator for `rules`, compiled for it alone. To score on several threads, compile
     /// once and give each thread `init(compiled:limits:)`.
@@ -37,6 +45,7 @@ public final class Evaluator {
         self.compiled = compiled
         flows = FlowMachine(compiled.rules.flows)
         matcher = LeafMatcher(compiled: compiled, flows: flows, limits: limits)
+        quietResults = [MetricResult?](repeating: nil, count: compiled.metricCount)
     }
 
     /// Scores one conversation: replays its flows, then evaluates every metric in rule order.
@@ -67,9 +76,21 @@ public final class Evaluator {
         let metricCount = compiled.metricCount
         var results: [MetricResult] = []
         results.reserveCapacity(metricCount)
+        let quiet = reusesQuietResults && eventCount > 0
         for m in 0..<metricCount {
             let failure = compiled.plans[m].usesFlows ? flows.failure : nil
             guard let listener, listener.begin(metric: m) else {
+                if quiet && isQuiet(m) {
+                    if let known = quietResults[m] {
+                        quietResultsReused &+= 1
+                        results.append(known)
+                    } else {
+                        let result = evaluate(metricAt: m)
+                        quietResults[m] = result
+                        results.append(result)
+                    }
+                    continue
+                }
                 results.append(evaluate(metricAt: m, flowFailure: failure))
                 continue
             }
@@ -94,6 +115,18 @@ public final class Evaluator {
         }
         return ConversationResult(id: conversation.id, startedAt: conversation.startedAt, metadata: conversation.metadata, metrics: results,
                                   flows: flows.flowsEntered, functions: flows.functionsCalled, logged: logged)
+    }
+
+    /// Whether metric `m` reads only text patterns, none of which occurs in the conversation.
+    @inline(__always)
+    private func isQuiet(_ m: Int) -> Bool {
+        let plan = compiled.plans.base + m
+        let count = Int(plan.pointee.quietCount)
+        if count < 0 { return false }
+        let patterns = compiled.quietPatterns.base + Int(plan.pointee.quietFirst)
+        let absent = matcher.tables.patternAbsent.base
+        for k in 0..<count where !absent[Int(patterns[k])] { return false }
+        return true
     }
 
     /// Every leaf's hits on `conversation`, all matched now, as `evaluate(_:knownHits:except:)`

@@ -1,5 +1,5 @@
 /// The outcome of one metric on one conversation (SPEC §5, §6).
-public struct MetricResult: Sendable, Equatable {
+public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
     public enum Status: String, Sendable, CaseIterable {
         case ok
         case notApplicable = "not_applicable"
@@ -24,23 +24,114 @@ public struct MetricResult: Sendable, Equatable {
     }
 
     public var status: Status
-    public var value: Value?
     public var triggeredAt: Int?
+    /// The value when it is a boolean or a number; a label's text is in `rare`.
+    private var scalar: Scalar
+    /// The evidence when it is one event (the commonest evidence), else -1.
+    private var single: Int
+    /// A label, any other evidence, an error or failed items, or nil when there is none: the most
+    /// common results (false with no evidence, true on one event, not applicable) are then
+    /// plain values, and copying or dropping one counts no reference for them.
+    private var rare: Rare?
+
+    private enum Scalar: Sendable, Equatable {
+        case none, bool(Bool), number(Double), label
+    }
+
+    private final class Rare: Sendable {
+        let evidence: [Int]
+        let label: String?
+        let error: String?
+        let failedItems: [Int]?
+
+        init(evidence: [Int], label: String?, error: String?, failedItems: [Int]?) {
+            self.evidence = evidence
+            self.label = label
+            self.error = error
+            self.failedItems = failedItems
+        }
+    }
+
+    public var value: Value? {
+        get {
+            switch scalar {
+            case .none: return nil
+            case let .bool(b): return .bool(b)
+            case let .number(d): return .number(d)
+            case .label: return .label(rare?.label ?? "")
+            }
+        }
+        set { set(value: newValue, evidence: evidence, error: error, failedItems: failedItems) }
+    }
+
     /// Event indices that decided the value, sorted.
-    public var evidence: [Int]
-    public var error: String?
+    public var evidence: [Int] {
+        get { single >= 0 ? [single] : rare?.evidence ?? [] }
+        set { set(value: value, evidence: newValue, error: error, failedItems: failedItems) }
+    }
+
+    public var error: String? {
+        get { rare?.error }
+        set { set(value: value, evidence: evidence, error: newValue, failedItems: failedItems) }
+    }
+
     /// For a boolean metric whose `when` is an `all` and whose value is false: the positions
     /// (from 0) of the items that did not hold, so that reports can rank failing clauses.
-    public var failedItems: [Int]?
+    public var failedItems: [Int]? {
+        get { rare?.failedItems }
+        set { set(value: value, evidence: evidence, error: error, failedItems: newValue) }
+    }
 
     public init(status: Status, value: Value? = nil, triggeredAt: Int? = nil, evidence: [Int] = [], error: String? = nil,
                 failedItems: [Int]? = nil) {
         self.status = status
-        self.value = value
         self.triggeredAt = triggeredAt
-        self.evidence = evidence
-        self.error = error
-        self.failedItems = failedItems
+        scalar = .none
+        single = -1
+        set(value: value, evidence: evidence, error: error, failedItems: failedItems)
+    }
+
+    private mutating func set(value: Value?, evidence: [Int], error: String?, failedItems: [Int]?) {
+        var label: String?
+        switch value {
+        case nil: scalar = .none
+        case let .bool(b)?: scalar = .bool(b)
+        case let .number(d)?: scalar = .number(d)
+        case let .label(l)?:
+            scalar = .label
+            label = l
+        }
+        single = -1
+        if label == nil && error == nil && failedItems == nil && evidence.count < 2 {
+            if let first = evidence.first { single = first }
+            rare = nil
+        } else {
+            rare = Rare(evidence: evidence, label: label, error: error, failedItems: failedItems)
+        }
+    }
+
+    /// Whether this is `ok`, false, from the first event, with nothing else: the commonest
+    /// result of all, which a result line writes from bytes prepared once.
+    var isFalseFromStart: Bool { rare == nil && single < 0 && status == .ok && scalar == .bool(false) && triggeredAt == 0 }
+    /// Whether there is no value, trigger, evidence, error or failed item (as `not_applicable`
+    /// and `inactive` results have).
+    var isBare: Bool { rare == nil && single < 0 && scalar == .none && triggeredAt == nil }
+
+    /// The evidence when it is one event, read without making an array.
+    var singleEvidence: Int? { single >= 0 ? single : nil }
+
+    /// Every field, as a failing test shows it.
+    public var debugDescription: String {
+        var parts = ["status: \(status.rawValue)", "value: \(value.map { "\($0)" } ?? "nil")", "triggered_at: \(triggeredAt.map(String.init) ?? "nil")",
+                     "evidence: \(evidence)"]
+        if let error { parts.append("error: \(error)") }
+        if let failedItems { parts.append("failed_items: \(failedItems)") }
+        return "MetricResult(" + parts.joined(separator: ", ") + ")"
+    }
+
+    public static func == (a: MetricResult, b: MetricResult) -> Bool {
+        a.status == b.status && a.triggeredAt == b.triggeredAt && a.value == b.value && a.evidence == b.evidence
+            && a.error == b.error && a.failedItems == b.failedItems
     }
 
     /// The value, or the status when it is not `ok`: what `--format csv` and `verdict test` show.

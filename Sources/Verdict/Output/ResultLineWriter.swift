@@ -124,12 +124,11 @@ public struct JSONLinesSink: ResultSink {
     @inline(__always)
     private static func encode(_ result: UnsafePointer<MetricResult>, _ i: Int, _ keys: MetricKeys, _ keyBytes: UnsafeBufferPointer<UInt8>,
                                into w: inout JSONWriter) {
-        if result.pointee.status == .ok, result.pointee.triggeredAt == 0, result.pointee.evidence.isEmpty, result.pointee.failedItems == nil,
-           result.pointee.error == nil, case .bool(false)? = result.pointee.value {
+        if result.pointee.isFalseFromStart {
             w.raw(keyBytes, keys.okFalseFromStart[i])
             return
         }
-        if result.pointee.error == nil && result.pointee.failedItems == nil && result.pointee.value == nil && result.pointee.triggeredAt == nil && result.pointee.evidence.isEmpty {
+        if result.pointee.isBare {
             if result.pointee.status == .notApplicable {
                 w.raw(keyBytes, keys.notApplicable[i])
                 return
@@ -159,7 +158,13 @@ public struct JSONLinesSink: ResultSink {
         }
         if let t = result.pointee.triggeredAt { w.int(t) } else { w.raw("null") }
         w.raw(",\"evidence\":")
-        w.intArray(result.pointee.evidence)
+        if let single = result.pointee.singleEvidence {
+            w.raw("[")
+            w.int(single)
+            w.raw("]")
+        } else {
+            w.intArray(result.pointee.evidence)
+        }
         if let failed = result.pointee.failedItems {
             w.raw(",\"failed_items\":")
             w.intArray(failed)

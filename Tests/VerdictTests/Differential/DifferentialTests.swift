@@ -16,10 +16,7 @@ struct DifferentialTests {
             let engine = Evaluator(rules: rules)
             let model = ReferenceModel(rules: rules)
             for n in 0..<25 {
-                var t = 0.0
-                let events = (0..<Int.random(in: 0...14, using: &cases.rng)).map { _ in cases.richEvent(&t) }.joined(separator: ", ")
-                let started = cases.pick(["", #""started_at": "2026-03-12T00:00:00Z", "#, #""started_at": "2026-03-15T10:00:00Z", "#])
-                let json = "{\"id\": \"r\(round)-\(n)\", \(started)\"events\": [\(events)]}"
+                let json = cases.conversationJSON(id: "r\(round)-\(n)", started: true)
                 let conversation = try Support.conversation(json)
                 let fast = engine.evaluate(conversation)
                 let slow = model.evaluate(conversation)
@@ -57,9 +54,7 @@ struct DifferentialTests {
             let engine = Evaluator(rules: rules)
             let model = ReferenceModel(rules: rules)
             for n in 0..<25 {
-                var t = 0.0
-                let events = (0..<Int.random(in: 0...14, using: &cases.rng)).map { _ in cases.richEvent(&t) }.joined(separator: ", ")
-                let json = "{\"id\": \"r\(round)-\(n)\", \(cases.metadata())\"events\": [\(events)]}"
+                let json = cases.conversationJSON(id: "r\(round)-\(n)")
                 let conversation = try Support.conversation(json)
                 let fast = engine.evaluate(conversation)
                 let slow = model.evaluate(conversation)
@@ -78,5 +73,36 @@ struct DifferentialTests {
         #expect(compared > 30_000 && phraseLeaves > 300 && metadataConditions > 150 && endRelative > 200,
                 "compared \(compared), phrase leaves \(phraseLeaves), metadata \(metadataConditions), from the end \(endRelative)")
         #expect(values.contains("ok true") && values.contains("ok false") && values.contains("not_applicable null"))
+    }
+
+    /// A metric that reads only text patterns gets, on a conversation where none of them
+    /// occurs, the result it got on the first such conversation (`Evaluator.quietResults`).
+    /// Here every metric is also evaluated in full, by an evaluator that never reuses, and
+    /// the two results must be equal in every field, evidence and failed items included.
+    @Test("reused results of metrics whose patterns occur nowhere equal full evaluation (both rule languages)")
+    func quietResultsMatchFullEvaluation() throws {
+        var reused = 0, compared = 0
+        for (seed, language12) in [(4_401, false), (4_402, true)] {
+            var cases = RandomCases(rng: SeededGenerator(state: UInt64(seed)), language12: language12)
+            for round in 0..<120 {
+                // Half of the rule sets as the other tests make them, half on texts alone.
+                let yaml = round % 2 == 0 ? cases.ruleSet() : cases.textRuleSet()
+                let rules = try Support.rules(yaml)
+                let quick = Evaluator(rules: rules)
+                let full = Evaluator(rules: rules)
+                full.reusesQuietResults = false
+                for n in 0..<25 {
+                    let json = cases.conversationJSON(id: "q\(round)-\(n)", started: true)
+                    let conversation = try Support.conversation(json)
+                    let a = quick.evaluate(conversation), b = full.evaluate(conversation)
+                    #expect(a.metrics == b.metrics, "round \(round) conversation \(n)\n\(yaml)\n\(json)")
+                    compared += a.metrics.count
+                }
+                reused += quick.quietResultsReused
+                #expect(full.quietResultsReused == 0)
+            }
+        }
+        // The shortcut must be taken often for the comparison to mean anything.
+        #expect(compared > 40_000 && reused > 3_000, "compared \(compared), reused \(reused)")
     }
 }

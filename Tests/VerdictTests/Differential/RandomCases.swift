@@ -11,6 +11,8 @@ struct RandomCases {
     /// the end, and conversations with metadata (off for the older tests, whose seeded cases
     /// stay as they were).
     var language12 = false
+    /// Whether `richCondition` makes conditions of text leaves alone (`textRuleSet`).
+    var textOnly = false
 
     init(rng: SeededGenerator, language12: Bool = false) {
         self.rng = rng
@@ -129,18 +131,19 @@ extension RandomCases {
     }
 
     mutating func richCondition(depth: Int = 0) -> String {
-        if language12, chance(0.1) {
+        if language12, !textOnly, chance(0.1) {
             let paths = ["{channel: voice}", "{'caller.tier': {in: [gold, silver]}}", "{channel: {exists: false}}", "{score: {gte: 2}}",
                          "{caller: {tier: gold}}", "{tags.0: vip}", "{channel: {not: voice}}", "{}"]
             return "{metadata: " + pick(paths) + "}"
         }
-        if depth >= 3 || chance(0.45) { return richLeaf() }
+        if depth >= 3 || chance(0.45) { return textOnly ? textLeaf() : richLeaf() }
         switch Int.random(in: 0..<4, using: &rng) {
         case 0: return "{all: [\((0..<Int.random(in: 1...3, using: &rng)).map { _ in richCondition(depth: depth + 1) }.joined(separator: ", "))]}"
         case 1: return "{any: [\((0..<Int.random(in: 1...3, using: &rng)).map { _ in richCondition(depth: depth + 1) }.joined(separator: ", "))]}"
         case 2: return "{not: \(richCondition(depth: depth + 1))}"
         default:
-            let leaves = (0..<Int.random(in: 1...3, using: &rng)).map { _ in leaf(inSequence: true) }.joined(separator: ", ")
+            let leaves = (0..<Int.random(in: 1...3, using: &rng)).map { _ in textOnly ? textLeaf(inSequence: true) : leaf(inSequence: true) }
+                .joined(separator: ", ")
             return "{sequence: [\(leaves)]\(chance(0.5) ? ", within_turns: \(Int.random(in: 0...4, using: &rng))" : "")}"
         }
     }
@@ -159,6 +162,15 @@ extension RandomCases {
         }
     }
 
+    /// A conversation of up to 14 rich events, with a `started_at` when `started` (or not), and
+    /// with metadata in the 1.2 cases.
+    mutating func conversationJSON(id: String, started: Bool = false) -> String {
+        var t = 0.0
+        let events = (0..<Int.random(in: 0...14, using: &rng)).map { _ in richEvent(&t) }.joined(separator: ", ")
+        let start = started ? pick(["", #""started_at": "2026-03-12T00:00:00Z", "#, #""started_at": "2026-03-15T10:00:00Z", "#]) : ""
+        return "{\"id\": \"\(id)\", \(start)\(metadata())\"events\": [\(events)]}"
+    }
+
     /// A conversation's `metadata` member, with its comma, or nothing.
     mutating func metadata() -> String {
         guard language12 else { return "" }
@@ -167,28 +179,60 @@ extension RandomCases {
                      #""metadata": {"caller": {"tier": "silver"}, "score": 1.5, "channel": "VOICE"}, "#])
     }
 
+    /// With `textOnly`, a sixth of the conditions also read a `function` leaf.
+    private mutating func condition() -> String {
+        textOnly && chance(0.15) ? "{any: [\(richCondition()), {function: f}]}" : richCondition()
+    }
+
     mutating func ruleSet() -> String {
         var yaml = language12 ? Self.phraseLists + "\n" : ""
         yaml += "flows:\n"
-        for flow in ["H", "G"] where chance(0.6) {
+        for flow in ["H", "G"] where !textOnly && chance(0.6) {
             yaml += "  \(flow): {enter_when: \(chance(0.5) ? richLeaf(inEnterWhen: true) : "{any: [\(richLeaf(inEnterWhen: true)), \(richLeaf(inEnterWhen: true))]}")}\n"
         }
         yaml += "metrics:\n"
         for m in 0..<8 {
             yaml += "  - name: m\(m)\n    definition: d\n"
-            if chance(0.6) { yaml += "    applies_when: \(richCondition())\n" }
+            if chance(0.6) { yaml += "    applies_when: \(condition())\n" }
             if chance(0.3) { yaml += "    scope: \(pick(["conversation", "after_trigger"]))\n" }
             if chance(0.15) { yaml += "    active_from: '\(pick(["2026-03-10", "2026-03-15T10:00:00Z"]))'\n" }
-            if chance(0.25) {
+            if !textOnly, chance(0.25) {
                 yaml += "    type: number\n    value: \(valueExpression())\n"
             } else if chance(0.55) {
-                yaml += "    type: boolean\n    when: \(richCondition())\n"
+                yaml += "    type: boolean\n    when: \(condition())\n"
             } else {
                 yaml += "    type: categorical\n    labels:\n"
-                for l in 0..<Int.random(in: 1...3, using: &rng) { yaml += "      - {label: l\(l), when: \(richCondition())}\n" }
+                for l in 0..<Int.random(in: 1...3, using: &rng) { yaml += "      - {label: l\(l), when: \(condition())}\n" }
                 if chance(0.5) { yaml += "    otherwise: other\n" }
             }
         }
         return yaml
+    }
+}
+
+extension RandomCases {
+    /// A text leaf on words that the conversations hold or never hold, with or without
+    /// modifiers and `count`: what a metric needs to be decided from its patterns alone.
+    mutating func textLeaf(inSequence: Bool = false) -> String {
+        let field = pick(["user", "agent", "said"])
+        var parts = [language12 && chance(0.3)
+            ? "\(field): {phrases: \(pick(["p1", "p2", "p3", "[p1, p3]"]))}"
+            : "\(field): '\(pick(["card", "book|room", "zebra", "quokka|narwhal", "\\\\bconfirmed\\\\b", "yes", "(?i)sorry", "4242", "walrus"]))'"]
+        if chance(0.2) {
+            let lower = Int.random(in: 0...3, using: &rng)
+            parts.append("turns: [\(lower), \(max(lower, Int.random(in: 2...8, using: &rng)))]")
+        }
+        if chance(0.1) { parts.append("seconds: [\(Int.random(in: 0...20, using: &rng))]") }
+        if !inSequence, chance(0.3) { parts.append(pick(["count: 2", "count: {at_most: 0}", "count: {at_most: 1}", "count: 0"])) }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+
+    /// A rule set whose metrics are on text leaves alone (some with a `function` leaf too,
+    /// which their patterns alone cannot decide), boolean or categorical, with and without
+    /// `applies_when` and `scope`.
+    mutating func textRuleSet() -> String {
+        textOnly = true
+        defer { textOnly = false }
+        return ruleSet()
     }
 }

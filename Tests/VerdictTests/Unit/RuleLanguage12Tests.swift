@@ -251,6 +251,22 @@ struct PrefilterCostTests {
         #expect(evaluator.matcher.patternRuns == 0)
     }
 
+    @Test("a metric whose words occur nowhere is evaluated on the first such call only, then its result reused")
+    func absentMetricsEvaluatedOnce() throws {
+        let evaluator = Evaluator(rules: try Self.rules(withSaid: "refund"))
+        for _ in 0..<10 {
+            let result = evaluator.evaluate(Self.call)
+            #expect(result.metrics.dropLast().allSatisfy { $0 == MetricResult(status: .ok, value: .bool(false), triggeredAt: 0) })
+            #expect(result.metrics.last?.evidence == [31])
+        }
+        // 200 metrics on 9 calls after the first; the metric whose word occurs, never.
+        #expect(evaluator.quietResultsReused == 1_800)
+        // A call with no events is evaluated in full: its triggers differ (none at all).
+        let empty = evaluator.evaluate(Conversation(id: "e", events: []))
+        #expect(evaluator.quietResultsReused == 1_800)
+        #expect(empty.metrics[0] == MetricResult(status: .ok, value: .bool(false), triggeredAt: 0))
+    }
+
     @Test("a leaf whose literal occurs runs PCRE2 only where it occurs, modifiers or not")
     func presentLeafRunsWhereItsLiteralIs() throws {
         let evaluator = Evaluator(rules: try Self.rules(withSaid: "refund"))
