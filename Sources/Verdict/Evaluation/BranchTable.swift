@@ -6,7 +6,7 @@
 /// Branches are numbered across all patterns. Those of text pattern p are
 /// `start[p] ..< start[p + 1]`, the ones without required literals first (`free[p]` of them:
 /// they always run); the branches holding literal id k are `byLiteral[byLiteralStart[k] ..< byLiteralStart[k + 1]]`.
-struct BranchTable: Sendable {
+final class BranchTable: Sendable {
     /// Each branch's pattern, compiled by each matcher when it first runs it.
     let sources: [String]
     let start: Buffer<Int32>

@@ -43,6 +43,8 @@ public final class CompiledRules: Sendable {
     let textPatterns: [Pattern]
     /// Every required literal (RequiredLiterals) of the text patterns, found in one pass per text.
     let scanner: LiteralScanner
+    /// `scanner.words`, read without copying the scanner.
+    let literalWords: Int
     /// Per text pattern p, its literal ids: literalIDs[literalStart[p] ..< literalStart[p + 1]];
     /// none when nothing is known, and then the pattern always runs.
     let literalStart: Buffer<Int32>
@@ -161,6 +163,7 @@ public final class CompiledRules: Sendable {
         literalIDs = Buffer(ids)
         branches = BranchTable(patterns, literalID: &literalID, literals: &literals)
         scanner = LiteralScanner(literals)
+        literalWords = scanner.words
 
         var compiled = Program()
         var plans: [MetricPlan] = [], roots: [Int32] = []

@@ -173,7 +173,7 @@ final class LeafMatcher: LeafHits {
             for b in branchTried.indices { branchTried[b] = 0 }
             confirmation = 1
         }
-        let words = compiled.scanner.words
+        let words = compiled.literalWords
         let found = tables.foundLiterals.base + i * words
         for w in 0..<words {
             var bits = found[w]
@@ -208,7 +208,7 @@ final class LeafMatcher: LeafHits {
     private func mayMatch(_ p: Int, at i: Int) -> Bool {
         let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
         if first < end && tables.prefilterUsable[i] {
-            let found = tables.foundLiterals.base + i * compiled.scanner.words
+            let found = tables.foundLiterals.base + i * compiled.literalWords
             var any = false
             for k in first..<end {
                 let id = Int(compiled.literalIDs[k])
