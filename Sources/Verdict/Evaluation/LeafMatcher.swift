@@ -21,10 +21,10 @@ final class LeafMatcher: LeafHits {
 
     /// Per branch (`CompiledRules.branches`), the number of the last confirmation that ran it,
     /// so that a branch reached through several of its literals runs once.
-    private var branchTried: [UInt32]
+    private let branchTried: Buffer<UInt32>
     private var confirmation: UInt32 = 0
     /// The branches this matcher has run, compiled on first use; how many it has compiled.
-    private var branchPatterns: [Pattern?]
+    private let branchPatterns: Buffer<Pattern?>
     private(set) var branchesCompiled = 0
 
     /// Hits known in advance, for the next `load` (see `Evaluator.evaluate(_:knownHits:except:)`).
@@ -34,8 +34,9 @@ final class LeafMatcher: LeafHits {
         self.compiled = compiled
         self.flows = flows
         scratch = MatchScratch(matchLimit: limits.matchLimit, budget: limits.matchBudget)
-        branchTried = [UInt32](repeating: 0, count: compiled.branches.count)
-        branchPatterns = [Pattern?](repeating: nil, count: compiled.branches.count)
+        // Buffers, not arrays: read and written per confirmation, with no exclusivity check.
+        branchTried = Buffer([UInt32](repeating: 0, count: compiled.branches.count))
+        branchPatterns = Buffer([Pattern?](repeating: nil, count: compiled.branches.count))
     }
 
     /// Resets the tables for `conversation`: nothing is known of it yet but what `seed` gives.
@@ -170,7 +171,7 @@ final class LeafMatcher: LeafHits {
         }
         confirmation &+= 1
         if confirmation == 0 {
-            for b in branchTried.indices { branchTried[b] = 0 }
+            branchTried.base.update(repeating: 0, count: compiled.branches.count)
             confirmation = 1
         }
         let words = compiled.literalWords

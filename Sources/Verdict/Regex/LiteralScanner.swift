@@ -11,11 +11,16 @@ struct LiteralScanner: Sendable {
     private let classOf: [UInt8]
     private let classCount: Int
     /// state × class → next state, or its complement (negative) when literals end there: the
-    /// scan loads one entry per byte and looks up outputs only on the rare negative one.
+    /// scan loads one entry per byte and looks up outputs only on the rare negative one. In
+    /// 16 bits when the states fit (fewer than 32,768): half the memory, so that the table of
+    /// a thousand phrases' literals stays in a nearer cache; else in 32.
+    private let next16: [Int16]
     private let next: [Int32]
     /// For each state, the literal ids that end there (its own and its suffixes'):
     /// outputIDs[outputStart[s] ..< outputStart[s + 1]].
     private let outputStart: [Int32]
+    /// Whether the table is in 32 bits (a test looks).
+    var usesWideTable: Bool { !next.isEmpty }
     private let outputIDs: [Int32]
 
     init(_ literals: [[UInt8]]) {
@@ -72,7 +77,14 @@ struct LiteralScanner: Sendable {
                 }
             }
         }
-        next = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 : ~$0 } }
+        let entries = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 : ~$0 } }
+        if goto.count <= Int(Int16.max) {
+            next16 = entries.map { Int16($0) }
+            next = []
+        } else {
+            next16 = []
+            next = entries
+        }
         var starts: [Int32] = [0]
         for o in out { starts.append(starts.last! + Int32(o.count)) }
         outputStart = starts
@@ -85,25 +97,34 @@ struct LiteralScanner: Sendable {
     func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
         for w in 0..<words { found[w] = 0 }
         guard count > 0 else { return }
-        var state = 0
         classOf.withUnsafeBufferPointer { classOf in
-            next.withUnsafeBufferPointer { next in
-                outputStart.withUnsafeBufferPointer { starts in
-                    outputIDs.withUnsafeBufferPointer { ids in
-                        for i in 0..<length {
-                            let entry = next[state * classCount + Int(classOf[Int(text[i])])]
-                            if entry >= 0 {
-                                state = Int(entry)
-                                continue
-                            }
-                            state = Int(~entry)
-                            for k in Int(starts[state])..<Int(starts[state + 1]) {
-                                let id = ids[k]
-                                found[Int(id) >> 6] |= 1 << UInt64(id & 63)
-                            }
-                        }
+            outputStart.withUnsafeBufferPointer { starts in
+                outputIDs.withUnsafeBufferPointer { ids in
+                    if next.isEmpty {
+                        next16.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
+                    } else {
+                        next.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
                     }
                 }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func scan<Entry: FixedWidthInteger & SignedInteger>(_ text: UnsafePointer<UInt8>, _ length: Int, _ found: UnsafeMutablePointer<UInt64>,
+                                                                _ next: UnsafeBufferPointer<Entry>, _ classOf: UnsafeBufferPointer<UInt8>,
+                                                                _ starts: UnsafeBufferPointer<Int32>, _ ids: UnsafeBufferPointer<Int32>) {
+        var state = 0
+        for i in 0..<length {
+            let entry = next[state * classCount + Int(classOf[Int(text[i])])]
+            if entry >= 0 {
+                state = Int(entry)
+                continue
+            }
+            state = Int(~entry)
+            for k in Int(starts[state])..<Int(starts[state + 1]) {
+                let id = ids[k]
+                found[Int(id) >> 6] |= 1 << UInt64(id & 63)
             }
         }
     }

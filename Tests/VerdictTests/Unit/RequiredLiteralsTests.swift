@@ -45,6 +45,50 @@ struct RequiredLiteralsTests {
         #expect(found("ca rd") == [])
     }
 
+    /// Tables of fewer than 32,768 states are kept in 16 bits, larger ones in 32: both must
+    /// find exactly the literals that a plain search finds (letters folded), in texts built
+    /// of random letters and of literals, some in capitals.
+    @Test("the scanner finds the same literals as a plain search, with small and large tables", arguments: [(300, 2...6), (3_500, 10...14)])
+    func scannerAgainstPlainSearch(literalCount: Int, lengths: ClosedRange<Int>) {
+        var cases = RandomCases(rng: SeededGenerator(state: UInt64(literalCount)))
+        let letters = Array("abcdefghijklmnop".utf8)
+        var literals = Set<[UInt8]>()
+        while literals.count < literalCount {
+            literals.insert((0..<Int.random(in: lengths, using: &cases.rng)).map { _ in cases.pick(letters) })
+        }
+        let sorted = literals.sorted { $0.lexicographicallyPrecedes($1) }
+        let scanner = LiteralScanner(sorted)
+        #expect(scanner.usesWideTable == (literalCount > 1_000))
+        var hits = 0
+        for _ in 0..<200 {
+            var text: [UInt8] = []
+            while text.count < 120 {
+                if cases.chance(0.1) {
+                    let literal = cases.pick(sorted)
+                    text += cases.chance(0.3) ? literal.map { $0 & 0xDF } : literal
+                } else {
+                    text.append(cases.chance(0.1) ? UInt8(ascii: " ") : cases.pick(letters))
+                }
+            }
+            var bits = [UInt64](repeating: 0, count: scanner.words)
+            text.withUnsafeBufferPointer { b in
+                bits.withUnsafeMutableBufferPointer { scanner.scan(b.baseAddress!, count: b.count, into: $0.baseAddress!) }
+            }
+            // Every piece of the folded text of a literal's length, looked up.
+            let folded = text.map(LiteralScanner.fold)
+            var pieces = Set<ArraySlice<UInt8>>()
+            for length in lengths where length <= folded.count {
+                for start in 0...(folded.count - length) { pieces.insert(folded[start..<(start + length)]) }
+            }
+            for (id, literal) in sorted.enumerated() {
+                let present = pieces.contains(literal[...])
+                #expect((bits[id >> 6] & (1 << UInt64(id & 63)) != 0) == present, "literal \(String(decoding: literal, as: UTF8.self))")
+                if present { hits += 1 }
+            }
+        }
+        #expect(hits > 1_000, "\(hits) literals found")
+    }
+
     @Test("required literals of known patterns", arguments: known)
     func literals(pattern: String, expected: [String]?) {
         let got = RequiredLiterals.of(pattern)?.map { String(decoding: $0, as: UTF8.self) }
