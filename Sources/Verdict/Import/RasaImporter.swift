@@ -81,7 +81,9 @@ final class RasaReader: RecordSource {
 
     /// Opens the store and prepares the query; the reason when it cannot.
     private func open() -> String? {
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
+        // No mutex: only the reading thread uses the connection (conversions run on copies of
+        // the rows), and SQLite otherwise locks it on every column read.
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             return "cannot open the tracker store: \(message)"
         }
@@ -184,45 +186,121 @@ final class RasaReader: RecordSource {
         if !c.rows.isEmpty {
             let id = splitSessions ? "\(c.sender)#\(max(1, c.session))" : c.sender
             let rows = c.rows, sender = c.sender
-            pending.append(RawRecord(source: "\(path):\(id)", payload: .deferred(DeferredConversion {
-                RasaReader.convert(rows, id: id, sender: sender)
-            })))
+            pending.append(RawRecord(source: "\(path):\(id)", payload: .deferred(DeferredConversion(
+                run: { RasaReader.convert(rows, id: id, sender: sender) },
+                direct: { RasaReader.conversation(rows, id: id, sender: sender) }))))
         }
         if keepSender { current!.rows = [] } else { current = nil }
     }
 
-    /// One conversation's rows as a transcript; the first row that cannot be converted makes
-    /// it unreadable, named by its row id.
-    static func convert(_ rows: [Row], id: String, sender: String) -> RawRecord.Payload {
-        var builder = TranscriptBuilder(id: id)
-        builder.metadata = JSONObject([("source", .string("rasa")), ("sender_id", .string(sender))])
+    /// One event as converted, before it is written as JSON (`convert`, for `import`) or made
+    /// an `Event` (`conversation`, for `score`): both come from the one walk in `walk`.
+    enum ConvertedEvent {
+        case user(text: String, intents: [String])
+        case agent(text: String)
+        case function(name: String)
+        case state(key: String, value: JSONValue)
+    }
+
+    /// One conversation's rows converted: each event with its seconds since the start (to the
+    /// millisecond), and the start; or, at the first row that cannot be converted, why, named
+    /// by its row id.
+    static func walk(_ rows: [Row]) -> Result<(events: [(event: ConvertedEvent, at: Double?)], start: Double?), ImportProblem> {
         var read: [(row: Row, fields: RasaEventData, time: Double?)] = []
+        read.reserveCapacity(rows.count)
         for row in rows {
             let fields: RasaEventData
             switch RasaEventData.read(row.data) {
             case let .success(data): fields = data
-            case .failure(.notObject): return .unreadable("event row \(row.id): `data` must be a JSON object")
-            case let .failure(.notJSON(message)): return .unreadable("event row \(row.id): `data` is not JSON: \(message)")
+            case .failure(.notObject): return .failure(ImportProblem("event row \(row.id): `data` must be a JSON object"))
+            case let .failure(.notJSON(message)): return .failure(ImportProblem("event row \(row.id): `data` is not JSON: \(message)"))
             }
             let time = row.timestamp ?? fields.timestamp
             if let time, !isTime(time) {
-                return .unreadable("event row \(row.id): timestamp \(time) is not a time (seconds since 1970, in years 1 to 9999)")
+                return .failure(ImportProblem("event row \(row.id): timestamp \(time) is not a time (seconds since 1970, in years 1 to 9999)"))
             }
             read.append((row, fields, time))
         }
         let start = read.compactMap(\.time).min()
+        var events: [(event: ConvertedEvent, at: Double?)] = []
+        events.reserveCapacity(read.count)
         for (row, fields, time) in read {
             do {
-                let at = time.flatMap { t in start.map { t - $0 } }
-                try add(type: fields.event ?? row.type, data: fields, at: at, to: &builder)
+                let at = time.flatMap { t in start.map { ((t - $0) * 1000).rounded() / 1000 } }
+                if let event = try event(type: fields.event ?? row.type, data: fields) { events.append((event, at)) }
             } catch let problem as ImportProblem {
-                return .unreadable("event row \(row.id): \(problem.message)")
+                return .failure(ImportProblem("event row \(row.id): \(problem.message)"))
             } catch {
-                return .unreadable("event row \(row.id): \(error)")
+                return .failure(ImportProblem("event row \(row.id): \(error)"))
             }
         }
-        builder.startedAt = start.flatMap(rfc3339)
-        return .converted(builder.value)
+        return .success((events, start))
+    }
+
+    static func metadata(sender: String) -> JSONObject {
+        JSONObject([("source", .string("rasa")), ("sender_id", .string(sender))])
+    }
+
+    /// One conversation's rows as a transcript (what `import` writes); the first row that
+    /// cannot be converted makes it unreadable.
+    static func convert(_ rows: [Row], id: String, sender: String) -> RawRecord.Payload {
+        switch walk(rows) {
+        case let .failure(problem): return .unreadable(problem.message)
+        case let .success((events, start)):
+            var builder = TranscriptBuilder(id: id)
+            builder.metadata = metadata(sender: sender)
+            for (event, seconds) in events {
+                let at = seconds.map(JSONValue.number)
+                switch event {
+                case let .user(text, intents):
+                    builder.add("user", [("text", .string(text)), ("intents", intents.isEmpty ? nil : .array(intents.map(JSONValue.string))), ("at", at)])
+                case let .agent(text): builder.add("agent", [("text", .string(text)), ("at", at)])
+                case let .function(name): builder.add("function", [("name", .string(name)), ("at", at)])
+                case let .state(key, value): builder.add("state", [("key", .string(key)), ("value", value), ("at", at)])
+                }
+            }
+            builder.startedAt = start.flatMap(rfc3339)
+            return .converted(builder.value)
+        }
+    }
+
+    /// The same conversation made straight into what scoring reads, with no JSON in between:
+    /// equal to decoding `convert`'s transcript (a test compares them). nil where only that
+    /// decoding can say what happens (a start time it would not read back).
+    static func conversation(_ rows: [Row], id: String, sender: String) -> Result<Conversation, UnreadableConversation>? {
+        switch walk(rows) {
+        case let .failure(problem): return .failure(UnreadableConversation(id: nil, message: problem.message))
+        case let .success((converted, start)):
+            var startedAt: Timestamp?
+            if let start {
+                guard let text = rfc3339(start), let time = Timestamp.parseDateTime(text) else { return nil }
+                startedAt = time
+            }
+            var events: [Event] = []
+            events.reserveCapacity(converted.count)
+            for (event, at) in converted {
+                var e: Event
+                switch event {
+                case let .user(text, intents):
+                    e = Event(kind: .user)
+                    e.text = text
+                    e.intents = intents
+                case let .agent(text):
+                    e = Event(kind: .agent)
+                    e.text = text
+                case let .function(name):
+                    e = Event(kind: .function)
+                    e.name = name
+                case let .state(key, value):
+                    e = Event(kind: .state)
+                    e.name = key
+                    e.value = value
+                }
+                e.at = at
+                events.append(e)
+            }
+            return .success(Conversation(id: id, startedAt: startedAt, metadata: .object(metadata(sender: sender)), events: events))
+        }
     }
 
     /// A column's text, all its bytes (a NUL inside a sender id is kept, not an end).
@@ -232,32 +310,32 @@ final class RasaReader: RecordSource {
         return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
     }
 
-    private static func add(type: String, data d: RasaEventData, at seconds: Double?, to out: inout TranscriptBuilder) throws {
-        let at = seconds.map { JSONValue.number(($0 * 1000).rounded() / 1000) }
+    /// The event a row of `type` makes, if any.
+    private static func event(type: String, data d: RasaEventData) throws -> ConvertedEvent? {
         switch type {
         case "user":
-            var intents: [JSONValue] = []
+            var intents: [String] = []
             if let name = d.intent?["name"]?.stringValue {
-                intents.append(.string(name))
+                intents.append(name)
                 // Rasa's markers read the full name from the intent alone, never from the
                 // response selector's output.
-                if let full = d.intent?["full_retrieval_intent_name"]?.stringValue, !full.isExactly(name) { intents.append(.string(full)) }
+                if let full = d.intent?["full_retrieval_intent_name"]?.stringValue, !full.isExactly(name) { intents.append(full) }
             }
-            out.add("user", [("text", .string(d.text ?? "")), ("intents", intents.isEmpty ? nil : .array(intents)), ("at", at)])
+            return .user(text: d.text ?? "", intents: intents)
         case "bot":
-            out.add("agent", [("text", .string(d.text ?? "")), ("at", at)])
+            return .agent(text: d.text ?? "")
         case "action":
             guard let name = d.name else {
-                if d.actionText != nil { return }
+                if d.actionText != nil { return nil }
                 throw ImportProblem("an action without `name`")
             }
-            if name == "action_listen" || name == "action_session_start" { return }
-            out.add("function", [("name", .string(name)), ("at", at)])
+            if name == "action_listen" || name == "action_session_start" { return nil }
+            return .function(name: name)
         case "slot":
             guard let name = d.name else { throw ImportProblem("a slot event without `name`") }
-            out.add("state", [("key", .string(name)), ("value", d.value.map(finiteOrText) ?? .null), ("at", at)])
+            return .state(key: name, value: d.value.map(finiteOrText) ?? .null)
         default:
-            return
+            return nil
         }
     }
 

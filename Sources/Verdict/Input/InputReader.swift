@@ -58,6 +58,9 @@ public struct RawRecord: Sendable {
 /// unreadable payload.
 public struct DeferredConversion: Sendable {
     let run: @Sendable () -> RawRecord.Payload
+    /// The conversation made straight from the source, for scoring, equal to decoding what
+    /// `run` makes; nil (or a nil result) where only that decoding can tell.
+    var direct: (@Sendable () -> Result<Conversation, UnreadableConversation>?)? = nil
 }
 
 /// How inputs are read: which files to pass over, and how long a line may be.

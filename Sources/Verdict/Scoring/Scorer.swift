@@ -189,7 +189,9 @@ public struct Scorer {
     /// Only the event fields some rule reads (`needs`) are decoded from JSON text.
     static func decode(_ raw: RawRecord, needs: DecodeNeeds) -> Result<(Conversation, JSONObject?), UnreadableConversation> {
         switch raw.payload {
-        case .deferred:
+        case let .deferred(conversion):
+            // An importer that can make the conversation directly: no JSON built and decoded.
+            if let decoded = conversion.direct?() { return decoded.map { ($0, nil) } }
             return decode(raw.resolved(), needs: needs)
         case let .unreadable(message):
             return .failure(UnreadableConversation(id: nil, message: message))

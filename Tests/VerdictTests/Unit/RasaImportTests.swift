@@ -224,4 +224,70 @@ struct RasaImportTests {
         }
     }
 
+    /// Every field scoring reads of a conversation, as text, to compare two of them.
+    static func described(_ c: Conversation) -> String {
+        var w = JSONWriter()
+        if let metadata = c.metadata { w.value(metadata) }
+        var out = "\(c.id) \(c.startedAt.map { "\($0.seconds).\($0.fraction)" } ?? "-") \(String(decoding: w.bytes, as: UTF8.self)) \(c.turns) \(c.unknownTypes)\n"
+        for e in c.events {
+            var v = JSONWriter()
+            if let value = e.value { v.value(value) }
+            out += "\(e.kind) \(e.text ?? "-") \(e.name ?? "-") \(e.intents) \(String(decoding: v.bytes, as: UTF8.self)) \(e.at.map { "\($0.bitPattern)" } ?? "-")"
+            out += " \(e.args == nil) \(e.result == nil) \(e.error ?? "-") \(e.step ?? "-") \(e.destination ?? "-") \(e.reason ?? "-")\n"
+        }
+        return out
+    }
+
+    @Test("score makes each conversation straight from the rows, equal to decoding what import writes (400 seeded rows, split and not)")
+    func directConversionEqualsImport() throws {
+        var cases = RandomCases(rng: SeededGenerator(state: 2_026))
+        // Rows of each type column, mostly well formed; some name their own `event`.
+        let datas = [
+            "user": [#"{"text": "hi", "parse_data": {"intent": {"name": "greet"}}}"#, #"{"text": "Zo\u00eb", "timestamp": 1700000000.25}"#,
+                     #"{"text": "faq", "parse_data": {"intent": {"name": "faq", "full_retrieval_intent_name": "faq/ask_hours"}}}"#,
+                     #"{"text": null}"#, #"{"event": "bot", "text": "hello"}"#, #"{"event": "session_started"}"#],
+            "bot": [#"{"text": "hello"}"#, #"{"text": "sure", "timestamp": 1700000001}"#],
+            "action": [#"{"name": "action_listen"}"#, #"{"name": "action_session_start"}"#, #"{"name": "action_book"}"#, #"{"action_text": "e2e"}"#],
+            "slot": [#"{"name": "cuisine", "value": "thai"}"#, #"{"name": "n", "value": 1e400}"#, #"{"name": "o", "value": {"a": [1, NaN]}}"#,
+                     #"{"name": "none"}"#],
+        ]
+        let broken = ["[1]", "not json", #"{"timestamp": 1e300}"#, "{}"]
+        var sql = Self.schema + "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES\n"
+        var rows: [String] = []
+        for _ in 0..<400 {
+            let type = cases.pick(["user", "bot", "action", "slot", "user"])
+            // Broken rows are rare, so that most conversations convert.
+            let data = cases.chance(0.01) ? cases.pick(broken) : cases.pick(datas[type]!)
+            let time = cases.chance(0.1) ? "NULL" : "\(1_700_000_000 + Int.random(in: 0...5_000, using: &cases.rng)).\(Int.random(in: 0...999, using: &cases.rng))"
+            rows.append("('s\(Int.random(in: 0..<30, using: &cases.rng))', '\(type)', \(time), '\(data.replacingOccurrences(of: "'", with: "''"))')")
+        }
+        sql += rows.joined(separator: ",\n") + ";"
+        let (dir, path) = try Self.store(sql)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var compared = 0, unreadable = 0
+        for split in [false, true] {
+            let records = InputReader(format: .rasa, inputs: [path], options: ImportOptions(splitSessions: split))
+            while let raw = records.next() {
+                guard case let .deferred(conversion) = raw.payload else { continue }
+                let direct = try #require(conversion.direct?())
+                let viaJSON: Result<Conversation, UnreadableConversation>
+                switch conversion.run() {
+                case let .converted(value): viaJSON = ConversationDecoder.decode(value).map(\.0)
+                case let .unreadable(message): viaJSON = .failure(UnreadableConversation(id: nil, message: message))
+                default: Issue.record("a conversion that is neither converted nor unreadable"); continue
+                }
+                switch (direct, viaJSON) {
+                case let (.success(a), .success(b)):
+                    #expect(Self.described(a) == Self.described(b), "\(raw.source)")
+                case let (.failure(a), .failure(b)):
+                    #expect(a.message == b.message && a.id == b.id, "\(raw.source)")
+                    unreadable += 1
+                default:
+                    Issue.record("\(raw.source): one way read it, the other did not")
+                }
+                compared += 1
+            }
+        }
+        #expect(compared > 60 && unreadable > 3 && unreadable < compared / 2, "\(compared) compared, \(unreadable) unreadable")
+    }
 }
