@@ -44,6 +44,9 @@ final class RasaReader: RecordSource {
     /// scores the conversation: the reader only reads.
     private struct Current {
         var sender: String
+        /// The sender's bytes as SQLite gave them, to tell a row of the same sender without
+        /// making a string of its column.
+        var senderBytes: [UInt8]
         var session: Int
         var rows: [Row] = []
         /// Split: whether a session has started (events before the first are left out).
@@ -138,13 +141,18 @@ final class RasaReader: RecordSource {
             return
         }
         let rowID = sqlite3_column_int64(statement, 0)
-        let sender = RasaReader.text(statement, 1) ?? ""
+        let senderBytes = RasaReader.bytes(statement, 1)
         let type = RasaReader.text(statement, 2) ?? ""
         let timestamp = sqlite3_column_type(statement, 3) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 3)
         let data = RasaReader.text(statement, 4) ?? "{}"
-        if current.map({ !$0.sender.isExactly(sender) }) ?? true {
-            finish()
-            current = Current(sender: sender, session: splitSessions ? 0 : 1, inSession: !splitSessions)
+        // The same bytes are the same sender; other bytes are compared as strings, as senders
+        // are (two invalid byte sequences can read as the same text).
+        if !(current.map { $0.senderBytes.elementsEqual(senderBytes) } ?? false) {
+            let sender = String(decoding: senderBytes, as: UTF8.self)
+            if current.map({ !$0.sender.isExactly(sender) }) ?? true {
+                finish()
+                current = Current(sender: sender, senderBytes: Array(senderBytes), session: splitSessions ? 0 : 1, inSession: !splitSessions)
+            }
         }
         if splitSessions, RasaReader.mayStartSession(statement, column: 4) {
             // Only an action naming `action_session_start` splits; its data is read here.
@@ -206,7 +214,7 @@ final class RasaReader: RecordSource {
     /// millisecond), and the start; or, at the first row that cannot be converted, why, named
     /// by its row id.
     static func walk(_ rows: [Row]) -> Result<(events: [(event: ConvertedEvent, at: Double?)], start: Double?), ImportProblem> {
-        var read: [(row: Row, fields: RasaEventData, time: Double?)] = []
+        var read: [(id: Int64, type: String, fields: RasaEventData, time: Double?)] = []
         read.reserveCapacity(rows.count)
         for row in rows {
             let fields: RasaEventData
@@ -219,19 +227,19 @@ final class RasaReader: RecordSource {
             if let time, !isTime(time) {
                 return .failure(ImportProblem("event row \(row.id): timestamp \(time) is not a time (seconds since 1970, in years 1 to 9999)"))
             }
-            read.append((row, fields, time))
+            read.append((row.id, row.type, fields, time))
         }
         let start = read.compactMap(\.time).min()
         var events: [(event: ConvertedEvent, at: Double?)] = []
         events.reserveCapacity(read.count)
-        for (row, fields, time) in read {
+        for (id, type, fields, time) in read {
             do {
                 let at = time.flatMap { t in start.map { ((t - $0) * 1000).rounded() / 1000 } }
-                if let event = try event(type: fields.event ?? row.type, data: fields) { events.append((event, at)) }
+                if let event = try event(type: fields.event ?? type, data: fields) { events.append((event, at)) }
             } catch let problem as ImportProblem {
-                return .failure(ImportProblem("event row \(row.id): \(problem.message)"))
+                return .failure(ImportProblem("event row \(id): \(problem.message)"))
             } catch {
-                return .failure(ImportProblem("event row \(row.id): \(error)"))
+                return .failure(ImportProblem("event row \(id): \(error)"))
             }
         }
         return .success((events, start))
@@ -301,6 +309,12 @@ final class RasaReader: RecordSource {
             }
             return .success(Conversation(id: id, startedAt: startedAt, metadata: .object(metadata(sender: sender)), events: events))
         }
+    }
+
+    /// A column's bytes, in place until the next step (none for NULL).
+    private static func bytes(_ statement: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let p = sqlite3_column_text(statement, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, column)))
     }
 
     /// A column's text, all its bytes (a NUL inside a sender id is kept, not an end).

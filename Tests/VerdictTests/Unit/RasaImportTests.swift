@@ -197,6 +197,14 @@ struct RasaImportTests {
         #expect(converted.contains { $0.1.contains(#""id":"a\u0000b""#) })
         let ids = converted.map { try? JSONSerialization.jsonObject(with: Data($0.1.utf8)) as? [String: Any] }.map { $0?["id"] as? String }
         #expect(Set(ids.map { Array(($0 ?? "").utf8) }).count == 3)
+        // Bytes that are not UTF-8 read as U+FFFD: two such senders are one, as their text is.
+        let invalid = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          (CAST(X'FF' AS TEXT), 'user', 1.0, '{"text": "one"}'), (CAST(X'FE' AS TEXT), 'user', 2.0, '{"text": "two"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: invalid.0) }
+        let merged = Self.convert(invalid.1, split: false)
+        #expect(merged.count == 1 && merged[0].1.contains("one") && merged[0].1.contains("two"))
     }
 
     @Test("an event's type is its JSON `event` field, as Rasa reads it, not the type_name column")
