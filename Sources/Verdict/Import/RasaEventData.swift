@@ -8,27 +8,32 @@ struct RasaEventData {
     var name: String?
     var value: JSONValue?
     var actionText: String?
-    /// `parse_data.intent`, when it is an object.
-    var intent: JSONObject?
+    /// `parse_data.intent`'s `name` and `full_retrieval_intent_name`, when that is an object
+    /// and they are strings (its other members are skipped, not built).
+    var intentName: String?
+    var fullRetrievalIntentName: String?
     /// The event's type as Rasa reads it (`event`), and its `timestamp` when it is a number.
     var event: String?
     var timestamp: Double?
 
     private static let fields: [[UInt8]] = ["text", "name", "value", "action_text", "parse_data", "event", "timestamp"].map { Array($0.utf8) }
     private static let parseFields: [[UInt8]] = ["intent"].map { Array($0.utf8) }
+    private static let intentFields: [[UInt8]] = ["name", "full_retrieval_intent_name"].map { Array($0.utf8) }
 
     enum Problem: Error {
         case notObject
         case notJSON(String)
     }
 
-    static func read(_ data: String) -> Result<RasaEventData, Problem> {
+    /// `timestamp`: whether the row's own `timestamp` is wanted (the importer reads it only
+    /// where the column is NULL); when not, it is checked and skipped.
+    static func read(_ data: String, timestamp: Bool = true) -> Result<RasaEventData, Problem> {
         var copy = data
         return copy.withUTF8 { bytes in
             var parser = JSONParser(bytes)
             parser.nonFiniteAsText = true
             do throws(JSONSyntaxError) {
-                return try read(&parser)
+                return try read(&parser, timestamp: timestamp)
             } catch {
                 // The full parser words the problem (the same one: it reads the same grammar).
                 let skipped = error
@@ -42,7 +47,7 @@ struct RasaEventData {
         }
     }
 
-    private static func read(_ parser: inout JSONParser) throws(JSONSyntaxError) -> Result<RasaEventData, Problem> {
+    private static func read(_ parser: inout JSONParser, timestamp wanted: Bool) throws(JSONSyntaxError) -> Result<RasaEventData, Problem> {
         var d = RasaEventData()
         parser.skipWhitespace()
         guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
@@ -57,21 +62,29 @@ struct RasaEventData {
             case 2?: d.value = try parser.parseValue()
             case 3?: d.actionText = try stringOrSkip(&parser)
             case 4?:
+                // The last `parse_data`, and the last `intent` in it, decide.
+                d.intentName = nil
+                d.fullRetrievalIntentName = nil
                 guard parser.bytes[parser.position] == UInt8(ascii: "{") else {
-                    d.intent = nil
                     try parser.skipValue()
                     return
                 }
-                var intent: JSONObject?
                 try members(&parser, among: parseFields) { (key, parser) throws(JSONSyntaxError) in
-                    switch key {
-                    case 0?: intent = try parser.parseValue().objectValue
-                    default: try parser.skipValue()
+                    guard key == 0 else { return try parser.skipValue() }
+                    d.intentName = nil
+                    d.fullRetrievalIntentName = nil
+                    guard parser.bytes[parser.position] == UInt8(ascii: "{") else { return try parser.skipValue() }
+                    try members(&parser, among: intentFields) { (key, parser) throws(JSONSyntaxError) in
+                        switch key {
+                        case 0?: d.intentName = try stringOrSkip(&parser)
+                        case 1?: d.fullRetrievalIntentName = try stringOrSkip(&parser)
+                        default: try parser.skipValue()
+                        }
                     }
                 }
-                d.intent = intent
             case 5?: d.event = try stringOrSkip(&parser)
             case 6?:
+                guard wanted else { return try parser.skipValue() }
                 if case let .number(t, _) = try parser.parseValue(), t.isFinite { d.timestamp = t } else { d.timestamp = nil }
             default: try parser.skipValue()
             }

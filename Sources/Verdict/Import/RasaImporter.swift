@@ -147,7 +147,7 @@ final class RasaReader: RecordSource {
         let data = RasaReader.text(statement, 4) ?? "{}"
         // The same bytes are the same sender; other bytes are compared as strings, as senders
         // are (two invalid byte sequences can read as the same text).
-        if !(current.map { $0.senderBytes.elementsEqual(senderBytes) } ?? false) {
+        if !(current.map { RasaReader.same($0.senderBytes, senderBytes) } ?? false) {
             let sender = String(decoding: senderBytes, as: UTF8.self)
             if current.map({ !$0.sender.isExactly(sender) }) ?? true {
                 finish()
@@ -218,7 +218,7 @@ final class RasaReader: RecordSource {
         read.reserveCapacity(rows.count)
         for row in rows {
             let fields: RasaEventData
-            switch RasaEventData.read(row.data) {
+            switch RasaEventData.read(row.data, timestamp: row.timestamp == nil) {
             case let .success(data): fields = data
             case .failure(.notObject): return .failure(ImportProblem("event row \(row.id): `data` must be a JSON object"))
             case let .failure(.notJSON(message)): return .failure(ImportProblem("event row \(row.id): `data` is not JSON: \(message)"))
@@ -311,6 +311,13 @@ final class RasaReader: RecordSource {
         }
     }
 
+    /// Whether two byte strings are equal, compared with `memcmp`.
+    private static func same(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let base = b.baseAddress, !a.isEmpty else { return true }
+        return a.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, a.count) == 0 }
+    }
+
     /// A column's bytes, in place until the next step (none for NULL).
     private static func bytes(_ statement: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
         guard let p = sqlite3_column_text(statement, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
@@ -329,11 +336,11 @@ final class RasaReader: RecordSource {
         switch type {
         case "user":
             var intents: [String] = []
-            if let name = d.intent?["name"]?.stringValue {
+            if let name = d.intentName {
                 intents.append(name)
                 // Rasa's markers read the full name from the intent alone, never from the
                 // response selector's output.
-                if let full = d.intent?["full_retrieval_intent_name"]?.stringValue, !full.isExactly(name) { intents.append(full) }
+                if let full = d.fullRetrievalIntentName, !full.isExactly(name) { intents.append(full) }
             }
             return .user(text: d.text ?? "", intents: intents)
         case "bot":
