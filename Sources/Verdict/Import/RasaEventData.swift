@@ -25,6 +25,35 @@ struct RasaEventData {
         case notJSON(String)
     }
 
+    /// The same read from the column's bytes: straight when they are ASCII (as Python's
+    /// `json` writes them), else as the text they decode to, invalid bytes replaced.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool = true) -> Result<RasaEventData, Problem> {
+        guard isASCII(bytes) else { return read(String(decoding: bytes, as: UTF8.self), timestamp: timestamp) }
+        var parser = JSONParser(bytes)
+        parser.nonFiniteAsText = true
+        do throws(JSONSyntaxError) {
+            return try read(&parser, timestamp: timestamp)
+        } catch {
+            return read(String(decoding: bytes, as: UTF8.self), timestamp: timestamp)
+        }
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if base[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// `timestamp`: whether the row's own `timestamp` is wanted (the importer reads it only
     /// where the column is NULL); when not, it is checked and skipped.
     static func read(_ data: String, timestamp: Bool = true) -> Result<RasaEventData, Problem> {

@@ -49,6 +49,8 @@ final class RasaReader: RecordSource {
         var senderBytes: [UInt8]
         var session: Int
         var rows: [Row] = []
+        /// The rows' `data`, end to end: one buffer per conversation, not a string per row.
+        var data: [UInt8] = []
         /// Split: whether a session has started (events before the first are left out).
         var inSession: Bool
     }
@@ -59,7 +61,8 @@ final class RasaReader: RecordSource {
         var type: String
         /// nil when the column is NULL.
         var timestamp: Double?
-        var data: String
+        /// Where the row's `data` is in its conversation's buffer (`{}` when the column is NULL).
+        var data: Range<Int>
     }
 
     /// Progress-handler calls (each after 10,000 SQLite instructions) allowed between rows:
@@ -142,9 +145,8 @@ final class RasaReader: RecordSource {
         }
         let rowID = sqlite3_column_int64(statement, 0)
         let senderBytes = RasaReader.bytes(statement, 1)
-        let type = RasaReader.text(statement, 2) ?? ""
+        let type = RasaReader.typeName(RasaReader.bytes(statement, 2))
         let timestamp = sqlite3_column_type(statement, 3) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 3)
-        let data = RasaReader.text(statement, 4) ?? "{}"
         // The same bytes are the same sender; other bytes are compared as strings, as senders
         // are (two invalid byte sequences can read as the same text).
         if !(current.map { RasaReader.same($0.senderBytes, senderBytes) } ?? false) {
@@ -154,20 +156,46 @@ final class RasaReader: RecordSource {
                 current = Current(sender: sender, senderBytes: Array(senderBytes), session: splitSessions ? 0 : 1, inSession: !splitSessions)
             }
         }
+        let row = Row(id: rowID, type: type, timestamp: timestamp, data: appendData(statement))
         if splitSessions, RasaReader.mayStartSession(statement, column: 4) {
             // Only an action naming `action_session_start` splits; its data is read here.
-            guard case let .success(fields) = RasaEventData.read(data), (fields.event ?? type) == "action",
-                  fields.name == "action_session_start" else {
-                current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: data))
+            let starts = current!.data.withUnsafeBufferPointer { buffer in
+                guard case let .success(fields) = RasaEventData.read(UnsafeBufferPointer(rebasing: buffer[row.data]), timestamp: false) else { return false }
+                return (fields.event ?? type) == "action" && fields.name == "action_session_start"
+            }
+            guard starts else {
+                current!.rows.append(row)
                 return
             }
-            // Rasa leaves out what came before the first session start.
+            // Rasa leaves out what came before the first session start; the start itself
+            // begins the new session.
             if current!.inSession { finish(keepSender: true) }
             current!.rows = []
+            current!.data = []
             current!.session += 1
             current!.inSession = true
+            current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: appendData(statement)))
+            return
         }
-        current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: data))
+        current!.rows.append(row)
+    }
+
+    /// Appends the row's `data` column (`{}` for NULL) to the conversation's buffer; where it is.
+    private func appendData(_ statement: OpaquePointer) -> Range<Int> {
+        let start = current!.data.count
+        let column = RasaReader.bytes(statement, 4)
+        if column.baseAddress == nil {
+            current!.data.append(contentsOf: "{}".utf8)
+        } else {
+            current!.data.append(contentsOf: column)
+        }
+        return start..<current!.data.count
+    }
+
+    /// A `type_name` as a string: the names the importer knows without making one.
+    static func typeName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        for known in ["user", "bot", "action", "slot"] where known.utf8.elementsEqual(bytes) { return known }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether an action's data may name `action_session_start` (a name written with escapes
@@ -193,12 +221,17 @@ final class RasaReader: RecordSource {
         guard let c = current else { return }
         if !c.rows.isEmpty {
             let id = splitSessions ? "\(c.sender)#\(max(1, c.session))" : c.sender
-            let rows = c.rows, sender = c.sender
+            let rows = c.rows, data = c.data, sender = c.sender
             pending.append(RawRecord(source: "\(path):\(id)", payload: .deferred(DeferredConversion(
-                run: { RasaReader.convert(rows, id: id, sender: sender) },
-                direct: { RasaReader.conversation(rows, id: id, sender: sender) }))))
+                run: { RasaReader.convert(rows, data: data, id: id, sender: sender) },
+                direct: { RasaReader.conversation(rows, data: data, id: id, sender: sender) }))))
         }
-        if keepSender { current!.rows = [] } else { current = nil }
+        if keepSender {
+            current!.rows = []
+            current!.data = []
+        } else {
+            current = nil
+        }
     }
 
     /// One event as converted, before it is written as JSON (`convert`, for `import`) or made
@@ -213,12 +246,13 @@ final class RasaReader: RecordSource {
     /// One conversation's rows converted: each event with its seconds since the start (to the
     /// millisecond), and the start; or, at the first row that cannot be converted, why, named
     /// by its row id.
-    static func walk(_ rows: [Row]) -> Result<(events: [(event: ConvertedEvent, at: Double?)], start: Double?), ImportProblem> {
+    static func walk(_ rows: [Row], data: [UInt8]) -> Result<(events: [(event: ConvertedEvent, at: Double?)], start: Double?), ImportProblem> {
         var read: [(id: Int64, type: String, fields: RasaEventData, time: Double?)] = []
         read.reserveCapacity(rows.count)
         for row in rows {
             let fields: RasaEventData
-            switch RasaEventData.read(row.data, timestamp: row.timestamp == nil) {
+            let parsed = data.withUnsafeBufferPointer { RasaEventData.read(UnsafeBufferPointer(rebasing: $0[row.data]), timestamp: row.timestamp == nil) }
+            switch parsed {
             case let .success(data): fields = data
             case .failure(.notObject): return .failure(ImportProblem("event row \(row.id): `data` must be a JSON object"))
             case let .failure(.notJSON(message)): return .failure(ImportProblem("event row \(row.id): `data` is not JSON: \(message)"))
@@ -251,8 +285,8 @@ final class RasaReader: RecordSource {
 
     /// One conversation's rows as a transcript (what `import` writes); the first row that
     /// cannot be converted makes it unreadable.
-    static func convert(_ rows: [Row], id: String, sender: String) -> RawRecord.Payload {
-        switch walk(rows) {
+    static func convert(_ rows: [Row], data: [UInt8], id: String, sender: String) -> RawRecord.Payload {
+        switch walk(rows, data: data) {
         case let .failure(problem): return .unreadable(problem.message)
         case let .success((events, start)):
             var builder = TranscriptBuilder(id: id)
@@ -275,8 +309,8 @@ final class RasaReader: RecordSource {
     /// The same conversation made straight into what scoring reads, with no JSON in between:
     /// equal to decoding `convert`'s transcript (a test compares them). nil where only that
     /// decoding can say what happens (a start time it would not read back).
-    static func conversation(_ rows: [Row], id: String, sender: String) -> Result<Conversation, UnreadableConversation>? {
-        switch walk(rows) {
+    static func conversation(_ rows: [Row], data: [UInt8], id: String, sender: String) -> Result<Conversation, UnreadableConversation>? {
+        switch walk(rows, data: data) {
         case let .failure(problem): return .failure(UnreadableConversation(id: nil, message: problem.message))
         case let .success((converted, start)):
             var startedAt: Timestamp?

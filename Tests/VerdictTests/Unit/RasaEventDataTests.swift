@@ -23,8 +23,10 @@ struct RasaEventDataTests {
 
     /// `timestamp`: whether the scan is asked for the row's timestamp; when not, the
     /// description leaves it out, and it must still be checked like the rest.
-    static func viaScan(_ data: String, timestamp: Bool = true) -> String {
-        switch RasaEventData.read(data, timestamp: timestamp) {
+    /// `bytes`: read from the row's bytes, as the importer reads a column, not from a string.
+    static func viaScan(_ data: String, timestamp: Bool = true, bytes: Bool = false) -> String {
+        let read = bytes ? Array(data.utf8).withUnsafeBufferPointer { RasaEventData.read($0, timestamp: timestamp) } : RasaEventData.read(data, timestamp: timestamp)
+        switch read {
         case .failure(.notObject): return "not an object"
         case let .failure(.notJSON(message)): return "not JSON: \(message)"
         case let .success(d):
@@ -61,6 +63,7 @@ struct RasaEventDataTests {
         #"{"event": "bot", "metadata": {"utter_action": "utter_greet"}, "text": "Hey! How can I help?", "data": {}}"#,
         #"{"t\u0065xt": "escaped key", "text": 5, "name": "n", "name": "m", "parse_data": {"intent": 3}, "parse_data": {"intent": {"name": "x"}}}"#,
         #"{"text": "caf\u00e9 \ud83d\ude00", "value": {"deep": [[[[]]]]}}"#,
+        #"{"text": "Zoë olá 😀", "parse_data": {"intent": {"name": "grüßen"}}}"#,
         #"{"parse_data": {"intent": {"name": "faq", "full_retrieval_intent_name": "faq/ask_hours", "name": 4}, "intent": {"name": "b"}}, "timestamp": 1e999}"#,
         #"[1, 2]"#, #""text""#, "", "{", #"{"text": "a" "name": "b"}"#, #"{"value": 01}"#, #"{"value": nan}"#,
     ]
@@ -70,7 +73,20 @@ struct RasaEventDataTests {
         for row in RasaEventDataTests.rows {
             #expect(RasaEventDataTests.viaScan(row) == RasaEventDataTests.viaTree(row), "\(row)")
             #expect(RasaEventDataTests.viaScan(row, timestamp: false) == RasaEventDataTests.withoutTimestamp(RasaEventDataTests.viaTree(row)), "\(row)")
+            #expect(RasaEventDataTests.viaScan(row, bytes: true) == RasaEventDataTests.viaTree(row), "\(row)")
         }
+    }
+
+    @Test("a column's bytes that are not UTF-8 read as the text they decode to")
+    func invalidBytes() {
+        let bytes: [UInt8] = Array(#"{"text": "a"#.utf8) + [0xFF, 0xC3] + Array(#"", "name": "n"}"#.utf8)
+        guard case let .success(d) = bytes.withUnsafeBufferPointer({ RasaEventData.read($0) }) else {
+            Issue.record("not read")
+            return
+        }
+        #expect(d.text == "a\u{FFFD}\u{FFFD}" && d.name == "n")
+        #expect(!bytes.withUnsafeBufferPointer(RasaEventData.isASCII))
+        #expect(Array("0123456789abcdef".utf8).withUnsafeBufferPointer(RasaEventData.isASCII))
     }
 
     @Test("20,000 seeded corruptions of rows read the same")
@@ -81,6 +97,7 @@ struct RasaEventDataTests {
             let tree = RasaEventDataTests.viaTree(row)
             #expect(RasaEventDataTests.viaScan(row) == tree, "\(row)")
             #expect(RasaEventDataTests.viaScan(row, timestamp: false) == RasaEventDataTests.withoutTimestamp(tree), "\(row)")
+            #expect(RasaEventDataTests.viaScan(row, bytes: true) == tree, "\(row)")
             if tree.hasPrefix("text=") { readable += 1 }
         }
         #expect(readable > 2_000 && readable < 18_000, "\(readable) readable")

@@ -246,6 +246,19 @@ struct RasaImportTests {
         return out
     }
 
+    @Test("a NULL data column reads as {} (a user event with no text), an empty one is not JSON")
+    func nullAndEmptyData() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (sender_id, type_name, timestamp, data) VALUES
+          ('n', 'user', 1.0, NULL), ('n', 'bot', 2.0, '{"text": "ok"}'), ('e', 'user', 1.0, '');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let converted = Self.convert(path, split: false)
+        #expect(converted.count == 2)
+        #expect(converted[0].1.hasPrefix("! event row 3: `data` is not JSON"))
+        #expect(try Self.events(converted[1].1).map { $0["text"] as? String } == ["", "ok"])
+    }
+
     @Test("score makes each conversation straight from the rows, equal to decoding what import writes (400 seeded rows, split and not)")
     func directConversionEqualsImport() throws {
         var cases = RandomCases(rng: SeededGenerator(state: 2_026))
@@ -259,15 +272,17 @@ struct RasaImportTests {
             "slot": [#"{"name": "cuisine", "value": "thai"}"#, #"{"name": "n", "value": 1e400}"#, #"{"name": "o", "value": {"a": [1, NaN]}}"#,
                      #"{"name": "none"}"#],
         ]
-        let broken = ["[1]", "not json", #"{"timestamp": 1e300}"#, "{}"]
+        // NULL is a data column with no value: read as `{}`; '' is an empty one: not JSON.
+        let broken = ["[1]", "not json", #"{"timestamp": 1e300}"#, "{}", "NULL", ""]
         var sql = Self.schema + "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES\n"
         var rows: [String] = []
         for _ in 0..<400 {
             let type = cases.pick(["user", "bot", "action", "slot", "user"])
             // Broken rows are rare, so that most conversations convert.
-            let data = cases.chance(0.01) ? cases.pick(broken) : cases.pick(datas[type]!)
+            let data = cases.chance(0.02) ? cases.pick(broken) : cases.pick(datas[type]!)
             let time = cases.chance(0.1) ? "NULL" : "\(1_700_000_000 + Int.random(in: 0...5_000, using: &cases.rng)).\(Int.random(in: 0...999, using: &cases.rng))"
-            rows.append("('s\(Int.random(in: 0..<30, using: &cases.rng))', '\(type)', \(time), '\(data.replacingOccurrences(of: "'", with: "''"))')")
+            let column = data == "NULL" ? "NULL" : "'\(data.replacingOccurrences(of: "'", with: "''"))'"
+            rows.append("('s\(Int.random(in: 0..<30, using: &cases.rng))', '\(type)', \(time), \(column))")
         }
         sql += rows.joined(separator: ",\n") + ";"
         let (dir, path) = try Self.store(sql)
