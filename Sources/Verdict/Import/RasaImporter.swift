@@ -194,7 +194,15 @@ final class RasaReader: RecordSource {
 
     /// A `type_name` as a string: the names the importer knows without making one.
     static func typeName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        for known in ["user", "bot", "action", "slot"] where known.utf8.elementsEqual(bytes) { return known }
+        func equals(_ name: StaticString) -> Bool {
+            bytes.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
+        }
+        if bytes.count > 0 {
+            if equals("user") { return "user" }
+            if equals("bot") { return "bot" }
+            if equals("action") { return "action" }
+            if equals("slot") { return "slot" }
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -205,12 +213,13 @@ final class RasaReader: RecordSource {
         guard let text = sqlite3_column_text(statement, column) else { return false }
         let count = Int(sqlite3_column_bytes(statement, column))
         if memchr(text, Int32(UInt8(ascii: "\\")), count) != nil { return true }
-        let needle = Array("action_session_start".utf8)
+        let needle: StaticString = "action_session_start"
+        let length = needle.utf8CodeUnitCount, first = Int32(needle.utf8Start.pointee)
         var p = UnsafeRawPointer(text), end = UnsafeRawPointer(text) + count
-        while end - p >= needle.count, let hit = memchr(p, Int32(needle[0]), end - p) {
+        while end - p >= length, let hit = memchr(p, first, end - p) {
             let at = UnsafeRawPointer(hit)
-            if end - at < needle.count { return false }
-            if memcmp(at, needle, needle.count) == 0 { return true }
+            if end - at < length { return false }
+            if memcmp(at, needle.utf8Start, length) == 0 { return true }
             p = at + 1
         }
         return false
