@@ -34,7 +34,8 @@ struct ReliabilityOutputTests {
             _ = try? CLI.shell("umount \"\(dir.path)/tiny\"", in: Support.root)
             try? FileManager.default.removeItem(at: dir)
         }
-        try CLI.shell("mkdir tiny && mount -t tmpfs -o size=8k tmpfs tiny", in: dir)
+        let mounted = try CLI.shell("mkdir tiny && mount -t tmpfs -o size=8k tmpfs tiny", in: dir)
+        try #require(mounted.status == 0, "mount: \(mounted.stderr)")
         let run = try CLI.run(["init", "p"], in: dir.appendingPathComponent("tiny"))
         #expect(run.status == 1)
         #expect(run.stderr == "verdict: cannot write output: no space left on device; nothing was written\n")
