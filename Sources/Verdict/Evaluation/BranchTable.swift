@@ -17,9 +17,9 @@ final class BranchTable: Sendable {
 
     var count: Int { sources.count }
 
-    /// Indexes the branches of `textPatterns`; `literalID` gives the scanner's id of each
-    /// literal, adding the ones it lacks to `literals`.
-    init(_ textPatterns: [Pattern], literalID: inout [[UInt8]: Int32], literals: inout [[UInt8]]) {
+    /// Indexes the branches of `textPatterns`; `literals` gives the scanner's id of each
+    /// literal, numbering the ones it lacks.
+    init(_ textPatterns: [Pattern], literals: inout LiteralIDs) {
         var sources: [String] = [], starts: [Int32] = [0], free: [Int32] = [], owner: [Int32] = []
         var holders: [[Int32]] = []
         for (p, pattern) in textPatterns.enumerated() {
@@ -30,21 +30,14 @@ final class BranchTable: Sendable {
                 sources.append(branch.source)
                 owner.append(Int32(p))
                 for literal in branch.requiredLiterals ?? [] {
-                    let id: Int32
-                    if let known = literalID[literal] {
-                        id = known
-                    } else {
-                        id = Int32(literals.count)
-                        literalID[literal] = id
-                        literals.append(literal)
-                    }
+                    let id = literals.id(of: literal)
                     while holders.count <= Int(id) { holders.append([]) }
                     holders[Int(id)].append(b)
                 }
             }
             starts.append(Int32(sources.count))
         }
-        while holders.count < literals.count { holders.append([]) }
+        while holders.count < literals.all.count { holders.append([]) }
         var byStart: [Int32] = [0], by: [Int32] = []
         for list in holders {
             by += list
@@ -60,4 +53,20 @@ final class BranchTable: Sendable {
 
     /// Whether text pattern p has branches to confirm with.
     @inline(__always) func has(_ p: Int) -> Bool { start[p] < start[p + 1] }
+}
+
+/// The literals the scanner looks for, each numbered once however many patterns and branches
+/// need it.
+struct LiteralIDs {
+    private(set) var all: [[UInt8]] = []
+    private var ids: [[UInt8]: Int32] = [:]
+
+    /// `literal`'s id, numbering it when it is new.
+    mutating func id(of literal: [UInt8]) -> Int32 {
+        if let known = ids[literal] { return known }
+        let id = Int32(all.count)
+        ids[literal] = id
+        all.append(literal)
+        return id
+    }
 }

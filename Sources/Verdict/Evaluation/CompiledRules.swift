@@ -117,7 +117,7 @@ public final class CompiledRules: Sendable {
         var textPattern = [Int32](repeating: Program.absent, count: count)
         var prefilterPattern = [Int32](repeating: Program.absent, count: count)
         var patterns: [Pattern] = [], starts: [Int32] = [0], ids: [Int32] = []
-        var literalID: [[UInt8]: Int32] = [:], literals: [[UInt8]] = []
+        var literals = LiteralIDs()
         var patternIndex: [ObjectIdentifier: Int32] = [:]
         for case let leaf? in table {
             let pattern: Pattern
@@ -136,15 +136,7 @@ public final class CompiledRules: Sendable {
             if plain { textPattern[leaf.id] = index }
             prefilterPattern[leaf.id] = index
             patterns.append(pattern)
-            for literal in pattern.requiredLiterals ?? [] {
-                if let id = literalID[literal] {
-                    ids.append(id)
-                } else {
-                    literalID[literal] = Int32(literals.count)
-                    ids.append(Int32(literals.count))
-                    literals.append(literal)
-                }
-            }
+            for literal in pattern.requiredLiterals ?? [] { ids.append(literals.id(of: literal)) }
             starts.append(Int32(ids.count))
         }
         readsTexts = table.contains { leaf in
@@ -161,8 +153,8 @@ public final class CompiledRules: Sendable {
         textPatterns = patterns
         literalStart = Buffer(starts)
         literalIDs = Buffer(ids)
-        branches = BranchTable(patterns, literalID: &literalID, literals: &literals)
-        scanner = LiteralScanner(literals)
+        branches = BranchTable(patterns, literals: &literals)
+        scanner = LiteralScanner(literals.all)
         literalWords = scanner.words
 
         var compiled = Program()
@@ -212,18 +204,17 @@ public final class CompiledRules: Sendable {
     private static func collectTextPatterns(_ index: Int32, _ program: Program, _ prefilter: [Int32], into found: inout [Int32]) -> Bool {
         let node = program.nodes[Int(index)]
         let children = program.children[Int(node.first)..<Int(node.first + node.count)]
+        func add(_ leaf: Int32) -> Bool {
+            let p = prefilter[Int(leaf)]
+            guard p != Program.absent else { return false }
+            found.append(p)
+            return true
+        }
         switch node.kind {
         case .metadata: return false
-        case .leaf:
-            let p = prefilter[Int(node.leaf)]
-            found.append(p)
-            return p != Program.absent
-        case .sequence:
-            for id in children {
-                found.append(prefilter[Int(id)])
-                if prefilter[Int(id)] == Program.absent { return false }
-            }
-            return true
+        case .leaf: return add(node.leaf)
+        // A sequence's children are leaf ids.
+        case .sequence: return children.allSatisfy(add)
         case .all, .any, .not:
             return children.allSatisfy { collectTextPatterns($0, program, prefilter, into: &found) }
         }

@@ -14,14 +14,21 @@ struct LiteralScanner: Sendable {
     /// scan loads one entry per byte and looks up outputs only on the rare negative one. In
     /// 16 bits when the states fit (fewer than 32,768): half the memory, so that the table of
     /// a thousand phrases' literals stays in a nearer cache; else in 32.
-    private let next16: [Int16]
-    private let next: [Int32]
+    private enum Transitions: Sendable {
+        case narrow([Int16])
+        case wide([Int32])
+    }
+    private let next: Transitions
     /// For each state, the literal ids that end there (its own and its suffixes'):
     /// outputIDs[outputStart[s] ..< outputStart[s + 1]].
     private let outputStart: [Int32]
-    /// Whether the table is in 32 bits (a test looks).
-    var usesWideTable: Bool { !next.isEmpty }
     private let outputIDs: [Int32]
+
+    /// Whether the table is in 32 bits (a test looks).
+    var usesWideTable: Bool {
+        if case .wide = next { return true }
+        return false
+    }
 
     init(_ literals: [[UInt8]]) {
         count = literals.count
@@ -78,13 +85,7 @@ struct LiteralScanner: Sendable {
             }
         }
         let entries = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 : ~$0 } }
-        if goto.count <= Int(Int16.max) {
-            next16 = entries.map { Int16($0) }
-            next = []
-        } else {
-            next16 = []
-            next = entries
-        }
+        next = goto.count <= Int(Int16.max) ? .narrow(entries.map { Int16($0) }) : .wide(entries)
         var starts: [Int32] = [0]
         for o in out { starts.append(starts.last! + Int32(o.count)) }
         outputStart = starts
@@ -100,10 +101,9 @@ struct LiteralScanner: Sendable {
         classOf.withUnsafeBufferPointer { classOf in
             outputStart.withUnsafeBufferPointer { starts in
                 outputIDs.withUnsafeBufferPointer { ids in
-                    if next.isEmpty {
-                        next16.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
-                    } else {
-                        next.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
+                    switch next {
+                    case let .narrow(table): table.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
+                    case let .wide(table): table.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
                     }
                 }
             }
