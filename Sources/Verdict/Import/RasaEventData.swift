@@ -29,13 +29,7 @@ struct RasaEventData {
     /// `json` writes them), else as the text they decode to, invalid bytes replaced.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool = true) -> Result<RasaEventData, Problem> {
         guard isASCII(bytes) else { return read(String(decoding: bytes, as: UTF8.self), timestamp: timestamp) }
-        var parser = JSONParser(bytes)
-        parser.nonFiniteAsText = true
-        do throws(JSONSyntaxError) {
-            return try read(&parser, timestamp: timestamp)
-        } catch {
-            return read(String(decoding: bytes, as: UTF8.self), timestamp: timestamp)
-        }
+        return read(utf8: bytes, timestamp: timestamp)
     }
 
     /// Whether every byte is below 0x80, eight at a time.
@@ -58,20 +52,23 @@ struct RasaEventData {
     /// where the column is NULL); when not, it is checked and skipped.
     static func read(_ data: String, timestamp: Bool = true) -> Result<RasaEventData, Problem> {
         var copy = data
-        return copy.withUTF8 { bytes in
-            var parser = JSONParser(bytes)
-            parser.nonFiniteAsText = true
+        return copy.withUTF8 { read(utf8: $0, timestamp: timestamp) }
+    }
+
+    /// Reads `bytes`, which are valid UTF-8 (a string's, or ASCII).
+    private static func read(utf8 bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool) -> Result<RasaEventData, Problem> {
+        var parser = JSONParser(bytes)
+        parser.nonFiniteAsText = true
+        do throws(JSONSyntaxError) {
+            return try read(&parser, timestamp: timestamp)
+        } catch {
+            // The full parser words the problem (the same one: it reads the same grammar).
+            let skipped = error
             do throws(JSONSyntaxError) {
-                return try read(&parser, timestamp: timestamp)
+                _ = try JSONParser.parseReadingNonFiniteAsText(String(decoding: bytes, as: UTF8.self))
+                return .failure(.notJSON(skipped.message))
             } catch {
-                // The full parser words the problem (the same one: it reads the same grammar).
-                let skipped = error
-                do throws(JSONSyntaxError) {
-                    _ = try JSONParser.parseReadingNonFiniteAsText(data)
-                    return .failure(.notJSON(skipped.message))
-                } catch {
-                    return .failure(.notJSON(error.message))
-                }
+                return .failure(.notJSON(error.message))
             }
         }
     }

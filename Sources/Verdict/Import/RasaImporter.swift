@@ -149,24 +149,14 @@ final class RasaReader: RecordSource {
         let timestamp = sqlite3_column_type(statement, 3) == SQLITE_NULL ? nil : sqlite3_column_double(statement, 3)
         // The same bytes are the same sender; other bytes are compared as strings, as senders
         // are (two invalid byte sequences can read as the same text).
-        if !(current.map { RasaReader.same($0.senderBytes, senderBytes) } ?? false) {
+        if !(current.map { c in c.senderBytes.withUnsafeBufferPointer { RasaReader.same($0, senderBytes) } } ?? false) {
             let sender = String(decoding: senderBytes, as: UTF8.self)
             if current.map({ !$0.sender.isExactly(sender) }) ?? true {
                 finish()
                 current = Current(sender: sender, senderBytes: Array(senderBytes), session: splitSessions ? 0 : 1, inSession: !splitSessions)
             }
         }
-        let row = Row(id: rowID, type: type, timestamp: timestamp, data: appendData(statement))
-        if splitSessions, RasaReader.mayStartSession(statement, column: 4) {
-            // Only an action naming `action_session_start` splits; its data is read here.
-            let starts = current!.data.withUnsafeBufferPointer { buffer in
-                guard case let .success(fields) = RasaEventData.read(UnsafeBufferPointer(rebasing: buffer[row.data]), timestamp: false) else { return false }
-                return (fields.event ?? type) == "action" && fields.name == "action_session_start"
-            }
-            guard starts else {
-                current!.rows.append(row)
-                return
-            }
+        if splitSessions, RasaReader.startsSession(statement, type: type) {
             // Rasa leaves out what came before the first session start; the start itself
             // begins the new session.
             if current!.inSession { finish(keepSender: true) }
@@ -174,10 +164,16 @@ final class RasaReader: RecordSource {
             current!.data = []
             current!.session += 1
             current!.inSession = true
-            current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: appendData(statement)))
-            return
         }
-        current!.rows.append(row)
+        current!.rows.append(Row(id: rowID, type: type, timestamp: timestamp, data: appendData(statement)))
+    }
+
+    /// Whether the row is an action naming `action_session_start`. Most rows are told apart
+    /// by a search of their bytes (`mayStartSession`); only the others' data is read.
+    private static func startsSession(_ statement: OpaquePointer, type: String) -> Bool {
+        guard mayStartSession(statement, column: 4),
+              case let .success(fields) = RasaEventData.read(bytes(statement, 4), timestamp: false) else { return false }
+        return (fields.event ?? type) == "action" && fields.name == "action_session_start"
     }
 
     /// Appends the row's `data` column (`{}` for NULL) to the conversation's buffer; where it is.
@@ -194,17 +190,13 @@ final class RasaReader: RecordSource {
 
     /// A `type_name` as a string: the names the importer knows without making one.
     static func typeName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        func equals(_ name: StaticString) -> Bool {
-            bytes.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
-        }
-        if bytes.count > 0 {
-            if equals("user") { return "user" }
-            if equals("bot") { return "bot" }
-            if equals("action") { return "action" }
-            if equals("slot") { return "slot" }
+        for (name, text) in knownTypes where same(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), bytes) {
+            return text
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let knownTypes: [(StaticString, String)] = [("user", "user"), ("bot", "bot"), ("action", "action"), ("slot", "slot")]
 
     /// Whether an action's data may name `action_session_start` (a name written with escapes
     /// included), so that most rows are split without being parsed. Searched in SQLite's
@@ -355,10 +347,10 @@ final class RasaReader: RecordSource {
     }
 
     /// Whether two byte strings are equal, compared with `memcmp`.
-    private static func same(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
-        guard let base = b.baseAddress, !a.isEmpty else { return true }
-        return a.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, a.count) == 0 }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 
     /// A column's bytes, in place until the next step (none for NULL).
@@ -369,9 +361,8 @@ final class RasaReader: RecordSource {
 
     /// A column's text, all its bytes (a NUL inside a sender id is kept, not an end).
     private static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
-        guard let p = sqlite3_column_text(statement, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(statement, column))
-        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+        let column = bytes(statement, column)
+        return column.baseAddress == nil ? nil : String(decoding: column, as: UTF8.self)
     }
 
     /// The event a row of `type` makes, if any.
