@@ -157,12 +157,8 @@ extension Report {
     /// One cohort's figures in words, as a metric's headline says them.
     static func cohortHeadline(_ type: String, _ c: CohortFigures) -> String {
         switch type {
-        case "boolean":
-            guard let rate = c.rate, let ci = c.interval else { return "no ok results" }
-            return "true in \(NumberText.grouped(c.trueCount)) of \(NumberText.grouped(c.trueCount + c.falseCount)): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
-        case "categorical":
-            let shown = c.labels.filter { $0.count > 0 }.map { "\($0.name) \(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))" }
-            return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
+        case "boolean": return Report.trueRate(c.trueCount, c.falseCount, c.rate, c.interval)
+        case "categorical": return Report.labelShares(c.labels.filter { $0.count > 0 })
         case "number":
             guard let s = c.numbers else { return "no ok results" }
             func n(_ x: Double) -> String { NumberText.decimal(x, places: 2) }

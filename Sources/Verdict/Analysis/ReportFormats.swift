@@ -18,14 +18,22 @@ extension Report {
         }
     }
 
+    /// A boolean metric's (or cohort's) true rate in words, with its interval and n.
+    static func trueRate(_ trueCount: Int, _ falseCount: Int, _ rate: Double?, _ interval: (low: Double, high: Double)?) -> String {
+        guard let rate, let ci = interval else { return "no ok results" }
+        return "true in \(NumberText.grouped(trueCount)) of \(NumberText.grouped(trueCount + falseCount)): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
+    }
+
+    /// Each label's count and share, in words.
+    static func labelShares(_ labels: [Share]) -> String {
+        let shown = labels.map { "\($0.name) \(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))" }
+        return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
+    }
+
     private func headline(_ m: MetricReport) -> String {
         switch m.type {
-        case "boolean":
-            guard let rate = m.rate, let ci = m.interval else { return "no ok results" }
-            return "true in \(NumberText.grouped(m.trueCount)) of \(NumberText.grouped(m.trueCount + m.falseCount)): \(NumberText.percent(rate)) (95% CI \(NumberText.percent(ci.low))–\(NumberText.percent(ci.high)))"
-        case "categorical":
-            let shown = m.labels.map { "\($0.name) \(NumberText.grouped($0.count)) (\(NumberText.percent($0.share)))" }
-            return shown.isEmpty ? "no ok results" : shown.joined(separator: " · ")
+        case "boolean": return Report.trueRate(m.trueCount, m.falseCount, m.rate, m.interval)
+        case "categorical": return Report.labelShares(m.labels)
         case "number":
             guard let s = m.numbers else { return "no ok results" }
             func n(_ x: Double) -> String { NumberText.decimal(x, places: 2) }
