@@ -17,18 +17,8 @@ import tempfile
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def patterns(node, out):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("said", "user", "agent") and isinstance(value, str):
-                out.append(value)
-            else:
-                patterns(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            patterns(value, out)
+sys.path.insert(0, os.path.dirname(HERE))
+from baseline import patterns  # noqa: E402  the same walk over a rule file's text patterns
 
 
 def main():
@@ -49,7 +39,7 @@ def main():
             patterns(yaml.safe_load(f), found)
         path = os.path.join(work, "patterns.txt")
         with open(path, "w", encoding="utf-8") as f:
-            f.write("\n".join(dict.fromkeys(found)) + "\n")
+            f.write("\n".join(dict.fromkeys(pattern for _, pattern in found)) + "\n")
         print(os.path.basename(rules) + ":", end=" ", flush=True)
         subprocess.run([probe, path, texts], check=True)
 
