@@ -28,8 +28,19 @@ struct RasaEventData {
     /// The same read from the column's bytes: straight when they are ASCII (as Python's
     /// `json` writes them), else as the text they decode to, invalid bytes replaced.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool = true) -> Result<RasaEventData, Problem> {
-        guard isASCII(bytes) else { return read(String(decoding: bytes, as: UTF8.self), timestamp: timestamp) }
-        return read(utf8: bytes, timestamp: timestamp)
+        var d = RasaEventData()
+        if let problem = read(bytes, timestamp: timestamp, into: &d) { return .failure(problem) }
+        return .success(d)
+    }
+
+    /// The same into `d` (which should be empty), with no copy of it made on the way: the
+    /// importer reads every row so. The problem when it cannot be read.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool, into d: inout RasaEventData) -> Problem? {
+        guard isASCII(bytes) else {
+            var text = String(decoding: bytes, as: UTF8.self)
+            return text.withUTF8 { read(utf8: $0, timestamp: timestamp, into: &d) }
+        }
+        return read(utf8: bytes, timestamp: timestamp, into: &d)
     }
 
     /// Whether every byte is below 0x80, eight at a time.
@@ -52,34 +63,35 @@ struct RasaEventData {
     /// where the column is NULL); when not, it is checked and skipped.
     static func read(_ data: String, timestamp: Bool = true) -> Result<RasaEventData, Problem> {
         var copy = data
-        return copy.withUTF8 { read(utf8: $0, timestamp: timestamp) }
+        var d = RasaEventData()
+        if let problem = copy.withUTF8({ read(utf8: $0, timestamp: timestamp, into: &d) }) { return .failure(problem) }
+        return .success(d)
     }
 
     /// Reads `bytes`, which are valid UTF-8 (a string's, or ASCII).
-    private static func read(utf8 bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool) -> Result<RasaEventData, Problem> {
+    private static func read(utf8 bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool, into d: inout RasaEventData) -> Problem? {
         var parser = JSONParser(bytes)
         parser.nonFiniteAsText = true
         do throws(JSONSyntaxError) {
-            return try read(&parser, timestamp: timestamp)
+            return try read(&parser, timestamp: timestamp, into: &d)
         } catch {
             // The full parser words the problem (the same one: it reads the same grammar).
             let skipped = error
             do throws(JSONSyntaxError) {
                 _ = try JSONParser.parseReadingNonFiniteAsText(String(decoding: bytes, as: UTF8.self))
-                return .failure(.notJSON(skipped.message))
+                return .notJSON(skipped.message)
             } catch {
-                return .failure(.notJSON(error.message))
+                return .notJSON(error.message)
             }
         }
     }
 
-    private static func read(_ parser: inout JSONParser, timestamp wanted: Bool) throws(JSONSyntaxError) -> Result<RasaEventData, Problem> {
-        var d = RasaEventData()
+    private static func read(_ parser: inout JSONParser, timestamp wanted: Bool, into d: inout RasaEventData) throws(JSONSyntaxError) -> Problem? {
         parser.skipWhitespace()
         guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
             try parser.skipValue()
             try parser.expectEnd()
-            return .failure(.notObject)
+            return .notObject
         }
         try members(&parser, among: fields) { (key, parser) throws(JSONSyntaxError) in
             switch key {
@@ -116,7 +128,7 @@ struct RasaEventData {
             }
         }
         try parser.expectEnd()
-        return .success(d)
+        return nil
     }
 
     /// A string value, or nil after skipping a value of another type.

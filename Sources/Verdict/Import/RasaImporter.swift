@@ -202,20 +202,38 @@ final class RasaReader: RecordSource {
     /// included), so that most rows are split without being parsed. Searched in SQLite's
     /// bytes, before any string is made of them.
     static func mayStartSession(_ statement: OpaquePointer, column: Int32) -> Bool {
-        guard let text = sqlite3_column_text(statement, column) else { return false }
-        let count = Int(sqlite3_column_bytes(statement, column))
-        if memchr(text, Int32(UInt8(ascii: "\\")), count) != nil { return true }
-        let needle: StaticString = "action_session_start"
-        let length = needle.utf8CodeUnitCount, first = Int32(needle.utf8Start.pointee)
-        var p = UnsafeRawPointer(text), end = UnsafeRawPointer(text) + count
-        while end - p >= length, let hit = memchr(p, first, end - p) {
-            let at = UnsafeRawPointer(hit)
-            if end - at < length { return false }
-            if memcmp(at, needle.utf8Start, length) == 0 { return true }
-            p = at + 1
-        }
-        return false
+        mayNameSessionStart(bytes(statement, column))
     }
+
+    /// Whether `data` holds `action_session_start` or a backslash (an escape could spell it):
+    /// a prefilter, so never false where the name is written (a test compares it with a plain
+    /// search).
+    static func mayNameSessionStart(_ data: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let text = data.baseAddress else { return false }
+        let count = data.count
+        if memchr(text, Int32(UInt8(ascii: "\\")), count) != nil { return true }
+        // Horspool's search: at each window, the byte under its last position says how far
+        // the name may move on (most windows of JSON move on by its whole length).
+        let needle = sessionStartName.utf8Start, length = sessionStartName.utf8CodeUnitCount
+        return sessionStartShift.withUnsafeBufferPointer { shift in
+            var at = 0
+            while at + length <= count {
+                let last = text[at + length - 1]
+                if last == needle[length - 1] && memcmp(text + at, needle, length - 1) == 0 { return true }
+                at += Int(shift[Int(last)])
+            }
+            return false
+        }
+    }
+
+    private static let sessionStartName: StaticString = "action_session_start"
+    /// Per byte, how far the search may move on when it stands under a window's last position.
+    private static let sessionStartShift: [UInt8] = {
+        let name = UnsafeBufferPointer(start: sessionStartName.utf8Start, count: sessionStartName.utf8CodeUnitCount)
+        var shift = [UInt8](repeating: UInt8(name.count), count: 256)
+        for k in 0..<(name.count - 1) { shift[Int(name[k])] = UInt8(name.count - 1 - k) }
+        return shift
+    }()
 
     /// Emits the conversation gathered; `keepSender` keeps the sender for the next session.
     private func finish(keepSender: Bool = false) {
@@ -235,47 +253,45 @@ final class RasaReader: RecordSource {
         }
     }
 
-    /// One event as converted, before it is written as JSON (`convert`, for `import`) or made
-    /// an `Event` (`conversation`, for `score`): both come from the one walk in `walk`.
-    enum ConvertedEvent {
-        case user(text: String, intents: [String])
-        case agent(text: String)
-        case function(name: String)
-        case state(key: String, value: JSONValue)
-    }
-
-    /// One conversation's rows converted: each event with its seconds since the start (to the
-    /// millisecond), and the start; or, at the first row that cannot be converted, why, named
-    /// by its row id.
-    static func walk(_ rows: [Row], data: [UInt8]) -> Result<(events: [(event: ConvertedEvent, at: Double?)], start: Double?), ImportProblem> {
-        var read: [(id: Int64, type: String, fields: RasaEventData, time: Double?)] = []
-        read.reserveCapacity(rows.count)
-        for row in rows {
-            let fields: RasaEventData
-            let parsed = data.withUnsafeBufferPointer { RasaEventData.read(UnsafeBufferPointer(rebasing: $0[row.data]), timestamp: row.timestamp == nil) }
-            switch parsed {
-            case let .success(data): fields = data
-            case .failure(.notObject): return .failure(ImportProblem("event row \(row.id): `data` must be a JSON object"))
-            case let .failure(.notJSON(message)): return .failure(ImportProblem("event row \(row.id): `data` is not JSON: \(message)"))
+    /// One conversation's rows converted in one pass, each row's `data` parsed once: the events
+    /// (what scoring reads; `convert` writes them as JSON for `import`), each with its seconds
+    /// since the start (to the millisecond), and the start; or why not, named by a row id. A
+    /// row whose `data` or time cannot be read decides before any row whose event cannot be
+    /// made, wherever the two stand, as when those were two passes.
+    static func walk(_ rows: [Row], data: [UInt8]) -> Result<(events: [Event], start: Double?), ImportProblem> {
+        var events: [Event] = []
+        events.reserveCapacity(rows.count)
+        var start: Double?
+        var unconvertible: ImportProblem?
+        let parsed: ImportProblem? = data.withUnsafeBufferPointer { buffer in
+            var fields = RasaEventData()
+            for row in rows {
+                fields = RasaEventData()
+                switch RasaEventData.read(UnsafeBufferPointer(rebasing: buffer[row.data]), timestamp: row.timestamp == nil, into: &fields) {
+                case nil: break
+                case .notObject?: return ImportProblem("event row \(row.id): `data` must be a JSON object")
+                case let .notJSON(message)?: return ImportProblem("event row \(row.id): `data` is not JSON: \(message)")
+                }
+                let time = row.timestamp ?? fields.timestamp
+                if let time {
+                    guard isTime(time) else {
+                        return ImportProblem("event row \(row.id): timestamp \(time) is not a time (seconds since 1970, in years 1 to 9999)")
+                    }
+                    if start.map({ time < $0 }) ?? true { start = time }
+                }
+                guard unconvertible == nil else { continue }
+                do throws(ImportProblem) {
+                    // Its time for now; made seconds since the start once the start is known.
+                    try append(type: fields.event ?? row.type, data: fields, at: time, to: &events)
+                } catch {
+                    unconvertible = ImportProblem("event row \(row.id): \(error.message)")
+                }
             }
-            let time = row.timestamp ?? fields.timestamp
-            if let time, !isTime(time) {
-                return .failure(ImportProblem("event row \(row.id): timestamp \(time) is not a time (seconds since 1970, in years 1 to 9999)"))
-            }
-            read.append((row.id, row.type, fields, time))
+            return nil
         }
-        let start = read.compactMap(\.time).min()
-        var events: [(event: ConvertedEvent, at: Double?)] = []
-        events.reserveCapacity(read.count)
-        for (id, type, fields, time) in read {
-            do {
-                let at = time.flatMap { t in start.map { ((t - $0) * 1000).rounded() / 1000 } }
-                if let event = try event(type: fields.event ?? type, data: fields) { events.append((event, at)) }
-            } catch let problem as ImportProblem {
-                return .failure(ImportProblem("event row \(id): \(problem.message)"))
-            } catch {
-                return .failure(ImportProblem("event row \(id): \(error)"))
-            }
+        if let problem = parsed ?? unconvertible { return .failure(problem) }
+        if let start {
+            for k in events.indices { if let t = events[k].at { events[k].at = ((t - start) * 1000).rounded() / 1000 } }
         }
         return .success((events, start))
     }
@@ -292,14 +308,14 @@ final class RasaReader: RecordSource {
         case let .success((events, start)):
             var builder = TranscriptBuilder(id: id)
             builder.metadata = metadata(sender: sender)
-            for (event, seconds) in events {
-                let at = seconds.map(JSONValue.number)
-                switch event {
-                case let .user(text, intents):
-                    builder.add("user", [("text", .string(text)), ("intents", intents.isEmpty ? nil : .array(intents.map(JSONValue.string))), ("at", at)])
-                case let .agent(text): builder.add("agent", [("text", .string(text)), ("at", at)])
-                case let .function(name): builder.add("function", [("name", .string(name)), ("at", at)])
-                case let .state(key, value): builder.add("state", [("key", .string(key)), ("value", value), ("at", at)])
+            for e in events {
+                let at = e.at.map(JSONValue.number)
+                switch e.kind {
+                case .user:
+                    builder.add("user", [("text", .string(e.text ?? "")), ("intents", e.intents.isEmpty ? nil : .array(e.intents.map(JSONValue.string))), ("at", at)])
+                case .function: builder.add("function", [("name", .string(e.name ?? "")), ("at", at)])
+                case .state: builder.add("state", [("key", .string(e.name ?? "")), ("value", e.value ?? .null), ("at", at)])
+                default: builder.add("agent", [("text", .string(e.text ?? "")), ("at", at)])
                 }
             }
             builder.startedAt = start.flatMap(rfc3339)
@@ -313,34 +329,11 @@ final class RasaReader: RecordSource {
     static func conversation(_ rows: [Row], data: [UInt8], id: String, sender: String) -> Result<Conversation, UnreadableConversation>? {
         switch walk(rows, data: data) {
         case let .failure(problem): return .failure(UnreadableConversation(id: nil, message: problem.message))
-        case let .success((converted, start)):
+        case let .success((events, start)):
             var startedAt: Timestamp?
             if let start {
                 guard let text = rfc3339(start), let time = Timestamp.parseDateTime(text) else { return nil }
                 startedAt = time
-            }
-            var events: [Event] = []
-            events.reserveCapacity(converted.count)
-            for (event, at) in converted {
-                var e: Event
-                switch event {
-                case let .user(text, intents):
-                    e = Event(kind: .user)
-                    e.text = text
-                    e.intents = intents
-                case let .agent(text):
-                    e = Event(kind: .agent)
-                    e.text = text
-                case let .function(name):
-                    e = Event(kind: .function)
-                    e.name = name
-                case let .state(key, value):
-                    e = Event(kind: .state)
-                    e.name = key
-                    e.value = value
-                }
-                e.at = at
-                events.append(e)
             }
             return .success(Conversation(id: id, startedAt: startedAt, metadata: .object(metadata(sender: sender)), events: events))
         }
@@ -365,33 +358,39 @@ final class RasaReader: RecordSource {
         return column.baseAddress == nil ? nil : String(decoding: column, as: UTF8.self)
     }
 
-    /// The event a row of `type` makes, if any.
-    private static func event(type: String, data d: RasaEventData) throws -> ConvertedEvent? {
+    /// Appends the event a row of `type` makes, if any, to `events`: built in place, as an
+    /// event is a large value that each copy would move.
+    private static func append(type: String, data d: RasaEventData, at: Double?, to events: inout [Event]) throws(ImportProblem) {
         switch type {
         case "user":
-            var intents: [String] = []
+            events.append(Event(kind: .user))
+            events[events.count - 1].text = d.text ?? ""
             if let name = d.intentName {
-                intents.append(name)
+                events[events.count - 1].intents.append(name)
                 // Rasa's markers read the full name from the intent alone, never from the
                 // response selector's output.
-                if let full = d.fullRetrievalIntentName, !full.isExactly(name) { intents.append(full) }
+                if let full = d.fullRetrievalIntentName, !full.isExactly(name) { events[events.count - 1].intents.append(full) }
             }
-            return .user(text: d.text ?? "", intents: intents)
         case "bot":
-            return .agent(text: d.text ?? "")
+            events.append(Event(kind: .agent))
+            events[events.count - 1].text = d.text ?? ""
         case "action":
             guard let name = d.name else {
-                if d.actionText != nil { return nil }
+                if d.actionText != nil { return }
                 throw ImportProblem("an action without `name`")
             }
-            if name == "action_listen" || name == "action_session_start" { return nil }
-            return .function(name: name)
+            if name == "action_listen" || name == "action_session_start" { return }
+            events.append(Event(kind: .function))
+            events[events.count - 1].name = name
         case "slot":
             guard let name = d.name else { throw ImportProblem("a slot event without `name`") }
-            return .state(key: name, value: d.value.map(finiteOrText) ?? .null)
+            events.append(Event(kind: .state))
+            events[events.count - 1].name = name
+            events[events.count - 1].value = d.value.map(finiteOrText) ?? .null
         default:
-            return nil
+            return
         }
+        events[events.count - 1].at = at
     }
 
     /// A slot value with numbers beyond a double (`1e400`) as "Infinity" or "-Infinity", as

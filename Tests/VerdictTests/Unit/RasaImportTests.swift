@@ -222,6 +222,47 @@ struct RasaImportTests {
         #expect(Self.convert(path, split: true).map(\.0) == ["tracker.db:s#1"])
     }
 
+    @Test("a row whose data cannot be read decides a conversation's error over an earlier row whose event cannot be made")
+    func unreadableDataBeforeUnconvertibleEvent() throws {
+        let (dir, path) = try Self.store(Self.schema + """
+        INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES
+          (1, 'a', 'action', 1.0, '{"policy": "rule"}'),
+          (2, 'a', 'user', 2.0, '{"text": "hi"'),
+          (3, 'b', 'action', 1.0, '{"policy": "rule"}'),
+          (4, 'b', 'slot', 2.0, '{"value": 1}'),
+          (5, 'c', 'user', 1.0, '{"text": "hi"}');
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let records = Self.convert(path, split: false)
+        #expect(records.map(\.0) == ["tracker.db:a", "tracker.db:b", "tracker.db:c"])
+        #expect(records[0].1.hasPrefix("! ") && records[0].1.contains("event row 2: `data` is not JSON"), "\(records[0].1)")
+        #expect(records[1].1 == "! event row 3: an action without `name`", "\(records[1].1)")
+        #expect(!records[2].1.hasPrefix("! "))
+    }
+
+    @Test("the session-start search finds the name wherever a plain search does (a seeded comparison)")
+    func sessionStartSearchIsSound() {
+        let name = Array("action_session_start".utf8)
+        // Pieces that overlap the name, repeat its parts and stand near its ends.
+        let pieces = [name, Array(name.dropLast()), Array(name.dropFirst()), Array("action_".utf8), Array("session_start".utf8),
+                      Array("t".utf8), Array("a".utf8), Array("_".utf8), Array("actionaction_session_star".utf8), Array(" \"".utf8),
+                      Array("{\"name\": \"".utf8), Array("é".utf8), [0], [0xFF]]
+        var g = SplitMix64(state: 26)
+        var found = 0, withEscape = 0
+        for _ in 0..<20_000 {
+            var data: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &g) { data += pieces.randomElement(using: &g)! }
+            if Int.random(in: 0..<50, using: &g) == 0 { data.insert(UInt8(ascii: "\\"), at: Int.random(in: 0...data.count, using: &g)) }
+            let escaped = data.contains(UInt8(ascii: "\\"))
+            let plain = data.count >= name.count && (0...(data.count - name.count)).contains { data[$0..<($0 + name.count)].elementsEqual(name) }
+            let fast = data.withUnsafeBufferPointer { RasaReader.mayNameSessionStart($0) }
+            #expect(fast == (plain || escaped), "\(String(decoding: data, as: UTF8.self))")
+            if plain { found += 1 }
+            if escaped { withEscape += 1 }
+        }
+        #expect(found > 2_000 && withEscape > 100, "\(found) with the name, \(withEscape) with a backslash")
+    }
+
     @Test("import rasa - and --from rasa - are usage errors: a tracker store is a file")
     func rasaStandardInput() throws {
         for args in [["import", "rasa", "-"], ["score", "--from", "rasa", "--rules", "rules", "-"]] {
