@@ -89,20 +89,24 @@ final class LeafMatcher: LeafHits {
                 if Int(list[mid]) < lower { c = mid + 1 } else { high = mid }
             }
         }
-        while c < count {
-            let i = Int(list[c])
-            if i > upper { break }
-            c += 1
-            eventsVisited &+= 1
-            switch LeafMemo(rawValue: row[i]) {
-            case .hit:
-                out.append(i)
-                n += 1
-            case .miss: break
-            default:
-                if try hit(id, at: i) {
+        // The events are borrowed once for the whole loop, not retained around each check of
+        // a function, intent, state or flow leaf.
+        try conversation.events.withUnsafeBufferPointer { events throws(LocatedMatchLimit) in
+            while c < count {
+                let i = Int(list[c])
+                if i > upper { break }
+                c += 1
+                eventsVisited &+= 1
+                switch LeafMemo(rawValue: row[i]) {
+                case .hit:
                     out.append(i)
                     n += 1
+                case .miss: break
+                default:
+                    if try hit(id, at: i, in: events) {
+                        out.append(i)
+                        n += 1
+                    }
                 }
             }
         }
@@ -112,6 +116,13 @@ final class LeafMatcher: LeafHits {
     /// Whether leaf `id` hits event `i`, matched once per conversation and then remembered.
     @inline(__always)
     func hit(_ id: Int, at i: Int) throws(LocatedMatchLimit) -> Bool {
+        try hit(id, at: i, in: nil)
+    }
+
+    /// The same, reading the events through `events` when given (else borrowing them for
+    /// this one check).
+    @inline(__always)
+    private func hit(_ id: Int, at i: Int, in events: UnsafeBufferPointer<Event>?) throws(LocatedMatchLimit) -> Bool {
         if compiled.leafKinds[id] & tables.eventKinds[i] == 0 { return false }
         let p = compiled.leafPrefilterPattern[id]
         if p != Program.absent && tables.patternAbsent[Int(p)] { return false }
@@ -123,7 +134,14 @@ final class LeafMatcher: LeafHits {
             let hit: Bool
             do {
                 let p = compiled.leafTextPattern[id]
-                hit = p != Program.absent ? try matchText(Int(p), at: i) : try isHit(UnsafePointer(compiled.leaves.base + id), at: i)
+                let leaf = UnsafePointer(compiled.leaves.base + id)
+                if p != Program.absent {
+                    hit = try matchText(Int(p), at: i)
+                } else if let events {
+                    hit = try isHit(leaf, events, at: i)
+                } else {
+                    hit = try isHit(leaf, at: i)
+                }
             } catch {
                 throw LocatedMatchLimit(pattern: error.pattern, message: error.message, event: i)
             }
