@@ -34,6 +34,11 @@ public final class CompiledRules: Sendable {
     /// The distinct kind masks of the leaves, and each leaf's position among them.
     let masks: [UInt16]
     let leafMask: Buffer<Int32>
+    /// The name a function, metric, state, intent or flow leaf compares (a flow leaf's flow),
+    /// as bytes: `leafName(id)`. Read in place, where taking the leaf's own string would
+    /// retain it on every check, from every scoring thread.
+    private let leafNameStart: Buffer<Int32>
+    private let leafNameBytes: Buffer<UInt8>
     /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
     /// `textPatterns`; `Program.absent` for other leaves. Such leaves are matched straight on the text arena.
     let leafTextPattern: Buffer<Int32>
@@ -41,6 +46,9 @@ public final class CompiledRules: Sendable {
     /// `textPatterns`, whose literals prefilter it; `Program.absent` for other leaves.
     let leafPrefilterPattern: Buffer<Int32>
     let textPatterns: [Pattern]
+    /// The same patterns, unretained (`textPatterns` owns them): a matcher runs one without
+    /// retaining it, as retains from every scoring thread would meet on its one shared count.
+    let textPatternRefs: Buffer<Unmanaged<Pattern>>
     /// Every required literal (RequiredLiterals) of the text patterns, found in one pass per text.
     let scanner: LiteralScanner
     /// `scanner.words`, read without copying the scanner.
@@ -89,6 +97,13 @@ public final class CompiledRules: Sendable {
 
     /// `keepingMetadata`: decode each conversation's `metadata` even when no rule reads it
     /// (result lines write it, SPEC 1.2 §6).
+    /// Leaf `id`'s name (see `leafNameStart`), valid while these rules live.
+    @inline(__always)
+    func leafName(_ id: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = Int(leafNameStart[id])
+        return UnsafeBufferPointer(start: leafNameBytes.base + start, count: Int(leafNameStart[id + 1]) - start)
+    }
+
     public init(_ given: RuleSet, keepingMetadata: Bool = false) {
         let rules = CompiledRules.withUsableLeafIDs(given)
         self.rules = rules
@@ -113,6 +128,17 @@ public final class CompiledRules: Sendable {
         leafKinds = Buffer(kinds)
         leafMask = Buffer(maskOf)
         leaves = Buffer(table.enumerated().map { id, leaf in leaf ?? Leaf(kind: .handoff(nil), id: id) })
+        var nameStart: [Int32] = [0], nameBytes: [UInt8] = []
+        for leaf in table {
+            switch leaf?.kind {
+            case let .function(name, _, _, _)?, let .metric(name, _)?, let .state(name, _)?, let .intent(name)?, let .flow(name, _)?:
+                nameBytes += name.utf8
+            default: break
+            }
+            nameStart.append(Int32(nameBytes.count))
+        }
+        leafNameStart = Buffer(nameStart)
+        leafNameBytes = Buffer(nameBytes)
 
         var textPattern = [Int32](repeating: Program.absent, count: count)
         var prefilterPattern = [Int32](repeating: Program.absent, count: count)
@@ -151,6 +177,7 @@ public final class CompiledRules: Sendable {
         leafTextPattern = Buffer(textPattern)
         leafPrefilterPattern = Buffer(prefilterPattern)
         textPatterns = patterns
+        textPatternRefs = Buffer(patterns.map { Unmanaged.passUnretained($0) })
         literalStart = Buffer(starts)
         literalIDs = Buffer(ids)
         branches = BranchTable(patterns, literals: &literals)

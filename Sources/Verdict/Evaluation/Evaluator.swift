@@ -65,7 +65,7 @@ public final class Evaluator {
     /// record (`flows`) then describes it.
     public func replayFlows(_ conversation: Conversation) {
         matcher.load(conversation)
-        flows.replay(conversation, leaves: matcher)
+        matcher.borrowingEvents { flows.replay(conversation, leaves: matcher) }
         // Flow leaves (not allowed in `enter_when`, so never read during the replay) hit only
         // where a flow is entered.
         matcher.flowsReplayed()
@@ -73,6 +73,10 @@ public final class Evaluator {
 
     /// Stage 3 of scoring: every metric of the conversation last replayed, in rule order.
     public func evaluateMetrics() -> ConversationResult {
+        matcher.borrowingEvents(evaluateMetricsBorrowing)
+    }
+
+    private func evaluateMetricsBorrowing() -> ConversationResult {
         let metricCount = compiled.metricCount
         var results: [MetricResult] = []
         results.reserveCapacity(metricCount)

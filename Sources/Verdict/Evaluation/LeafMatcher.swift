@@ -39,8 +39,25 @@ final class LeafMatcher: LeafHits {
         branchPatterns = Buffer([Pattern?](repeating: nil, count: compiled.branches.count))
     }
 
+    /// The loaded conversation's events, while `borrowingEvents` runs: checks of function,
+    /// intent, state and flow leaves read them in place instead of retaining the array around
+    /// each check. nil outside it.
+    private var borrowed: UnsafeBufferPointer<Event>?
+
+    /// Runs `body` with the loaded conversation's events borrowed for every check it makes
+    /// (the flow replay, or all of a conversation's metrics).
+    func borrowingEvents<R>(_ body: () -> R) -> R {
+        if borrowed != nil { return body() }
+        return conversation.events.withUnsafeBufferPointer { events in
+            borrowed = events
+            defer { borrowed = nil }
+            return body()
+        }
+    }
+
     /// Resets the tables for `conversation`: nothing is known of it yet but what `seed` gives.
     func load(_ conversation: Conversation) {
+        precondition(borrowed == nil, "a conversation loaded while the last one's events are borrowed")
         self.conversation = conversation
         tables.load(conversation.events, compiled)
         if let seed, seed.hits.count == compiled.leafCount * eventCount {
@@ -89,24 +106,20 @@ final class LeafMatcher: LeafHits {
                 if Int(list[mid]) < lower { c = mid + 1 } else { high = mid }
             }
         }
-        // The events are borrowed once for the whole loop, not retained around each check of
-        // a function, intent, state or flow leaf.
-        try conversation.events.withUnsafeBufferPointer { events throws(LocatedMatchLimit) in
-            while c < count {
-                let i = Int(list[c])
-                if i > upper { break }
-                c += 1
-                eventsVisited &+= 1
-                switch LeafMemo(rawValue: row[i]) {
-                case .hit:
+        while c < count {
+            let i = Int(list[c])
+            if i > upper { break }
+            c += 1
+            eventsVisited &+= 1
+            switch LeafMemo(rawValue: row[i]) {
+            case .hit:
+                out.append(i)
+                n += 1
+            case .miss: break
+            default:
+                if try hit(id, at: i) {
                     out.append(i)
                     n += 1
-                case .miss: break
-                default:
-                    if try hit(id, at: i, in: events) {
-                        out.append(i)
-                        n += 1
-                    }
                 }
             }
         }
@@ -116,13 +129,6 @@ final class LeafMatcher: LeafHits {
     /// Whether leaf `id` hits event `i`, matched once per conversation and then remembered.
     @inline(__always)
     func hit(_ id: Int, at i: Int) throws(LocatedMatchLimit) -> Bool {
-        try hit(id, at: i, in: nil)
-    }
-
-    /// The same, reading the events through `events` when given (else borrowing them for
-    /// this one check).
-    @inline(__always)
-    private func hit(_ id: Int, at i: Int, in events: UnsafeBufferPointer<Event>?) throws(LocatedMatchLimit) -> Bool {
         if compiled.leafKinds[id] & tables.eventKinds[i] == 0 { return false }
         let p = compiled.leafPrefilterPattern[id]
         if p != Program.absent && tables.patternAbsent[Int(p)] { return false }
@@ -137,7 +143,7 @@ final class LeafMatcher: LeafHits {
                 let leaf = UnsafePointer(compiled.leaves.base + id)
                 if p != Program.absent {
                     hit = try matchText(Int(p), at: i)
-                } else if let events {
+                } else if let events = borrowed {
                     hit = try isHit(leaf, events, at: i)
                 } else {
                     hit = try isHit(leaf, at: i)
@@ -174,7 +180,7 @@ final class LeafMatcher: LeafHits {
     private func matchText(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
         if compiled.branches.has(p) && tables.prefilterUsable[i] { return try matchBranches(p, at: i) }
         if !mayMatch(p, at: i) { return false }
-        return try text(of: i, matches: compiled.textPatterns[p])
+        return try text(of: i, matchesPattern: p)
     }
 
     /// Matches text pattern `p`, which has branches, on event `i`'s text (which the prefilter
@@ -184,7 +190,7 @@ final class LeafMatcher: LeafHits {
         let table = compiled.branches
         let first = Int(table.start[p])
         for b in first..<(first + Int(table.free[p])) {
-            guard let branch = branch(b) else { return try text(of: i, matches: compiled.textPatterns[p]) }
+            guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
             if try text(of: i, matches: branch) { return true }
         }
         confirmation &+= 1
@@ -203,7 +209,7 @@ final class LeafMatcher: LeafHits {
                     let b = Int(table.byLiteral[k])
                     if table.owner[b] != p || branchTried[b] == confirmation { continue }
                     branchTried[b] = confirmation
-                    guard let branch = branch(b) else { return try text(of: i, matches: compiled.textPatterns[p]) }
+                    guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
                     if try text(of: i, matches: branch) { return true }
                 }
             }
@@ -239,6 +245,15 @@ final class LeafMatcher: LeafHits {
             if !any { return false }
         }
         return true
+    }
+
+    /// Matches text pattern `p` on event `i`'s text, borrowing the pattern from the rules.
+    @inline(__always)
+    private func text(of i: Int, matchesPattern p: Int) throws(MatchLimitError) -> Bool {
+        let result: Result<Bool, MatchLimitError> = compiled.textPatternRefs[p]._withUnsafeGuaranteedRef { pattern in
+            do throws(MatchLimitError) { return .success(try text(of: i, matches: pattern)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// Matches `pattern` on event `i`'s text in the arena.
@@ -284,26 +299,36 @@ final class LeafMatcher: LeafHits {
             guard let at = events[i].at, at >= s.lower else { return false }
             if let upper = s.upper, at > upper { return false }
         }
+        // The leaf's payload is copied (each of its references retained) only where its
+        // name, read from the rules' bytes, has matched: most checks end at the name.
+        let id = leaf.pointee.id
         switch leaf.pointee.kind {
-        case let .user(p), let .agent(p), let .said(p):
+        case .user, .agent, .said:
             // A leaf with modifiers, which got past them: the prefilter still applies.
-            let indexed = compiled.leafPrefilterPattern[leaf.pointee.id]
+            let indexed = compiled.leafPrefilterPattern[id]
             if indexed != Program.absent { return try matchText(Int(indexed), at: i) }
-            return try text(of: i, matches: p)
-        case let .intent(name):
+            switch leaf.pointee.kind {
+            case let .user(p), let .agent(p), let .said(p): return try text(of: i, matches: p)
+            default: return false
+            }
+        case .intent:
+            let name = compiled.leafName(id)
             return events[i].intents.contains { $0.isExactly(name) }
-        case let .function(name, args, result, failed):
-            guard (events[i].name ?? "").isExactly(name) else { return false }
+        case .function:
+            guard (events[i].name ?? "").isExactly(compiled.leafName(id)),
+                  case let .function(_, args, result, failed) = leaf.pointee.kind else { return false }
             if let failed, (events[i].error != nil) != failed { return false }
             if let args, try !args.matches(events[i].args, using: scratch) { return false }
             if let result, try !result.matches(events[i].result, using: scratch) { return false }
             return true
         case let .flow(name, step):
             return flows.hasReplayed && flows.enters(name, step: step, at: i)
-        case let .metric(name, value), let .state(name, value):
-            guard (events[i].name ?? "").isExactly(name) else { return false }
-            if let value { return try value.matches(events[i].value, using: scratch) }
-            return true
+        case .metric, .state:
+            guard (events[i].name ?? "").isExactly(compiled.leafName(id)) else { return false }
+            switch leaf.pointee.kind {
+            case let .metric(_, value?), let .state(_, value?): return try value.matches(events[i].value, using: scratch)
+            default: return true
+            }
         case let .handoff(pattern):
             guard let pattern else { return true }
             return try pattern.matches(events[i].destination ?? "", using: scratch)

@@ -13,6 +13,16 @@ extension String {
         }), let result { return result }
         return a.elementsEqual(b)
     }
+
+    /// The same against UTF-8 bytes held elsewhere (a compiled rule's name, read in place).
+    @inline(__always)
+    func isExactly(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let a = utf8
+        guard a.count == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        if let result = a.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return result }
+        return a.elementsEqual(bytes)
+    }
 }
 
 /// A string as a dictionary key compared by its bytes, as `isExactly` does (Swift's own

@@ -56,6 +56,36 @@ struct EngineTests {
         #expect(result.logged.map(\.name) == [""])
     }
 
+    @Test("function, metric, state, intent and flow leaves compare names by bytes: NFC and NFD differ, long and empty names match only themselves")
+    func leafNamesByBytes() throws {
+        let nfc = "caf\u{E9}", nfd = "cafe\u{301}", long = "reserve_a_table_for_the_evening_\u{E9}"
+        func metrics(_ name: String) -> String {
+            ["function", "metric", "state", "intent", "flow"].map { kind in
+                "  - name: \(kind) \(name.unicodeScalars.count)\n    type: boolean\n    definition: The \(kind) is named so. False otherwise.\n"
+                    + "    when: {\(kind): \"\(name)\"}\n"
+            }.joined()
+        }
+        let yaml = "version: 1\nmetrics:\n" + metrics(nfc) + metrics(long) + metrics("")
+        func events(_ name: String) -> String {
+            #"{"type": "function", "name": "\#(name)"}, {"type": "metric", "name": "\#(name)", "value": 1}, "#
+                + #"{"type": "state", "key": "\#(name)", "value": 1}, {"type": "user", "text": "hi", "intents": ["\#(name)"]}, "#
+                + #"{"type": "flow", "flow": "\#(name)"}"#
+        }
+        let evaluator = Evaluator(rules: try Support.rules(yaml))
+        func truths(_ name: String) throws -> [Bool] {
+            evaluator.evaluate(try Support.conversation(Support.events(events(name)))).metrics.map { $0.value == .bool(true) }
+        }
+        let five = [Bool](repeating: true, count: 5), none = [Bool](repeating: false, count: 5)
+        #expect(try truths(nfc) == five + none + none)
+        #expect(try truths(nfd) == none + none + none)
+        #expect(try truths(long) == none + five + none)
+        #expect(try truths(String(long.dropLast())) == none + none + none)
+        // The same number of bytes, other bytes.
+        #expect(try truths("cafe!") == none + none + none)
+        #expect(try truths(String(long.dropLast()) + "e!") == none + none + none)
+        #expect(try truths("") == none + none + five)
+    }
+
     @Test("leaf ids that are out of range or repeated are renumbered; the loader's are kept")
     func leafIDs() throws {
         let rules = try Support.rules(EngineTests.yaml)
