@@ -39,6 +39,8 @@ public final class CompiledRules: Sendable {
     /// retain it on every check, from every scoring thread.
     private let leafNameStart: Buffer<Int32>
     private let leafNameBytes: Buffer<UInt8>
+    /// Whether a `flow` leaf names a step.
+    let leafHasStep: Buffer<Bool>
     /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
     /// `textPatterns`; `Program.absent` for other leaves. Such leaves are matched straight on the text arena.
     let leafTextPattern: Buffer<Int32>
@@ -138,6 +140,10 @@ public final class CompiledRules: Sendable {
             nameStart.append(Int32(nameBytes.count))
         }
         leafNameStart = Buffer(nameStart)
+        leafHasStep = Buffer(table.map { leaf in
+            if case .flow(_, _?)? = leaf?.kind { return true }
+            return false
+        })
         leafNameBytes = Buffer(nameBytes)
 
         var textPattern = [Int32](repeating: Program.absent, count: count)

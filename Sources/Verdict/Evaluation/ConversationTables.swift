@@ -32,6 +32,8 @@ final class ConversationTables {
     /// conversation (and every text could be prefiltered): its leaves then hit nowhere, and
     /// cost nothing per event.
     let patternAbsent = Buffer<Bool>()
+    /// The literals found anywhere in the conversation (`loadTexts`), one bit per literal.
+    private let wholeLiterals = Buffer<UInt64>()
 
     /// Sizes the tables for `events` and fills what does not depend on flows.
     func load(_ events: [Event], _ rules: CompiledRules) {
@@ -83,7 +85,9 @@ final class ConversationTables {
         let scanner = rules.scanner
         let words = scanner.words
         // The literals of the whole conversation, and whether some text could not be prefiltered.
-        var whole = [UInt64](repeating: 0, count: words)
+        wholeLiterals.reserve(words)
+        let whole = wholeLiterals.base
+        whole.initialize(repeating: 0, count: words)
         var folding = false
         textStart.reserve(events.count + 1)
         prefilterUsable.reserve(events.count)

@@ -60,44 +60,68 @@ extension Evaluator {
             return ok
         case .sequence:
             observer?.enter()
-            var lists: [[Int]] = []
+            // Each step's hits end to end in the evaluator's scratch arrays, which keep their
+            // memory from one sequence to the next (no array per step or per chain).
+            sequenceHits.removeAll(keepingCapacity: true)
+            sequenceStarts.removeAll(keepingCapacity: true)
+            sequenceStarts.append(0)
             for c in 0..<Int(node.count) {
-                let steps = try matcher.hits(Int(children[c]), from: lower, to: upper)
-                observer?.leaf(holds: !steps.isEmpty, hits: steps[...])
-                lists.append(steps)
+                let before = sequenceHits.count
+                _ = try matcher.appendHits(Int(children[c]), from: lower, to: upper, into: &sequenceHits)
+                observer?.leaf(holds: sequenceHits.count > before, hits: sequenceHits[before...])
+                sequenceStarts.append(sequenceHits.count)
             }
-            let chain = Evaluator.firstChain(lists, turns: conversation.turns, within: node.withinTurns)
-            observer?.leave(holds: chain != nil, hits: chain?[...] ?? [])
-            guard let chain else { return false }
-            evidence += chain
-            return true
+            let start = evidence.count
+            let turns = conversation.turns
+            let found = sequenceHits.withUnsafeBufferPointer { hits in
+                sequenceStarts.withUnsafeBufferPointer { starts in
+                    Evaluator.appendFirstChain(hits, starts: starts, turns: turns, within: node.withinTurns, cursors: &sequenceCursors, to: &evidence)
+                }
+            }
+            observer?.leave(holds: found, hits: found ? evidence[start...] : [])
+            return found
         }
     }
 
     /// The first chain h1 < h2 < ... (hk from lists[k]) whose turn span is within the bound.
-    /// For a given h1, taking the earliest later hit at each step ends the chain as early as
-    /// possible, so trying each h1 in order finds a chain whenever one exists. Those greedy
-    /// chains only move forward as h1 does, so each list is walked once: linear in the hits.
     static func firstChain(_ lists: [[Int]], turns: [Int], within: Int?) -> [Int]? {
-        guard let first = lists.first else { return nil }
-        var cursors = [Int](repeating: 0, count: lists.count)
-        var chain = [Int](repeating: 0, count: lists.count)
-        for start in first {
-            chain[0] = start
+        var starts = [0], cursors: [Int] = [], chain: [Int] = []
+        for list in lists { starts.append(starts[starts.count - 1] + list.count) }
+        let hits = lists.flatMap { $0 }
+        let found = hits.withUnsafeBufferPointer { h in
+            starts.withUnsafeBufferPointer { s in appendFirstChain(h, starts: s, turns: turns, within: within, cursors: &cursors, to: &chain) }
+        }
+        return found ? chain : nil
+    }
+
+    /// The same over step k's hits `hits[starts[k] ..< starts[k + 1]]` (each sorted), appending
+    /// the chain to `chain` when there is one; `cursors` is scratch. For a given h1, taking the
+    /// earliest later hit at each step ends the chain as early as possible, so trying each h1
+    /// in order finds a chain whenever one exists. Those greedy chains only move forward as h1
+    /// does, so each step's hits are walked once: linear in the hits.
+    static func appendFirstChain(_ hits: UnsafeBufferPointer<Int>, starts: UnsafeBufferPointer<Int>, turns: [Int], within: Int?,
+                                 cursors: inout [Int], to chain: inout [Int]) -> Bool {
+        let steps = starts.count - 1
+        guard steps > 0 else { return false }
+        cursors.removeAll(keepingCapacity: true)
+        for k in 0..<steps { cursors.append(starts[k]) }
+        for first in starts[0]..<starts[1] {
+            let start = hits[first]
             var previous = start
-            for k in 1..<lists.count {
-                let list = lists[k]
+            for k in 1..<steps {
                 var c = cursors[k]
-                while c < list.count && list[c] <= previous { c += 1 }
+                let end = starts[k + 1]
+                while c < end && hits[c] <= previous { c += 1 }
                 cursors[k] = c
-                guard c < list.count else { return nil }
-                previous = list[c]
-                chain[k] = previous
+                guard c < end else { return false }
+                previous = hits[c]
             }
             if let within, turns[previous] - turns[start] > within { continue }
-            return chain
+            chain.append(start)
+            for k in 1..<steps { chain.append(hits[cursors[k]]) }
+            return true
         }
-        return nil
+        return false
     }
 
     /// Drops `a[count...]`. Nothing to drop costs nothing: removing an empty range from the

@@ -22,6 +22,11 @@ public final class Evaluator {
     var eventCount: Int { matcher.tables.eventCount }
     /// The `sequence`s of the `applies_when` being searched (see `trigger`).
     var sequences: [SequenceProgress] = []
+    /// Scratch for deciding a `sequence` over a window: its steps' hits end to end, where
+    /// each step's start, and the chain search's cursors (see `appendFirstChain`).
+    var sequenceHits: [Int] = []
+    var sequenceStarts: [Int] = []
+    var sequenceCursors: [Int] = []
     /// The steps trigger searches have taken since this evaluator was made: one per leaf
     /// looked at on an event, sequence step advanced and node decided on a prefix. A test
     /// counts them to hold the search linear in the events.

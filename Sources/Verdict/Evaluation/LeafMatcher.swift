@@ -321,8 +321,11 @@ final class LeafMatcher: LeafHits {
             if let args, try !args.matches(events[i].args, using: scratch) { return false }
             if let result, try !result.matches(events[i].result, using: scratch) { return false }
             return true
-        case let .flow(name, step):
-            return flows.hasReplayed && flows.enters(name, step: step, at: i)
+        case .flow:
+            guard flows.hasReplayed else { return false }
+            if !compiled.leafHasStep[id] { return flows.enters(compiled.leafName(id), step: nil, at: i) }
+            guard case let .flow(_, step) = leaf.pointee.kind else { return false }
+            return flows.enters(compiled.leafName(id), step: step, at: i)
         case .metric, .state:
             guard (events[i].name ?? "").isExactly(compiled.leafName(id)) else { return false }
             switch leaf.pointee.kind {

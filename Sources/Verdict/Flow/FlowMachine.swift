@@ -57,6 +57,8 @@ public final class FlowMachine {
     /// Whether the properties above describe the conversation being evaluated: false while
     /// `replay` runs, when no leaf may read flow state yet.
     private(set) var hasReplayed = false
+    /// Scratch: where a declared flow's `enter_when` hits.
+    private var hits: [Int] = []
 
     /// The mark the machine leaves in an event's kind bits where a flow is entered: what a
     /// `flow` leaf's kind mask admits.
@@ -75,8 +77,12 @@ public final class FlowMachine {
         flowsEntered = []
         functionsCalled = []
         failure = nil
-        entriesAt = Array(repeating: [], count: n)
-        currentFlow = Array(repeating: nil, count: n)
+        // Both keep their memory from the last conversation (unless a caller holds a copy):
+        // an array made anew costs a lookup of its type's metadata under a lock.
+        entriesAt.removeAll(keepingCapacity: true)
+        entriesAt.append(contentsOf: repeatElement([], count: n))
+        currentFlow.removeAll(keepingCapacity: true)
+        currentFlow.append(contentsOf: repeatElement(nil, count: n))
         // Events are read in place: copying one would retain each of its fields.
         conversation.events.withUnsafeBufferPointer { events in
             for i in events.indices where events[i].kind == .flow {
@@ -85,7 +91,7 @@ public final class FlowMachine {
         }
         for flow in definitions where n > 0 {
             do throws(LocatedMatchLimit) {
-                var hits: [Int] = []
+                hits.removeAll(keepingCapacity: true)
                 for leaf in flow.enterWhen { _ = try leaves.appendHits(leaf.id, from: 0, to: n - 1, into: &hits) }
                 Evaluator.sortUnique(&hits, from: 0)
                 for i in hits { entriesAt[i].append(FlowEntry(index: i, flow: flow.name, step: nil, derived: true)) }
@@ -115,12 +121,15 @@ public final class FlowMachine {
         for i in entriesAt.indices where !entriesAt[i].isEmpty { kinds[i] |= Self.entryMark }
     }
 
-    /// Whether `flow` (and `step`, when given: explicit entries only) is entered at event `i`.
-    func enters(_ flow: String, step: String?, at i: Int) -> Bool {
-        entriesAt[i].contains { entry in
-            guard entry.flow.isExactly(flow) else { return false }
-            guard let step else { return true }
-            return !entry.derived && (entry.step?.isExactly(step) ?? false)
+    /// Whether the flow named by `flow`'s bytes (and `step`, when given: explicit entries
+    /// only) is entered at event `i`.
+    func enters(_ flow: UnsafeBufferPointer<UInt8>, step: String?, at i: Int) -> Bool {
+        entriesAt[i].withUnsafeBufferPointer { entries in
+            for k in entries.indices where entries[k].flow.isExactly(flow) {
+                guard let step else { return true }
+                if !entries[k].derived && (entries[k].step?.isExactly(step) ?? false) { return true }
+            }
+            return false
         }
     }
 }
