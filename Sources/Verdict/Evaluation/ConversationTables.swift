@@ -28,6 +28,9 @@ final class ConversationTables {
     /// prefilter may be used on it at all (see `RequiredLiterals.mayFoldToASCII`).
     let foundLiterals = Buffer<UInt64>()
     let prefilterUsable = Buffer<Bool>()
+    /// Per event whose text the prefilter may be used on, whether it holds any literal at all
+    /// (most hold none of a long phrase list's): its words need not be read then.
+    let holdsLiterals = Buffer<Bool>()
     /// Per text pattern, whether none of its required literals occurs anywhere in the
     /// conversation (and every text could be prefiltered): its leaves then hit nowhere, and
     /// cost nothing per event.
@@ -91,6 +94,7 @@ final class ConversationTables {
         var folding = false
         textStart.reserve(events.count + 1)
         prefilterUsable.reserve(events.count)
+        holdsLiterals.reserve(events.count)
         foundLiterals.reserve(events.count * words)
         var total = 0
         for i in events.indices { total += events[i].text?.utf8.count ?? 0 }
@@ -107,7 +111,12 @@ final class ConversationTables {
                     prefilterUsable[i] = true
                     let found = foundLiterals.base + i * words
                     scanner.scan(base, count: utf8.count, into: found)
-                    for w in 0..<words { whole[w] |= found[w] }
+                    var any: UInt64 = 0
+                    for w in 0..<words {
+                        whole[w] |= found[w]
+                        any |= found[w]
+                    }
+                    holdsLiterals[i] = any != 0
                 } else {
                     folding = true
                 }

@@ -25,6 +25,7 @@ final class LeafMatcher: LeafHits {
     private var confirmation: UInt32 = 0
     /// The branches this matcher has run, compiled on first use; how many it has compiled.
     private let branchPatterns: Buffer<Pattern?>
+    private let branchRefs: Buffer<Unmanaged<Pattern>?>
     private(set) var branchesCompiled = 0
 
     /// Hits known in advance, for the next `load` (see `Evaluator.evaluate(_:knownHits:except:)`).
@@ -37,6 +38,7 @@ final class LeafMatcher: LeafHits {
         // Buffers, not arrays: read and written per confirmation, with no exclusivity check.
         branchTried = Buffer([UInt32](repeating: 0, count: compiled.branches.count))
         branchPatterns = Buffer([Pattern?](repeating: nil, count: compiled.branches.count))
+        branchRefs = Buffer([Unmanaged<Pattern>?](repeating: nil, count: compiled.branches.count))
     }
 
     /// The loaded conversation's events, while `borrowingEvents` runs: checks of function,
@@ -193,6 +195,8 @@ final class LeafMatcher: LeafHits {
             guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
             if try text(of: i, matches: branch) { return true }
         }
+        // A text with none of the scanner's literals holds none of this pattern's branches'.
+        guard tables.holdsLiterals[i] else { return false }
         confirmation &+= 1
         if confirmation == 0 {
             branchTried.base.update(repeating: 0, count: compiled.branches.count)
@@ -219,12 +223,14 @@ final class LeafMatcher: LeafHits {
 
     /// Branch `b`'s pattern, compiled the first time this matcher needs it; nil if it will not
     /// compile (it does, as a part of an alternation that did; the whole pattern then serves).
-    private func branch(_ b: Int) -> Pattern? {
-        if let known = branchPatterns[b] { return known }
+    /// Unretained: `branchPatterns` owns it for as long as this matcher lives.
+    private func branch(_ b: Int) -> Unmanaged<Pattern>? {
+        if let known = branchRefs[b] { return known }
         guard let pattern = try? Pattern(compiled.branches.sources[b]) else { return nil }
         branchPatterns[b] = pattern
+        branchRefs[b] = Unmanaged.passUnretained(pattern)
         branchesCompiled += 1
-        return pattern
+        return branchRefs[b]
     }
 
     /// Whether event `i`'s text holds one of text pattern `p`'s literals, or the prefilter
@@ -233,6 +239,7 @@ final class LeafMatcher: LeafHits {
     private func mayMatch(_ p: Int, at i: Int) -> Bool {
         let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
         if first < end && tables.prefilterUsable[i] {
+            if !tables.holdsLiterals[i] { return false }
             let found = tables.foundLiterals.base + i * compiled.literalWords
             var any = false
             for k in first..<end {
@@ -250,7 +257,13 @@ final class LeafMatcher: LeafHits {
     /// Matches text pattern `p` on event `i`'s text, borrowing the pattern from the rules.
     @inline(__always)
     private func text(of i: Int, matchesPattern p: Int) throws(MatchLimitError) -> Bool {
-        let result: Result<Bool, MatchLimitError> = compiled.textPatternRefs[p]._withUnsafeGuaranteedRef { pattern in
+        try text(of: i, matches: compiled.textPatternRefs[p])
+    }
+
+    /// Matches a pattern some owner keeps alive on event `i`'s text, without retaining it.
+    @inline(__always)
+    private func text(of i: Int, matches pattern: Unmanaged<Pattern>) throws(MatchLimitError) -> Bool {
+        let result: Result<Bool, MatchLimitError> = pattern._withUnsafeGuaranteedRef { pattern in
             do throws(MatchLimitError) { return .success(try text(of: i, matches: pattern)) } catch { return .failure(error) }
         }
         return try result.get()
