@@ -10,10 +10,12 @@ struct LiteralScanner: Sendable {
     /// Byte → input class: 0 for bytes no literal holds, upper- and lower-case letters alike.
     private let classOf: [UInt8]
     private let classCount: Int
-    /// state × class → next state, or its complement (negative) when literals end there: the
-    /// scan loads one entry per byte and looks up outputs only on the rare negative one. In
-    /// 16 bits when the states fit (fewer than 32,768): half the memory, so that the table of
-    /// a thousand phrases' literals stays in a nearer cache; else in 32.
+    /// state × class → where the next state's row starts (state × class count), or its
+    /// complement (negative) when literals end there: the scan loads one entry per byte, adds
+    /// the class, and looks up outputs only on the rare negative one; rows stored by where
+    /// they start spare the multiplication on every byte's path. In 16 bits when the rows
+    /// fit (fewer than 32,768 entries): half the memory, so that the table stays in a nearer
+    /// cache; else in 32.
     private enum Transitions: Sendable {
         case narrow([Int16])
         case wide([Int32])
@@ -84,8 +86,8 @@ struct LiteralScanner: Sendable {
                 }
             }
         }
-        let entries = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 : ~$0 } }
-        next = goto.count <= Int(Int16.max) ? .narrow(entries.map { Int16($0) }) : .wide(entries)
+        let entries = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 * Int32(n) : ~($0 * Int32(n)) } }
+        next = goto.count * n <= Int(Int16.max) ? .narrow(entries.map { Int16($0) }) : .wide(entries)
         var starts: [Int32] = [0]
         for o in out { starts.append(starts.last! + Int32(o.count)) }
         outputStart = starts
@@ -114,14 +116,15 @@ struct LiteralScanner: Sendable {
     private func scan<Entry: FixedWidthInteger & SignedInteger>(_ text: UnsafePointer<UInt8>, _ length: Int, _ found: UnsafeMutablePointer<UInt64>,
                                                                 _ next: UnsafeBufferPointer<Entry>, _ classOf: UnsafeBufferPointer<UInt8>,
                                                                 _ starts: UnsafeBufferPointer<Int32>, _ ids: UnsafeBufferPointer<Int32>) {
-        var state = 0
+        var row = 0
         for i in 0..<length {
-            let entry = next[state * classCount + Int(classOf[Int(text[i])])]
+            let entry = next[row + Int(classOf[Int(text[i])])]
             if entry >= 0 {
-                state = Int(entry)
+                row = Int(entry)
                 continue
             }
-            state = Int(~entry)
+            row = Int(~entry)
+            let state = row / classCount
             for k in Int(starts[state])..<Int(starts[state + 1]) {
                 let id = ids[k]
                 found[Int(id) >> 6] |= 1 << UInt64(id & 63)

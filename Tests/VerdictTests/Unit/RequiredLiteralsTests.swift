@@ -45,7 +45,7 @@ struct RequiredLiteralsTests {
         #expect(found("ca rd") == [])
     }
 
-    /// Tables of fewer than 32,768 states are kept in 16 bits, larger ones in 32: both must
+    /// Tables of fewer than 32,768 entries are kept in 16 bits, larger ones in 32: both must
     /// find exactly the literals that a plain search finds (letters folded), in texts built
     /// of random letters and of literals, some in capitals.
     @Test("the scanner finds the same literals as a plain search, with small and large tables", arguments: [(300, 2...6), (3_500, 10...14)])
