@@ -257,23 +257,37 @@ public final class CompiledRules: Sendable {
     /// (`metadata`, which `metadata` conditions read, is decided by the caller).
     static func needs(of rules: RuleSet) -> DecodeNeeds {
         var needs = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)
+        // Only the named function's or key's values are read: a leaf checks the name first.
+        var functions: [String] = [], states: [String] = []
+        func add(_ name: String, to names: inout [String]) {
+            if !names.contains(where: { $0.isExactly(name) }) { names.append(name) }
+        }
         for leaf in rules.allLeaves {
             switch leaf.kind {
-            case let .function(_, args, result, _):
+            case let .function(name, args, result, _):
                 if args != nil { needs.functionArgs = true }
                 if result != nil { needs.functionResult = true }
-            case let .state(_, value) where value != nil: needs.stateValues = true
+                if args != nil || result != nil { add(name, to: &functions) }
+            case let .state(key, value) where value != nil:
+                needs.stateValues = true
+                add(key, to: &states)
             default: break
             }
         }
         for metric in rules.metrics {
             guard case let .number(.valueOf(leaf, path), _) = metric.body else { continue }
             switch leaf.kind {
-            case .function: if path.first == "args" { needs.functionArgs = true } else { needs.functionResult = true }
-            case .state: needs.stateValues = true
+            case let .function(name, _, _, _):
+                if path.first == "args" { needs.functionArgs = true } else { needs.functionResult = true }
+                add(name, to: &functions)
+            case let .state(key, _):
+                needs.stateValues = true
+                add(key, to: &states)
             default: break
             }
         }
+        needs.functionsRead = functions
+        needs.statesRead = states
         return needs
     }
 

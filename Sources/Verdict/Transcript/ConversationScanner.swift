@@ -9,12 +9,27 @@ public struct DecodeNeeds: Sendable, Equatable {
     public var functionArgs = true
     public var functionResult = true
     public var stateValues = true
+    /// The functions whose `args` and `result` are kept (by name, compared by bytes), and the
+    /// state keys whose `value` is; nil keeps every one's. A rule reads them only of the
+    /// function or key it names, so the others' are checked and skipped, not built.
+    public var functionsRead: [String]?
+    public var statesRead: [String]?
 
-    public init(metadata: Bool = true, functionArgs: Bool = true, functionResult: Bool = true, stateValues: Bool = true) {
+    public init(metadata: Bool = true, functionArgs: Bool = true, functionResult: Bool = true, stateValues: Bool = true,
+                functionsRead: [String]? = nil, statesRead: [String]? = nil) {
         self.metadata = metadata
         self.functionArgs = functionArgs
         self.functionResult = functionResult
         self.stateValues = stateValues
+        self.functionsRead = functionsRead
+        self.statesRead = statesRead
+    }
+
+    /// Whether `name` is among `names` (nil: every name is).
+    @inline(__always)
+    static func includes(_ names: [String]?, _ name: String) -> Bool {
+        guard let names else { return true }
+        return names.contains { $0.isExactly(name) }
     }
 
     public static let everything = DecodeNeeds()
@@ -309,12 +324,14 @@ struct ConversationScanner {
             e.name = try requiredString(.flow, "flow")
             e.step = try optionalString(.step, "step")
         case .function:
-            e.name = try requiredString(.name, "name")
+            let name = try requiredString(.name, "name")
+            e.name = name
+            let read = DecodeNeeds.includes(needs.functionsRead, name)
             if let b = lead(.args) {
                 guard b == UInt8(ascii: "{") else { throw .init(TranscriptMessage.argsNotAnObject) }
-                if needs.functionArgs { e.args = readValue(.args) }
+                if needs.functionArgs && read { e.args = readValue(.args) }
             }
-            if isPresent(.result) && needs.functionResult { e.result = readValue(.result) }
+            if isPresent(.result) && needs.functionResult && read { e.result = readValue(.result) }
             e.error = try optionalString(.error, "error")
         case .metric:
             e.name = try requiredString(.name, "name")
@@ -324,8 +341,9 @@ struct ConversationScanner {
                 e.value = readValue(.value)
             }
         case .state:
-            e.name = try requiredString(.key, "key")
-            if isPresent(.value) && needs.stateValues { e.value = readValue(.value) }
+            let key = try requiredString(.key, "key")
+            e.name = key
+            if isPresent(.value) && needs.stateValues && DecodeNeeds.includes(needs.statesRead, key) { e.value = readValue(.value) }
         case .handoff:
             e.destination = try optionalString(.destination, "destination")
             e.reason = try optionalString(.reason, "reason")

@@ -207,6 +207,47 @@ struct ConversationScannerTests {
                 value: {value_of: {state: tier}}
             """)
         let needs = CompiledRules(rules).decodeNeeds
-        #expect(needs == DecodeNeeds(metadata: false, functionArgs: false, functionResult: true, stateValues: true))
+        #expect(needs == DecodeNeeds(metadata: false, functionArgs: false, functionResult: true, stateValues: true,
+                                     functionsRead: ["lookup"], statesRead: ["tier"]))
+    }
+
+    @Test("only the functions and state keys a rule names keep their values; scoring reads the same either way")
+    func needsByName() throws {
+        let rules = try Support.rules("""
+            version: 1
+            metrics:
+              - name: Found
+                type: boolean
+                definition: d
+                when: {function: "caf\u{E9}", result: {found: true}}
+              - name: Paid
+                type: boolean
+                definition: d
+                when: {function: pay, args: {amount: {gte: 10}}}
+              - name: Tier
+                type: number
+                definition: d
+                value: {value_of: {state: tier}}
+              - name: Tier set
+                type: boolean
+                definition: d
+                when: {state: plan, value: {not: null}}
+            """)
+        let needs = CompiledRules(rules).decodeNeeds
+        #expect(needs.functionsRead == ["caf\u{E9}", "pay"] && needs.statesRead == ["plan", "tier"])
+        // An NFD name is another function: its values are skipped, as no rule reads them.
+        let json = #"{"id":"a","events":[{"type":"function","name":"caf\u00e9","result":{"found":true}},"#
+            + #"{"type":"function","name":"cafe\u0301","result":{"found":true}},{"type":"function","name":"pay","args":{"amount":12},"result":1},"#
+            + #"{"type":"function","name":"other","args":{"amount":12},"result":{"found":true}},{"type":"state","key":"tier","value":3},"#
+            + #"{"type":"state","key":"plan","value":"gold"},{"type":"state","key":"mood","value":"calm"}]}"#
+        let lean = try Array(json.utf8).withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }.get().0
+        #expect(lean.events.map { $0.args != nil } == [false, false, true, false, false, false, false])
+        #expect(lean.events.map { $0.result != nil } == [true, false, true, false, false, false, false])
+        #expect(lean.events.map { $0.value != nil } == [false, false, false, false, true, true, false])
+        let full = try Array(json.utf8).withUnsafeBufferPointer { ConversationScanner.decode($0, needs: .everything) }.get().0
+        let a = Evaluator(rules: rules).evaluate(lean), b = Evaluator(rules: rules).evaluate(full)
+        let values: [MetricResult.Value?] = a.metrics.map { $0.value }, evidence: [[Int]] = a.metrics.map { $0.evidence }
+        #expect(values == b.metrics.map { $0.value } && evidence == b.metrics.map { $0.evidence })
+        #expect(values == [.bool(true), .bool(true), .number(3), .bool(true)])
     }
 }
