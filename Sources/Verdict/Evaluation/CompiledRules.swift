@@ -97,8 +97,6 @@ public final class CompiledRules: Sendable {
         var expression: ValueExpression?
     }
 
-    /// `keepingMetadata`: decode each conversation's `metadata` even when no rule reads it
-    /// (result lines write it, SPEC 1.2 §6).
     /// Leaf `id`'s name (see `leafNameStart`), valid while these rules live.
     @inline(__always)
     func leafName(_ id: Int) -> UnsafeBufferPointer<UInt8> {
@@ -106,6 +104,8 @@ public final class CompiledRules: Sendable {
         return UnsafeBufferPointer(start: leafNameBytes.base + start, count: Int(leafNameStart[id + 1]) - start)
     }
 
+    /// `keepingMetadata`: decode each conversation's `metadata` even when no rule reads it
+    /// (result lines write it, SPEC 1.2 §6).
     public init(_ given: RuleSet, keepingMetadata: Bool = false) {
         let rules = CompiledRules.withUsableLeafIDs(given)
         self.rules = rules

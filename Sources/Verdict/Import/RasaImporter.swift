@@ -315,7 +315,8 @@ final class RasaReader: RecordSource {
                     builder.add("user", [("text", .string(e.text ?? "")), ("intents", e.intents.isEmpty ? nil : .array(e.intents.map(JSONValue.string))), ("at", at)])
                 case .function: builder.add("function", [("name", .string(e.name ?? "")), ("at", at)])
                 case .state: builder.add("state", [("key", .string(e.name ?? "")), ("value", e.value ?? .null), ("at", at)])
-                default: builder.add("agent", [("text", .string(e.text ?? "")), ("at", at)])
+                case .agent: builder.add("agent", [("text", .string(e.text ?? "")), ("at", at)])
+                default: break  // the walk makes no other kind
                 }
             }
             builder.startedAt = start.flatMap(rfc3339)
