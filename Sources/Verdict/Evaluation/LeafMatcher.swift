@@ -288,14 +288,16 @@ final class LeafMatcher: LeafHits {
     /// A field a hand-built event lacks reads as empty: it matches what "" matches.
     private func isHit(_ leaf: UnsafePointer<Leaf>, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
         // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
+        // The kind read once, in place (a computed property of an element copies the event).
+        let kind = events[i].kind
         switch leaf.pointee.kind {
-        case .user, .intent: if events[i].kind != .user { return false }
-        case .agent: if events[i].kind != .agent { return false }
-        case .said: if !events[i].isSpoken { return false }
-        case .function: if events[i].kind != .function { return false }
-        case .metric: if events[i].kind != .metric { return false }
-        case .state: if events[i].kind != .state { return false }
-        case .handoff: if events[i].kind != .handoff { return false }
+        case .user, .intent: if kind != .user { return false }
+        case .agent: if kind != .agent { return false }
+        case .said: if kind != .user && kind != .agent { return false }
+        case .function: if kind != .function { return false }
+        case .metric: if kind != .metric { return false }
+        case .state: if kind != .state { return false }
+        case .handoff: if kind != .handoff { return false }
         case .flow: break
         }
         if let flow = leaf.pointee.inFlow {

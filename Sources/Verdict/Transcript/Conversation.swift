@@ -63,7 +63,7 @@ public struct Event: Sendable {
 
     public init(kind: Kind) { self.kind = kind }
 
-    public var isSpoken: Bool { kind == .user || kind == .agent }
+    @inline(__always) public var isSpoken: Bool { kind == .user || kind == .agent }
 }
 
 /// A transcript as read: its id, optional start time and metadata, and its events.
@@ -86,9 +86,14 @@ public struct Conversation: Sendable {
         var turns: [Int] = []
         turns.reserveCapacity(events.count)
         var t = 0
-        for e in events {
-            if e.isSpoken { t += 1 }
-            turns.append(t)
+        // The kind read in place: `for e in events` (or `isSpoken` on an element) copies
+        // each event, retaining every field.
+        events.withUnsafeBufferPointer { events in
+            for i in events.indices {
+                let kind = events[i].kind
+                if kind == .user || kind == .agent { t += 1 }
+                turns.append(t)
+            }
         }
         self.turns = turns
     }
