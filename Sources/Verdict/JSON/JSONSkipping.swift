@@ -60,6 +60,16 @@ extension JSONParser {
     /// Skips a string; returns whether its raw bytes are its value (no escape, ASCII only).
     @discardableResult
     mutating func skipString() throws(JSONSyntaxError) -> Bool {
+        try skipStringReadingKind() == .ascii
+    }
+
+    /// What a skipped string's raw bytes are: its value, ASCII (`ascii`) or valid UTF-8
+    /// (`utf8`), or not (`other`: it holds an escape).
+    enum SkippedString { case ascii, utf8, other }
+
+    /// Skips a string; says whether its bytes between the quotes are its value, so that a
+    /// reader can make the string of them without parsing it again.
+    mutating func skipStringReadingKind() throws(JSONSyntaxError) -> SkippedString {
         let open = position
         var p = position + 1
         var ascii = true
@@ -68,12 +78,12 @@ extension JSONParser {
             if b == UInt8(ascii: "\"") {
                 if ascii {
                     position = p + 1
-                    return true
+                    return .ascii
                 }
                 // Non-ASCII text without escapes: valid UTF-8 is all there is to check.
                 if UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[(open + 1)..<p])) {
                     position = p + 1
-                    return false
+                    return .utf8
                 }
                 break
             }
@@ -89,7 +99,7 @@ extension JSONParser {
         // Escapes, invalid UTF-8 or no closing quote: the full parser says what it finds.
         position = open
         _ = try parseString()
-        return false
+        return .other
     }
 
     mutating func skipObject() throws(JSONSyntaxError) {

@@ -47,6 +47,10 @@ struct ConversationScanner {
     private var slots = [Int](repeating: ConversationScanner.absent, count: EventField.allCases.count)
     /// In `slots`: the event has no such field.
     private static let absent = -1
+    /// Where each string field of the event being read ends (after its closing quote) when
+    /// its bytes between the quotes are its value, else `absent`: it is then made from them
+    /// without being parsed a second time.
+    private var plainEnds = [Int](repeating: ConversationScanner.absent, count: EventField.allCases.count)
     /// Event types SPEC §1 does not name, each once (`Conversation.unknownTypes`).
     private var unknownTypes: [String] = []
 
@@ -254,13 +258,23 @@ struct ConversationScanner {
             try parser.skipValue()
             return .init(TranscriptMessage.eventNotAnObject)
         }
-        for i in slots.indices { slots[i] = Self.absent }
+        for i in slots.indices {
+            slots[i] = Self.absent
+            plainEnds[i] = Self.absent
+        }
         if try parser.enterObject() {
             repeat {
                 try parser.expectKey()
                 let field = try parser.readKey(among: EventField.names)
                 try parser.skipColon()
-                if let field { slots[field] = parser.position }
+                if let field {
+                    slots[field] = parser.position
+                    if parser.position < bytes.count && bytes[parser.position] == UInt8(ascii: "\"") {
+                        plainEnds[field] = try parser.skipStringReadingKind() == .other ? Self.absent : parser.position
+                        continue
+                    }
+                    plainEnds[field] = Self.absent
+                }
                 try parser.skipValue()
             } while try !parser.endOfMember(closing: UInt8(ascii: "}"))
         }
@@ -360,7 +374,11 @@ struct ConversationScanner {
     }
 
     private mutating func readString(_ field: EventField) -> String {
-        (try? string(at: slots[field.rawValue])) ?? ""
+        let end = plainEnds[field.rawValue]
+        if end != Self.absent {
+            return String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[(slots[field.rawValue] + 1)..<(end - 1)]), as: UTF8.self)
+        }
+        return (try? string(at: slots[field.rawValue])) ?? ""
     }
 
     private mutating func requiredString(_ field: EventField, _ name: String) throws(ConversationDecoder.Problem) -> String {
