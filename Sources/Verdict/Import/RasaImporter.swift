@@ -169,10 +169,11 @@ final class RasaReader: RecordSource {
     }
 
     /// Whether the row is an action naming `action_session_start`. Most rows are told apart
-    /// by a search of their bytes (`mayStartSession`); only the others' data is read.
+    /// by a search of their bytes in SQLite's buffer (`mayNameSessionStart`), before any
+    /// string is made of them; only the others' data is read.
     private static func startsSession(_ statement: OpaquePointer, type: String) -> Bool {
-        guard mayStartSession(statement, column: 4),
-              case let .success(fields) = RasaEventData.read(bytes(statement, 4), timestamp: false) else { return false }
+        let data = bytes(statement, 4)
+        guard mayNameSessionStart(data), case let .success(fields) = RasaEventData.read(data, timestamp: false) else { return false }
         return (fields.event ?? type) == "action" && fields.name == "action_session_start"
     }
 
@@ -197,13 +198,6 @@ final class RasaReader: RecordSource {
     }
 
     private static let knownTypes: [(StaticString, String)] = [("user", "user"), ("bot", "bot"), ("action", "action"), ("slot", "slot")]
-
-    /// Whether an action's data may name `action_session_start` (a name written with escapes
-    /// included), so that most rows are split without being parsed. Searched in SQLite's
-    /// bytes, before any string is made of them.
-    static func mayStartSession(_ statement: OpaquePointer, column: Int32) -> Bool {
-        mayNameSessionStart(bytes(statement, column))
-    }
 
     /// Whether `data` holds `action_session_start` or a backslash (an escape could spell it):
     /// a prefilter, so never false where the name is written (a test compares it with a plain
@@ -235,7 +229,8 @@ final class RasaReader: RecordSource {
         return shift
     }()
 
-    /// Emits the conversation gathered; `keepSender` keeps the sender for the next session.
+    /// Emits the conversation gathered; `keepSender` keeps the sender for the next session
+    /// (whose rows the caller then starts afresh).
     private func finish(keepSender: Bool = false) {
         guard let c = current else { return }
         if !c.rows.isEmpty {
@@ -245,12 +240,7 @@ final class RasaReader: RecordSource {
                 run: { RasaReader.convert(rows, data: data, id: id, sender: sender) },
                 direct: { RasaReader.conversation(rows, data: data, id: id, sender: sender) }))))
         }
-        if keepSender {
-            current!.rows = []
-            current!.data = []
-        } else {
-            current = nil
-        }
+        if !keepSender { current = nil }
     }
 
     /// One conversation's rows converted in one pass, each row's `data` parsed once: the events
