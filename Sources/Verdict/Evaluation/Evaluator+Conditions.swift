@@ -83,19 +83,9 @@ extension Evaluator {
         }
     }
 
-    /// The first chain h1 < h2 < ... (hk from lists[k]) whose turn span is within the bound.
-    static func firstChain(_ lists: [[Int]], turns: [Int], within: Int?) -> [Int]? {
-        var starts = [0], cursors: [Int] = [], chain: [Int] = []
-        for list in lists { starts.append(starts[starts.count - 1] + list.count) }
-        let hits = lists.flatMap { $0 }
-        let found = hits.withUnsafeBufferPointer { h in
-            starts.withUnsafeBufferPointer { s in appendFirstChain(h, starts: s, turns: turns, within: within, cursors: &cursors, to: &chain) }
-        }
-        return found ? chain : nil
-    }
-
-    /// The same over step k's hits `hits[starts[k] ..< starts[k + 1]]` (each sorted), appending
-    /// the chain to `chain` when there is one; `cursors` is scratch. For a given h1, taking the
+    /// The first chain h1 < h2 < ... (hk among step k's hits, `hits[starts[k] ..< starts[k + 1]]`,
+    /// each sorted) whose turn span is within the bound, appended to `chain` when there is
+    /// one; `cursors` is scratch. For a given h1, taking the
     /// earliest later hit at each step ends the chain as early as possible, so trying each h1
     /// in order finds a chain whenever one exists. Those greedy chains only move forward as h1
     /// does, so each step's hits are walked once: linear in the hits.

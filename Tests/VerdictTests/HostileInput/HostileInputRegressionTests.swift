@@ -320,3 +320,16 @@ struct HostileInputRegressionTests {
         #expect(sarif.stdout.contains(#""uri":"rules%20dir/r%20%231.yaml""#))
     }
 }
+
+extension Evaluator {
+    /// `appendFirstChain` over one list of hits per step: the chain, or nil.
+    static func firstChain(_ lists: [[Int]], turns: [Int], within: Int?) -> [Int]? {
+        var starts = [0], cursors: [Int] = [], chain: [Int] = []
+        for list in lists { starts.append(starts[starts.count - 1] + list.count) }
+        let hits = lists.flatMap { $0 }
+        let found = hits.withUnsafeBufferPointer { h in
+            starts.withUnsafeBufferPointer { s in appendFirstChain(h, starts: s, turns: turns, within: within, cursors: &cursors, to: &chain) }
+        }
+        return found ? chain : nil
+    }
+}
