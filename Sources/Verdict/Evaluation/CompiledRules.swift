@@ -130,7 +130,7 @@ public final class CompiledRules: Sendable {
         leafKinds = Buffer(kinds)
         leafMask = Buffer(maskOf)
         leaves = Buffer(table.enumerated().map { id, leaf in leaf ?? Leaf(kind: .handoff(nil), id: id) })
-        var nameStart: [Int32] = [0], nameBytes: [UInt8] = []
+        var nameStart: [Int32] = [0], nameBytes: [UInt8] = [], hasStep: [Bool] = []
         for leaf in table {
             switch leaf?.kind {
             case let .function(name, _, _, _)?, let .metric(name, _)?, let .state(name, _)?, let .intent(name)?, let .flow(name, _)?:
@@ -138,13 +138,11 @@ public final class CompiledRules: Sendable {
             default: break
             }
             nameStart.append(Int32(nameBytes.count))
+            if case .flow(_, _?)? = leaf?.kind { hasStep.append(true) } else { hasStep.append(false) }
         }
         leafNameStart = Buffer(nameStart)
-        leafHasStep = Buffer(table.map { leaf in
-            if case .flow(_, _?)? = leaf?.kind { return true }
-            return false
-        })
         leafNameBytes = Buffer(nameBytes)
+        leafHasStep = Buffer(hasStep)
 
         var textPattern = [Int32](repeating: Program.absent, count: count)
         var prefilterPattern = [Int32](repeating: Program.absent, count: count)
