@@ -97,25 +97,39 @@ public enum PhrasePattern {
     static func escaped(_ word: String) -> String {
         var out = ""
         for scalar in word.unicodeScalars {
-            if scalar.isASCII, !(scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))) {
-                out += "\\"
-            }
+            let v = scalar.value
+            if v < 0x80, !((v | 0x20) &- 0x61 < 26 || v &- 0x30 < 10) { out += "\\" }
             out.unicodeScalars.append(scalar)
         }
         return out
     }
 
-    /// PCRE2's `\s` and `\w` with UCP, one character at a time.
-    private struct CharacterClasses {
-        let scratch = MatchScratch()
+    /// PCRE2's `\s` and `\w` with UCP, one character at a time: ASCII from tables PCRE2 filled
+    /// once, the rest asked of PCRE2 as it comes (with one scratch, made when first needed:
+    /// a scratch holds a JIT stack, a mapping of megabytes).
+    private final class CharacterClasses {
         // Both compile: they are fixed.
         static let space = try! Pattern(#"\A\s\z"#, caseless: false)
         static let word = try! Pattern(#"\A\w\z"#, caseless: false)
+        /// Bit 0: whitespace; bit 1: word character; for each ASCII scalar.
+        static let ascii: [UInt8] = {
+            let scratch = MatchScratch()
+            return (0..<128).map { v in
+                let scalar = Unicode.Scalar(UInt8(v))
+                return (test(space, scalar, scratch) ? 1 : 0) | (test(word, scalar, scratch) ? 2 : 0)
+            }
+        }()
+        private lazy var scratch = MatchScratch()
 
-        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { test(Self.space, scalar) }
-        func isWord(_ scalar: Unicode.Scalar) -> Bool { test(Self.word, scalar) }
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? Self.ascii[Int(scalar.value)] & 1 != 0 : Self.test(Self.space, scalar, scratch)
+        }
 
-        private func test(_ pattern: Pattern, _ scalar: Unicode.Scalar) -> Bool {
+        func isWord(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? Self.ascii[Int(scalar.value)] & 2 != 0 : Self.test(Self.word, scalar, scratch)
+        }
+
+        private static func test(_ pattern: Pattern, _ scalar: Unicode.Scalar, _ scratch: MatchScratch) -> Bool {
             (try? pattern.matches(String(Character(scalar)), using: scratch)) ?? false
         }
     }
