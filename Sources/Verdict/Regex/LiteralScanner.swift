@@ -1,14 +1,24 @@
 /// Finds which of a set of ASCII literals occur in a text, ASCII letters folded, in one pass
 /// (an Aho-Corasick automaton). The evaluator scans each utterance once and then rules out every
 /// pattern none of whose required literals occurred, without running PCRE2.
+///
+/// A literal may begin or end with `RequiredLiterals.separator`: a byte that is not an ASCII
+/// word character, or the text's start or end. How depends on the literals. When none holds
+/// such a byte itself (a list of phrases, say), all those bytes share one class, the text's
+/// edges are read as that class too, and a separator is a step of the automaton like a
+/// letter: a literal such as "·o·" costs nothing at the many o's inside words. Otherwise each
+/// such byte keeps its own class (a separator would have to stand for each of them, one copy
+/// of the literal's path per byte), and the separators are checked where the literal's other
+/// bytes are found, against the bytes either side of it.
 struct LiteralScanner: Sendable {
     /// Number of literals; ids run from 0.
     let count: Int
     /// Words of 64 bits needed for one text's set of found literals.
     var words: Int { (count + 63) / 64 }
 
-    /// Byte → input class: 0 for bytes no literal holds, upper- and lower-case letters alike.
-    private let classOf: [UInt8]
+    /// Byte → input class, upper- and lower-case letters alike: 0 for bytes no literal holds
+    /// (when separators are classes: for word characters no literal holds).
+    private let classOf: Buffer<UInt8>
     private let classCount: Int
     /// state × class → where the next state's row starts (state × class count), or its
     /// complement (negative) when literals end there: the scan loads one entry per byte, adds
@@ -16,82 +26,133 @@ struct LiteralScanner: Sendable {
     /// they start spare the multiplication on every byte's path. In 16 bits when the rows
     /// fit (fewer than 32,768 entries): half the memory, so that the table stays in a nearer
     /// cache; else in 32.
-    private enum Transitions: Sendable {
-        case narrow([Int16])
-        case wide([Int32])
-    }
-    private let next: Transitions
+    private let narrow: Buffer<Int16>?
+    private let wide: Buffer<Int32>?
     /// For each state, the literal ids that end there (its own and its suffixes'):
-    /// outputIDs[outputStart[s] ..< outputStart[s + 1]].
-    private let outputStart: [Int32]
-    private let outputIDs: [Int32]
+    /// outputIDs[outputStart[s] ..< outputStart[s + 1]], each with `before` and `after` set
+    /// when a separator is to be checked there.
+    private let outputStart: Buffer<Int32>
+    private let outputIDs: Buffer<Int32>
+    private static let idMask: Int32 = 1 << 29 - 1, before: Int32 = 1 << 29, after: Int32 = 1 << 30
+    /// The class the text's start and end are read as, when separators are classes.
+    private let edgeClass: Int?
+    /// Per literal, the length of what the automaton spells of it (for separators checked
+    /// beside it).
+    private let bodyLength: Buffer<Int32>
+    /// Literals every text holds (a lone separator, when separators are checks).
+    private let everywhere: [Int32]
 
     /// Whether the table is in 32 bits (a test looks).
-    var usesWideTable: Bool {
-        if case .wide = next { return true }
-        return false
-    }
+    var usesWideTable: Bool { wide != nil }
+    /// Whether separators are steps of the automaton rather than checks beside it (a test looks).
+    var separatorsAreClasses: Bool { edgeClass != nil }
 
     init(_ literals: [[UInt8]]) {
         count = literals.count
+        let separator = RequiredLiterals.separator
+        let separated = literals.contains { $0.first == separator || $0.last == separator }
+        let asClasses = separated && !literals.contains { $0.contains { $0 != separator && !RequiredLiterals.isWordByte($0) } }
+        // What the automaton spells: the literals, or, when separators are checks, the bytes
+        // between them.
+        var bodies: [ArraySlice<UInt8>] = literals.map { $0[...] }
+        var edgeBits = [UInt8](repeating: 0, count: literals.count)
+        var everywhere: [Int32] = []
+        if separated && !asClasses {
+            for (id, literal) in literals.enumerated() {
+                // A lone separator: every text has one, at its start.
+                if literal == [separator] {
+                    everywhere.append(Int32(id))
+                    bodies[id] = []
+                    continue
+                }
+                var body = literal[...]
+                if body.count > 1, body.first == separator {
+                    body = body.dropFirst()
+                    edgeBits[id] |= 1
+                }
+                if body.count > 1, body.last == separator {
+                    body = body.dropLast()
+                    edgeBits[id] |= 2
+                }
+                precondition(id <= Int(LiteralScanner.idMask), "too many literals")
+                bodies[id] = body
+            }
+        }
+        precondition(bodies.allSatisfy { $0.count == 1 || !$0.dropFirst().dropLast().contains(separator) },
+                     "a separator stands only at a literal's edges")
         var classes = [UInt8](repeating: 0, count: 256)
         var n = 1
-        for literal in literals {
-            for b in literal where classes[Int(LiteralScanner.fold(b))] == 0 {
+        for body in bodies {
+            for b in body where b != separator && classes[Int(LiteralScanner.fold(b))] == 0 {
                 classes[Int(LiteralScanner.fold(b))] = UInt8(n)
                 n += 1
             }
         }
+        var separatorClass: Int32 = -1
+        if asClasses {
+            separatorClass = Int32(n)
+            for b in 0..<256 where !RequiredLiterals.isWordByte(UInt8(b)) { classes[b] = UInt8(n) }
+            n += 1
+        }
         for b in 0..<256 { classes[b] = classes[Int(LiteralScanner.fold(UInt8(b)))] }
-        classOf = classes
+        classOf = Buffer(classes)
         classCount = n
-        // The trie.
-        var goto: [[Int32]] = [[Int32](repeating: -1, count: n)]
+        edgeClass = asClasses ? Int(separatorClass) : nil
+        bodyLength = Buffer(bodies.map { Int32($0.count) })
+        self.everywhere = everywhere
+        // The trie: state s's row is goto[s * n ..< (s + 1) * n].
+        var goto = [Int32](repeating: -1, count: n)
         var out: [[Int32]] = [[]]
-        for (id, literal) in literals.enumerated() {
+        for (id, body) in bodies.enumerated() where !body.isEmpty {
             var state = 0
-            for b in literal {
-                let c = Int(classes[Int(b)])
-                if goto[state][c] < 0 {
-                    goto.append([Int32](repeating: -1, count: n))
+            for b in body {
+                let c = b == separator ? Int(separatorClass) : Int(classes[Int(b)])
+                if goto[state * n + c] < 0 {
+                    goto[state * n + c] = Int32(out.count)
+                    goto.append(contentsOf: repeatElement(-1, count: n))
                     out.append([])
-                    goto[state][c] = Int32(goto.count - 1)
                 }
-                state = Int(goto[state][c])
+                state = Int(goto[state * n + c])
             }
-            out[state].append(Int32(id))
+            out[state].append(Int32(id) | Int32(edgeBits[id]) << 29)
         }
         // Failure links, breadth first, completing the transitions into a DFA.
-        var fail = [Int](repeating: 0, count: goto.count)
+        var fail = [Int](repeating: 0, count: out.count)
         var queue: [Int] = []
         for c in 0..<n {
-            if goto[0][c] < 0 {
-                goto[0][c] = 0
+            if goto[c] < 0 {
+                goto[c] = 0
             } else {
-                queue.append(Int(goto[0][c]))
+                queue.append(Int(goto[c]))
             }
         }
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
-            out[state] += out[fail[state]]
+            if !out[fail[state]].isEmpty { out[state] += out[fail[state]] }
             for c in 0..<n {
-                let child = goto[state][c]
+                let child = goto[state * n + c]
                 if child < 0 {
-                    goto[state][c] = goto[fail[state]][c]
+                    goto[state * n + c] = goto[fail[state] * n + c]
                 } else {
-                    fail[Int(child)] = Int(goto[fail[state]][c])
+                    fail[Int(child)] = Int(goto[fail[state] * n + c])
                     queue.append(Int(child))
                 }
             }
         }
-        let entries = goto.flatMap { row in row.map { out[Int($0)].isEmpty ? $0 * Int32(n) : ~($0 * Int32(n)) } }
-        next = goto.count * n <= Int(Int16.max) ? .narrow(entries.map { Int16($0) }) : .wide(entries)
+        let entries = goto.map { out[Int($0)].isEmpty ? $0 * Int32(n) : ~($0 * Int32(n)) }
+        if entries.count <= Int(Int16.max) {
+            narrow = Buffer(entries.map { Int16($0) })
+            wide = nil
+        } else {
+            narrow = nil
+            wide = Buffer(entries)
+        }
         var starts: [Int32] = [0]
         for o in out { starts.append(starts.last! + Int32(o.count)) }
-        outputStart = starts
-        outputIDs = out.flatMap { $0 }
+        outputStart = Buffer(starts)
+        outputIDs = Buffer(out.flatMap { $0 })
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
@@ -100,23 +161,40 @@ struct LiteralScanner: Sendable {
     func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
         for w in 0..<words { found[w] = 0 }
         guard count > 0 else { return }
-        classOf.withUnsafeBufferPointer { classOf in
-            outputStart.withUnsafeBufferPointer { starts in
-                outputIDs.withUnsafeBufferPointer { ids in
-                    switch next {
-                    case let .narrow(table): table.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
-                    case let .wide(table): table.withUnsafeBufferPointer { scan(text, length, found, $0, classOf, starts, ids) }
-                    }
-                }
-            }
+        for id in everywhere { found[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        if let narrow {
+            scan(text, length, found, narrow.base)
+        } else if let wide {
+            scan(text, length, found, wide.base)
         }
     }
 
     @inline(__always)
-    private func scan<Entry: FixedWidthInteger & SignedInteger>(_ text: UnsafePointer<UInt8>, _ length: Int, _ found: UnsafeMutablePointer<UInt64>,
-                                                                _ next: UnsafeBufferPointer<Entry>, _ classOf: UnsafeBufferPointer<UInt8>,
-                                                                _ starts: UnsafeBufferPointer<Int32>, _ ids: UnsafeBufferPointer<Int32>) {
+    private func scan<Entry: FixedWidthInteger & SignedInteger>(_ text: UnsafePointer<UInt8>, _ length: Int,
+                                                                _ found: UnsafeMutablePointer<UInt64>, _ next: UnsafePointer<Entry>) {
+        let classOf = classOf.base, starts = outputStart.base, ids = outputIDs.base
+        let lengths = bodyLength.base, classCount = classCount
+        /// Notes the literals of the state at `row`, found with their last byte at `end`; those
+        /// with separators to check, only where the bytes beside them are not word characters.
+        @inline(__always) func note(_ row: Int, endingAt end: Int) {
+            let state = row / classCount
+            for k in Int(starts[state])..<Int(starts[state + 1]) {
+                let entry = ids[k]
+                let id = Int(entry & LiteralScanner.idMask)
+                if entry > LiteralScanner.idMask {
+                    let before = end - Int(lengths[id])
+                    if entry & LiteralScanner.before != 0, before >= 0, RequiredLiterals.isWordByte(text[before]) { continue }
+                    if entry & LiteralScanner.after != 0, end + 1 < length, RequiredLiterals.isWordByte(text[end + 1]) { continue }
+                }
+                found[id >> 6] |= 1 << UInt64(id & 63)
+            }
+        }
         var row = 0
+        if let edge = edgeClass {
+            let entry = next[edge]
+            row = entry >= 0 ? Int(entry) : Int(~entry)
+            if entry < 0 { note(row, endingAt: -1) }
+        }
         for i in 0..<length {
             let entry = next[row + Int(classOf[Int(text[i])])]
             if entry >= 0 {
@@ -124,11 +202,11 @@ struct LiteralScanner: Sendable {
                 continue
             }
             row = Int(~entry)
-            let state = row / classCount
-            for k in Int(starts[state])..<Int(starts[state + 1]) {
-                let id = ids[k]
-                found[Int(id) >> 6] |= 1 << UInt64(id & 63)
-            }
+            note(row, endingAt: i)
+        }
+        if let edge = edgeClass {
+            let entry = next[row + edge]
+            if entry < 0 { note(Int(~entry), endingAt: length) }
         }
     }
 }

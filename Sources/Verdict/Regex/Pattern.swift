@@ -78,8 +78,16 @@ public final class Pattern: @unchecked Sendable {
         }
         code = parts[0]
         moreCodes = Array(parts.dropFirst())
-        requiredLiterals = RequiredLiterals.of(source)
-        self.branches = branches.count > 1 ? branches.map { Branch(source: $0, requiredLiterals: RequiredLiterals.of($0)) } : []
+        let branches = branches.count > 1 ? branches.map { Branch(source: $0, requiredLiterals: RequiredLiterals.of($0)) } : []
+        self.branches = branches
+        // Every match is one of a branch, so their literals serve for the whole when each
+        // branch has some: sharper than the alternation's own, which cannot see the edges a
+        // group's lookarounds give every phrase in it.
+        if !branches.isEmpty, branches.allSatisfy({ $0.requiredLiterals != nil }) {
+            requiredLiterals = Set(branches.flatMap { $0.requiredLiterals ?? [] }).sorted { $0.lexicographicallyPrecedes($1) }
+        } else {
+            requiredLiterals = RequiredLiterals.of(source)
+        }
     }
 
     deinit {

@@ -8,7 +8,25 @@
 /// looked for with ASCII letters folded (`LiteralScanner`), which is exact for caseless
 /// matching as long as the text holds none of the few non-ASCII characters that fold to ASCII
 /// letters (`mayFoldToASCII`).
+///
+/// A literal may begin or end with `separator`, which stands for one byte that is not an ASCII
+/// word character (`[A-Za-z0-9_]`) or for the edge of the text. It is added where the pattern
+/// says what lies beside a run of literal characters: `\b` next to a word character,
+/// `(?<!\w)`, `(?!\w)`, `^`, `$`, and `\s`, `\W`, `\h`, `\v` repeated at least once. So
+/// `\bno\b` requires "no" with no letter on either side, not every "no" in "know" and
+/// "nothing": far fewer texts are handed to PCRE2. Sound with UCP as without: a character
+/// that is not a word character, or is whitespace, is either ASCII other than `[A-Za-z0-9_]`
+/// or made of bytes from 0x80 up, all of which the separator stands for.
 enum RequiredLiterals {
+    /// The byte that stands for "not an ASCII word character, or the text's edge" at the
+    /// start or end of a literal; never a byte of a literal itself (literals are ASCII).
+    static let separator: UInt8 = 0xFF
+
+    /// Whether `b` is an ASCII word character, `[A-Za-z0-9_]`.
+    @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
+        (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 || b == UInt8(ascii: "_")
+    }
+
     /// A set of literals, one of which every match contains; nil when nothing is known.
     static func of(_ pattern: String) -> [[UInt8]]? {
         var parser = Parser(bytes: Array(pattern.utf8))
@@ -33,10 +51,25 @@ enum RequiredLiterals {
     }
 
     /// What a piece of pattern tells: `required`, one of which any match of the piece contains
-    /// (nil when unknown), and, when the piece is a plain run of literal characters, that run.
+    /// (nil when unknown), when the piece is a plain run of literal characters, that run, and
+    /// what it says about the characters beside it.
     private struct Facts {
         var required: [[UInt8]]?
         var run: [UInt8]?
+        var edge: Edge = .none
+    }
+
+    /// What a piece says about its neighbours, for the runs of literal characters beside it.
+    private enum Edge {
+        case none
+        /// `\b`: a word character on one side only.
+        case wordBoundary
+        /// `(?<!\w)`, `^`: the character before (if any) is not a word character.
+        case notWordBefore
+        /// `(?!\w)`, `$`: the character after (if any) is not a word character.
+        case notWordAfter
+        /// `\s`, `\W`, `\h`, `\v`: one character that is not a word character.
+        case separator
     }
 
     private struct Parser {
@@ -71,14 +104,27 @@ enum RequiredLiterals {
         mutating func sequence() -> [[UInt8]]?? {
             var best: [[UInt8]]?
             var run: [UInt8] = []
+            // Whether the run began right after a character that is not a word character (or
+            // at the text's start); and the same of the position reached, and whether a `\b`
+            // stands there.
+            var runAfterSeparator = false
+            var afterSeparator = false, boundary = false
             func consider(_ set: [[UInt8]]?) {
                 guard let set, !set.isEmpty, set.allSatisfy({ !$0.isEmpty }) else { return }
                 if let current = best, Parser.quality(current) >= Parser.quality(set) { return }
                 best = set
             }
-            func endRun() {
-                if !run.isEmpty { consider([run]) }
+            func endRun(separatorAfter: Bool = false) {
+                if !run.isEmpty {
+                    consider([(runAfterSeparator ? [separator] : []) + run + (separatorAfter ? [separator] : [])])
+                }
                 run = []
+                runAfterSeparator = false
+            }
+            func forget() {
+                endRun()
+                afterSeparator = false
+                boundary = false
             }
             while i < bytes.count {
                 let b = bytes[i]
@@ -88,21 +134,46 @@ enum RequiredLiterals {
                 guard ok else { return nil }
                 if minimum == 0 {
                     // Optional: contributes nothing and breaks the run.
-                    endRun()
+                    forget()
                     continue
                 }
-                if let chars = atom.run, minimum == 1, !quantified {
-                    run += chars
+                switch atom.edge {
+                case .none:
+                    break
+                case _ where quantified && atom.edge != .separator:
+                    forget()
+                    continue
+                case .wordBoundary:
+                    endRun(separatorAfter: run.last.map(isWordByte) ?? false)
+                    boundary = true
+                    continue
+                case .notWordBefore:
+                    endRun()
+                    afterSeparator = true
+                    continue
+                case .notWordAfter:
+                    endRun(separatorAfter: true)
+                    continue
+                case .separator:
+                    // At least one such character: the last of them precedes what follows.
+                    endRun(separatorAfter: true)
+                    afterSeparator = true
+                    boundary = false
                     continue
                 }
                 if let chars = atom.run {
+                    if run.isEmpty, let first = chars.first {
+                        runAfterSeparator = afterSeparator || (boundary && isWordByte(first))
+                    }
+                    afterSeparator = false
+                    boundary = false
+                    run += chars
                     // Repeated: the characters occur at least once, but what follows need not
                     // be adjacent to a single copy.
-                    run += chars
-                    endRun()
+                    if minimum != 1 || quantified { endRun() }
                     continue
                 }
-                endRun()
+                forget()
                 consider(atom.required)
             }
             endRun()
@@ -155,6 +226,8 @@ enum RequiredLiterals {
             let b = bytes[i]
             switch b {
             case UInt8(ascii: "("):
+                if follows(#"(?<!\w)"#) { return Facts(edge: .notWordBefore) }
+                if follows(#"(?!\w)"#) { return Facts(edge: .notWordAfter) }
                 i += 1
                 var lookaround = false
                 if i < bytes.count, bytes[i] == UInt8(ascii: "?") {
@@ -179,14 +252,23 @@ enum RequiredLiterals {
             case UInt8(ascii: "["):
                 guard skipClass() else { return nil }
                 return Facts(required: nil, run: nil)
-            case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
+            case UInt8(ascii: "."):
                 i += 1
                 return Facts(required: nil, run: nil)
+            case UInt8(ascii: "^"):
+                i += 1
+                return Facts(edge: .notWordBefore)
+            case UInt8(ascii: "$"):
+                // The end, or before a final newline.
+                i += 1
+                return Facts(edge: .notWordAfter)
             case UInt8(ascii: "\\"):
                 guard i + 1 < bytes.count else { return nil }
                 let e = bytes[i + 1]
                 i += 2
                 if Parser.escapedPunctuation.contains(e) { return Facts(required: nil, run: [e]) }
+                if e == UInt8(ascii: "b") { return Facts(edge: .wordBoundary) }
+                if Parser.separatorEscapes.contains(e) { return Facts(edge: .separator) }
                 if Parser.classEscapes.contains(e) { return Facts(required: nil, run: nil) }
                 return nil
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"), UInt8(ascii: "}"),
@@ -202,6 +284,15 @@ enum RequiredLiterals {
                 let lower = b &- 0x41 < 26 ? b | 0x20 : b
                 return Facts(required: nil, run: [lower])
             }
+        }
+
+        /// Whether `text` comes next; if so, steps over it.
+        mutating func follows(_ text: StaticString) -> Bool {
+            let n = text.utf8CodeUnitCount
+            guard i + n <= bytes.count else { return false }
+            for k in 0..<n where bytes[i + k] != text.utf8Start[k] { return false }
+            i += n
+            return true
         }
 
         /// Skips a character class, `[` to its closing `]`.
@@ -229,6 +320,8 @@ enum RequiredLiterals {
         static func quality(_ set: [[UInt8]]) -> Int { set.map(\.count).min() ?? 0 }
 
         static let escapedPunctuation = Set(Array(".-\\/'\"$+*?()[]{}|^ #&~,:;=!<>@%`_".utf8))
-        static let classEscapes = Set(Array("dDwWsShHvVbB".utf8))
+        static let classEscapes = Set(Array("dDwSHVB".utf8))
+        /// Escapes for one character that is not a word character.
+        static let separatorEscapes = Set(Array("sWhv".utf8))
     }
 }

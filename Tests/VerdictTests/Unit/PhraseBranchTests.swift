@@ -74,4 +74,21 @@ struct PhraseBranchTests {
         #expect(folding.evaluate(try Self.call(texts)).metrics[0].evidence == [31])
         #expect(folding.matcher.patternRuns == 2)
     }
+
+    @Test("a phrase of short words runs PCRE2 only on texts where they stand as words, not inside other words")
+    func shortWordsConfirmOnlyAsWords() throws {
+        let phrases = ["o k", "v a"] + (0..<998).map { "zq\($0)word" }
+        let evaluator = Evaluator(rules: try Self.rules(phrases))
+        var texts = (0..<40).map { "look, I know the token \($0) was void: okay, vast" }
+        texts[17] = "so, o  k then"
+        let result = evaluator.evaluate(try Self.call(texts))
+        #expect(result.metrics[0].evidence == [17])
+        #expect(evaluator.matcher.patternRuns == 1)
+        // The list's own literals are its phrases': each with its word edges.
+        let words = phrases.map(PhrasePattern.words)
+        let list = try Pattern(alternatives: PhrasePattern.alternatives(words), branches: PhrasePattern.branches(words))
+        let each = PhrasePattern.branches(words).map { RequiredLiterals.of($0) ?? [] }
+        #expect(list.requiredLiterals == Set(each.joined()).sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(list.requiredLiterals?.first.map(RequiredLiteralsTests.shown) == "·o·")
+    }
 }

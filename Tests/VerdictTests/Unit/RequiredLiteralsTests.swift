@@ -25,6 +25,22 @@ struct RequiredLiteralsTests {
         ("", nil),
         ("a{2", nil),
         ("(?<name>x)", nil),
+        // Word edges: `·` is the separator (not a word character, or the text's edge).
+        (#"\bno\b"#, ["·no·"]),
+        (#"(?<!\w)o\s+k(?!\w)"#, ["·o·"]),
+        (#"(?<!\w)ana\s+silva(?!\w)"#, ["·silva·"]),
+        ("^hello", ["·hello"]),
+        ("bye$", ["bye·"]),
+        (#"\bcard\s+number"#, ["·number"]),
+        (#"a\b-"#, ["a·"]),
+        (#"\b-x"#, ["-x"]),
+        (#"\Bno"#, ["no"]),
+        (#"\s*no\W?"#, ["no"]),
+        (#"(?<=\s)no"#, ["no"]),
+        (#"yes\W+please"#, ["·please"]),
+        (#"ok\h"#, ["ok·"]),
+        (#"ab+\s"#, ["ab"]),
+        (#"(?:\bno)\b"#, ["·no"]),
     ]
 
     @Test("the scanner finds every literal that occurs, letters folded, overlapping ones too")
@@ -91,8 +107,70 @@ struct RequiredLiteralsTests {
 
     @Test("required literals of known patterns", arguments: known)
     func literals(pattern: String, expected: [String]?) {
-        let got = RequiredLiterals.of(pattern)?.map { String(decoding: $0, as: UTF8.self) }
-        #expect(got == expected)
+        #expect(RequiredLiterals.of(pattern)?.map(Self.shown) == expected)
+    }
+
+    /// A literal as text, the separator shown as `·`.
+    static func shown(_ literal: [UInt8]) -> String {
+        var out = ""
+        for b in literal { out.unicodeScalars.append(b == RequiredLiterals.separator ? "·" : Unicode.Scalar(b)) }
+        return out
+    }
+
+    /// Literals with separators at their edges against a plain search in which a separator is
+    /// any byte but `[A-Za-z0-9_]`, or the text's start or end; with texts of letters, digits,
+    /// spaces, punctuation some literals hold and some not, and bytes of non-ASCII characters.
+    @Test("the scanner finds literals with separators exactly where a plain search does", arguments: [false, true])
+    func separatorsAgainstPlainSearch(punctuationInLiterals: Bool) {
+        var cases = RandomCases(rng: SeededGenerator(state: punctuationInLiterals ? 7 : 8))
+        let sep = RequiredLiterals.separator
+        let letters = Array("abcd1_".utf8) + (punctuationInLiterals ? Array("-' ".utf8) : [])
+        var literals = Set<[UInt8]>()
+        while literals.count < 60 {
+            var literal = (0..<Int.random(in: 1...3, using: &cases.rng)).map { _ in cases.pick(letters) }
+            if cases.chance(0.6) { literal.insert(sep, at: 0) }
+            if cases.chance(0.6) { literal.append(sep) }
+            literals.insert(literal)
+        }
+        literals.insert([sep])
+        let sorted = literals.sorted { $0.lexicographicallyPrecedes($1) }
+        let scanner = LiteralScanner(sorted)
+        // Literals without punctuation of their own make separators steps of the automaton;
+        // with some, separators are checked beside what the automaton finds.
+        #expect(scanner.separatorsAreClasses == !punctuationInLiterals)
+        let pieces: [[UInt8]] = Array("abcdABCD1_".utf8).map { [$0] } + [" ", "-", "'", ".", "\t", "é", "\u{00A0}", "\u{2028}"].map { Array($0.utf8) }
+        var hits = 0, separated = 0
+        for _ in 0..<2_000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &cases.rng) { text += cases.pick(pieces) }
+            var bits = [UInt64](repeating: 0, count: scanner.words)
+            text.withUnsafeBufferPointer { b in
+                bits.withUnsafeMutableBufferPointer { scanner.scan(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: b.count, into: $0.baseAddress!) }
+            }
+            // The text with a stand-in for each edge, every byte folded, searched at every offset.
+            let padded = [sep] + text.map(LiteralScanner.fold) + [sep]
+            func matches(_ literal: [UInt8], at start: Int) -> Bool {
+                guard start + literal.count <= padded.count else { return false }
+                for (k, l) in literal.enumerated() {
+                    let t = padded[start + k]
+                    if l == sep {
+                        if t != sep && RequiredLiterals.isWordByte(t) { return false }
+                    } else if t != l {
+                        return false
+                    }
+                }
+                return true
+            }
+            for (id, literal) in sorted.enumerated() {
+                let present = padded.indices.contains { matches(literal, at: $0) }
+                #expect((bits[id >> 6] & (1 << UInt64(id & 63)) != 0) == present, "\(Self.shown(literal)) in \(Self.shown(text))")
+                if present {
+                    hits += 1
+                    if literal.first == sep || literal.last == sep { separated += 1 }
+                }
+            }
+        }
+        #expect(separated > 2_000, "\(separated) of \(hits) found literals have separators")
     }
 
     /// Whether the prefilter would skip `pattern` on `text`.
@@ -138,6 +216,35 @@ struct RequiredLiteralsTests {
             }
         }
         #expect(skipped > 1000)
+    }
+
+    /// The constructs that give literals their separators, beside runs, in texts with every
+    /// kind of neighbour: ASCII punctuation and whitespace, non-ASCII letters, marks, spaces
+    /// and line separators, digits and underscores (word characters that are not letters).
+    @Test("sound at word edges: whenever the prefilter skips a pattern, PCRE2 would not have matched (20,000 seeded cases)")
+    func soundnessAtWordEdges() throws {
+        var cases = RandomCases(rng: SeededGenerator(state: 43))
+        let words = ["no", "ok", "a", "k", "s", "it's", "u.s", "4", "a_b", "-x"]
+        let edges = [#"\b"#, #"\B"#, "(?<!\\w)", "(?!\\w)", #"\s"#, #"\s+"#, #"\s*"#, #"\W"#, #"\W+"#, #"\h"#, #"\v"#, "^", "$", ""]
+        let scratch = MatchScratch()
+        var skipped = 0, withEdges = 0
+        for _ in 0..<20_000 {
+            var pattern = cases.pick(edges)
+            for _ in 0..<Int.random(in: 1...3, using: &cases.rng) {
+                pattern += NSRegularExpressionEscape.escape(cases.pick(words)) + cases.pick(["", "", "", "+", "?"]) + cases.pick(edges)
+            }
+            guard let compiled = try? Pattern(pattern) else { continue }
+            var text = ""
+            for _ in 0..<Int.random(in: 0...5, using: &cases.rng) {
+                text += cases.pick(words + ["NO", "Ok", " ", "  ", "\t", "\n", ".", "-", "_", "7", "é", "\u{0301}", "\u{00A0}", "\u{2028}", "\u{212A}", "\u{17F}"])
+            }
+            if Self.rejects(pattern, text) {
+                skipped += 1
+                if RequiredLiterals.of(pattern)?.contains(where: { $0.contains(RequiredLiterals.separator) }) == true { withEdges += 1 }
+                #expect(try !compiled.matches(text, using: scratch), "pattern \(pattern) on \(text.debugDescription)")
+            }
+        }
+        #expect(skipped > 4_000 && withEdges > 2_000, "\(skipped) skipped, \(withEdges) of them by literals with separators")
     }
 }
 
