@@ -14,6 +14,11 @@ final class BranchTable: Sendable {
     let owner: Buffer<Int32>
     let byLiteralStart: Buffer<Int32>
     let byLiteral: Buffer<Int32>
+    /// Per branch, the further literal sets it needs one of each of before PCRE2 runs:
+    /// also[alsoStart[b] ..< alsoStart[b + 1]] holds, for each set, its size and then its
+    /// literal ids.
+    let alsoStart: Buffer<Int32>
+    let also: Buffer<Int32>
 
     var count: Int { sources.count }
 
@@ -22,6 +27,7 @@ final class BranchTable: Sendable {
     init(_ textPatterns: [Pattern], literals: inout LiteralIDs) {
         var sources: [String] = [], starts: [Int32] = [0], free: [Int32] = [], owner: [Int32] = []
         var holders: [[Int32]] = []
+        var alsoStarts: [Int32] = [0], also: [Int32] = []
         for (p, pattern) in textPatterns.enumerated() {
             let ordered = pattern.branches.filter { $0.requiredLiterals == nil } + pattern.branches.filter { $0.requiredLiterals != nil }
             free.append(Int32(pattern.branches.count { $0.requiredLiterals == nil }))
@@ -34,6 +40,11 @@ final class BranchTable: Sendable {
                     while holders.count <= Int(id) { holders.append([]) }
                     holders[Int(id)].append(b)
                 }
+                for set in branch.alsoRequired {
+                    also.append(Int32(set.count))
+                    for literal in set { also.append(literals.id(of: literal)) }
+                }
+                alsoStarts.append(Int32(also.count))
             }
             starts.append(Int32(sources.count))
         }
@@ -49,6 +60,8 @@ final class BranchTable: Sendable {
         self.owner = Buffer(owner)
         byLiteralStart = Buffer(byStart)
         byLiteral = Buffer(by)
+        alsoStart = Buffer(alsoStarts)
+        self.also = Buffer(also)
     }
 
     /// Whether text pattern p has branches to confirm with.

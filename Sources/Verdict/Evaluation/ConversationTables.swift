@@ -25,18 +25,21 @@ final class ConversationTables {
     let textBytes = Buffer<UInt8>()
     let textStart = Buffer<Int>()
     /// Per event, the literals its text holds (`scanner.words` words each), and whether the
-    /// prefilter may be used on it at all (see `RequiredLiterals.mayFoldToASCII`).
+    /// prefilter was used on it (it has a text, and the rules literals).
     let foundLiterals = Buffer<UInt64>()
     let prefilterUsable = Buffer<Bool>()
-    /// Per event whose text the prefilter may be used on, whether it holds any literal at all
-    /// (most hold none of a long phrase list's): its words need not be read then.
-    let holdsLiterals = Buffer<Bool>()
+    /// Per event whose text the prefilter may be used on, which words of its literals hold
+    /// any (`LiteralScanner.add`): none for most texts and a long phrase list, whose words
+    /// need not be read then.
+    let heldWords = Buffer<UInt64>()
     /// Per text pattern, whether none of its required literals occurs anywhere in the
     /// conversation (and every text could be prefiltered): its leaves then hit nowhere, and
     /// cost nothing per event.
     let patternAbsent = Buffer<Bool>()
     /// The literals found anywhere in the conversation (`loadTexts`), one bit per literal.
     private let wholeLiterals = Buffer<UInt64>()
+    /// A text as the scanner reads it when it holds a character `foldToASCII` replaces.
+    private let foldedText = Buffer<UInt8>()
 
     /// Sizes the tables for `events` and fills what does not depend on flows.
     func load(_ events: [Event], _ rules: CompiledRules) {
@@ -91,11 +94,11 @@ final class ConversationTables {
         wholeLiterals.reserve(words)
         let whole = wholeLiterals.base
         whole.initialize(repeating: 0, count: words)
-        var folding = false
         textStart.reserve(events.count + 1)
         prefilterUsable.reserve(events.count)
-        holdsLiterals.reserve(events.count)
+        heldWords.reserve(events.count)
         foundLiterals.reserve(events.count * words)
+        foundLiterals.base.initialize(repeating: 0, count: events.count * words)
         var total = 0
         for i in events.indices { total += events[i].text?.utf8.count ?? 0 }
         textBytes.reserve(total)
@@ -107,20 +110,25 @@ final class ConversationTables {
             text.withUTF8 { utf8 in
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
                 (textBytes.base + offset).update(from: base, count: utf8.count)
-                if words > 0 && !RequiredLiterals.mayFoldToASCII(base, count: utf8.count) {
-                    prefilterUsable[i] = true
-                    let found = foundLiterals.base + i * words
-                    scanner.scan(base, count: utf8.count, into: found)
-                    var any: UInt64 = 0
-                    for w in 0..<words {
-                        whole[w] |= found[w]
-                        any |= found[w]
-                    }
-                    holdsLiterals[i] = any != 0
-                } else {
-                    folding = true
-                }
                 offset += utf8.count
+                guard words > 0 else { return }
+                prefilterUsable[i] = true
+                // A character PCRE2 may equate with an ASCII letter is read as that letter.
+                var scanned = base, length = utf8.count
+                if RequiredLiterals.mayFoldToASCII(base, count: length) {
+                    foldedText.reserve(length)
+                    length = RequiredLiterals.foldToASCII(base, count: length, into: foldedText.base)
+                    scanned = UnsafePointer(foldedText.base)
+                }
+                let found = foundLiterals.base + i * words
+                let held = scanner.add(scanned, count: length, to: found)
+                heldWords[i] = held
+                var rest = held
+                while rest != 0 {
+                    let w = rest.trailingZeroBitCount
+                    rest &= rest &- 1
+                    for v in w..<(w == 63 ? words : w + 1) { whole[v] |= found[v] }
+                }
             }
         }
         textStart[events.count] = offset
@@ -130,7 +138,7 @@ final class ConversationTables {
         patternAbsent.reserve(patterns)
         for p in 0..<patterns {
             let first = Int(rules.literalStart[p]), end = Int(rules.literalStart[p + 1])
-            var absent = !folding && first < end
+            var absent = first < end
             if absent {
                 for k in first..<end {
                     let id = Int(rules.literalIDs[k])

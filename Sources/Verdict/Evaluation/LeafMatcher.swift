@@ -196,7 +196,8 @@ final class LeafMatcher: LeafHits {
             if try text(of: i, matches: branch) { return true }
         }
         // A text with none of the scanner's literals holds none of this pattern's branches'.
-        guard tables.holdsLiterals[i] else { return false }
+        let held = tables.heldWords[i]
+        guard held != 0 else { return false }
         confirmation &+= 1
         if confirmation == 0 {
             branchTried.base.update(repeating: 0, count: compiled.branches.count)
@@ -204,21 +205,51 @@ final class LeafMatcher: LeafHits {
         }
         let words = compiled.literalWords
         let found = tables.foundLiterals.base + i * words
-        for w in 0..<words {
-            var bits = found[w]
-            while bits != 0 {
-                let id = w << 6 | bits.trailingZeroBitCount
-                bits &= bits &- 1
-                for k in Int(table.byLiteralStart[id])..<Int(table.byLiteralStart[id + 1]) {
-                    let b = Int(table.byLiteral[k])
-                    if table.owner[b] != p || branchTried[b] == confirmation { continue }
-                    branchTried[b] = confirmation
-                    guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
-                    if try text(of: i, matches: branch) { return true }
+        let byLiteralStart = table.byLiteralStart.base, byLiteral = table.byLiteral.base, owner = table.owner.base
+        let tried = branchTried.base
+        var rest = held
+        while rest != 0 {
+            let first = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            for w in first..<(first == 63 ? words : first + 1) {
+                var bits = found[w]
+                while bits != 0 {
+                    let id = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    for k in Int(byLiteralStart[id])..<Int(byLiteralStart[id + 1]) {
+                        let b = Int(byLiteral[k])
+                        if owner[b] != p || tried[b] == confirmation { continue }
+                        tried[b] = confirmation
+                        if !holdsAlsoRequired(b, found) { continue }
+                        guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
+                        if try text(of: i, matches: branch) { return true }
+                    }
                 }
             }
         }
         return false
+    }
+
+    /// Whether `found` holds one literal of each further set branch `b` needs.
+    @inline(__always)
+    private func holdsAlsoRequired(_ b: Int, _ found: UnsafeMutablePointer<UInt64>) -> Bool {
+        let also = compiled.branches.also.base
+        var k = Int(compiled.branches.alsoStart[b])
+        let end = Int(compiled.branches.alsoStart[b + 1])
+        while k < end {
+            let size = Int(also[k])
+            var any = false
+            for j in (k + 1)..<(k + 1 + size) {
+                let id = Int(also[j])
+                if found[id >> 6] & (1 << UInt64(id & 63)) != 0 {
+                    any = true
+                    break
+                }
+            }
+            if !any { return false }
+            k += 1 + size
+        }
+        return true
     }
 
     /// Branch `b`'s pattern, compiled the first time this matcher needs it; nil if it will not
@@ -239,7 +270,7 @@ final class LeafMatcher: LeafHits {
     private func mayMatch(_ p: Int, at i: Int) -> Bool {
         let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
         if first < end && tables.prefilterUsable[i] {
-            if !tables.holdsLiterals[i] { return false }
+            if tables.heldWords[i] == 0 { return false }
             let found = tables.foundLiterals.base + i * compiled.literalWords
             var any = false
             for k in first..<end {

@@ -160,18 +160,32 @@ struct LiteralScanner: Sendable {
     /// Sets bit `id` in `found` (of `words` words) for every literal that occurs in the text.
     func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
         for w in 0..<words { found[w] = 0 }
-        guard count > 0 else { return }
-        for id in everywhere { found[Int(id) >> 6] |= 1 << UInt64(id & 63) }
-        if let narrow {
-            scan(text, length, found, narrow.base)
-        } else if let wide {
-            scan(text, length, found, wide.base)
+        _ = add(text, count: length, to: found)
+    }
+
+    /// Sets bit `id` in `found` (of `words` words, which it does not clear) for every literal
+    /// that occurs in the text. Returns the words it set bits in: bit w for word w, and bit 63
+    /// for word 63 and every word after it. Most texts hold none of a long list's literals:
+    /// their words need not be read.
+    func add(_ text: UnsafePointer<UInt8>, count length: Int, to found: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        guard count > 0 else { return 0 }
+        var held: UInt64 = 0
+        for id in everywhere {
+            found[Int(id) >> 6] |= 1 << UInt64(id & 63)
+            held |= 1 << UInt64(min(Int(id) >> 6, 63))
         }
+        if let narrow {
+            scan(text, length, found, narrow.base, &held)
+        } else if let wide {
+            scan(text, length, found, wide.base, &held)
+        }
+        return held
     }
 
     @inline(__always)
     private func scan<Entry: FixedWidthInteger & SignedInteger>(_ text: UnsafePointer<UInt8>, _ length: Int,
-                                                                _ found: UnsafeMutablePointer<UInt64>, _ next: UnsafePointer<Entry>) {
+                                                                _ found: UnsafeMutablePointer<UInt64>, _ next: UnsafePointer<Entry>,
+                                                                _ held: inout UInt64) {
         let classOf = classOf.base, starts = outputStart.base, ids = outputIDs.base
         let lengths = bodyLength.base, classCount = classCount
         /// Notes the literals of the state at `row`, found with their last byte at `end`; those
@@ -187,6 +201,7 @@ struct LiteralScanner: Sendable {
                     if entry & LiteralScanner.after != 0, end + 1 < length, RequiredLiterals.isWordByte(text[end + 1]) { continue }
                 }
                 found[id >> 6] |= 1 << UInt64(id & 63)
+                held |= 1 << UInt64(min(id >> 6, 63))
             }
         }
         var row = 0

@@ -45,6 +45,15 @@ public final class Pattern: @unchecked Sendable {
     struct Branch: Sendable {
         let source: String
         let requiredLiterals: [[UInt8]]?
+        /// Further literal sets a match holds one of each of (`RequiredLiterals.analysis`).
+        let alsoRequired: [[[UInt8]]]
+
+        init(source: String) {
+            self.source = source
+            let analysis = RequiredLiterals.analysis(source)
+            requiredLiterals = analysis?.literals
+            alsoRequired = analysis?.alsoRequired ?? []
+        }
     }
 
     /// Compiles `source` with UTF and UCP, caseless unless `caseless` is false, then JIT-compiles it
@@ -78,7 +87,7 @@ public final class Pattern: @unchecked Sendable {
         }
         code = parts[0]
         moreCodes = Array(parts.dropFirst())
-        let branches = branches.count > 1 ? branches.map { Branch(source: $0, requiredLiterals: RequiredLiterals.of($0)) } : []
+        let branches = branches.count > 1 ? branches.map { Branch(source: $0) } : []
         self.branches = branches
         // Every match is one of a branch, so their literals serve for the whole when each
         // branch has some: sharper than the alternation's own, which cannot see the edges a

@@ -6,8 +6,8 @@
 /// quantifiers; anything else (inline options, back-references, `\Q`, `\x`, named groups, ...)
 /// gives no literals, so the pattern always runs. Literals are ASCII and lower-cased; they are
 /// looked for with ASCII letters folded (`LiteralScanner`), which is exact for caseless
-/// matching as long as the text holds none of the few non-ASCII characters that fold to ASCII
-/// letters (`mayFoldToASCII`).
+/// matching once the few non-ASCII characters that PCRE2 may equate with ASCII letters are
+/// read as those letters (`foldToASCII`).
 ///
 /// A literal may begin or end with `separator`, which stands for one byte that is not an ASCII
 /// word character (`[A-Za-z0-9_]`) or for the edge of the text. It is added where the pattern
@@ -29,15 +29,36 @@ enum RequiredLiterals {
 
     /// A set of literals, one of which every match contains; nil when nothing is known.
     static func of(_ pattern: String) -> [[UInt8]]? {
+        analysis(pattern)?.literals
+    }
+
+    /// The literals of `pattern` (`of`), and, when the pattern is one sequence (no `|` outside
+    /// a group) and those literals are short, the next best set of its other parts: a match
+    /// holds one of each. "·on·" alone lets through every text with the word "on"; with
+    /// "·my·" beside it, only those that also hold "my".
+    static func analysis(_ pattern: String) -> (literals: [[UInt8]], alsoRequired: [[[UInt8]]])? {
         var parser = Parser(bytes: Array(pattern.utf8))
         guard let alternatives = parser.alternation(), parser.atEnd else { return nil }
         guard let found = alternatives, !found.isEmpty, found.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return Array(Set(found)).sorted { $0.lexicographicallyPrecedes($1) }
+        let literals = normalized(found)
+        var also: [[[UInt8]]] = []
+        if parser.topLevelSequences == 1, Parser.quality(literals) < shortLiteral {
+            let others = parser.lastClauses.map(normalized).filter { $0 != literals }
+            if let next = others.max(by: { Parser.quality($0) < Parser.quality($1) }) { also = [next] }
+        }
+        return (literals, also)
+    }
+
+    /// Literals shorter than this (separators counted) let through many texts.
+    static let shortLiteral = 6
+
+    private static func normalized(_ set: [[UInt8]]) -> [[UInt8]] {
+        Array(Set(set)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// Whether the text holds a character that PCRE2's caseless matching may equate with an
     /// ASCII letter: KELVIN SIGN (k), LATIN SMALL LETTER LONG S (s), and the Turkish dotted and
-    /// dotless I. Texts with one of them skip the prefilter.
+    /// dotless I. Texts with one of them are scanned as `foldToASCII` writes them.
     static func mayFoldToASCII(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
         var i = 0
         while i + 1 < count {
@@ -48,6 +69,27 @@ enum RequiredLiterals {
             i += 1
         }
         return false
+    }
+
+    /// Writes the text to `out` (room for `count` bytes) with each character `mayFoldToASCII`
+    /// looks for replaced by the ASCII letter it may match; returns the length written. A
+    /// literal PCRE2 could match in the text occurs in what this writes: the letters stay
+    /// letters (word characters), and every other byte is kept.
+    static func foldToASCII(_ bytes: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var i = 0, n = 0
+        while i < count {
+            let b = bytes[i]
+            var letter: UInt8 = 0, width = 1
+            if i + 1 < count {
+                if b == 0xC4, bytes[i + 1] == 0xB0 || bytes[i + 1] == 0xB1 { (letter, width) = (UInt8(ascii: "i"), 2) }
+                if b == 0xC5, bytes[i + 1] == 0xBF { (letter, width) = (UInt8(ascii: "s"), 2) }
+                if b == 0xE2, i + 2 < count, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { (letter, width) = (UInt8(ascii: "k"), 3) }
+            }
+            out[n] = letter == 0 ? b : letter
+            n += 1
+            i += width
+        }
+        return n
     }
 
     /// What a piece of pattern tells: `required`, one of which any match of the piece contains
@@ -75,6 +117,12 @@ enum RequiredLiterals {
     private struct Parser {
         let bytes: [UInt8]
         var i = 0
+        /// The literal sets of the sequence parsed last, one for each of its parts that gave
+        /// some: a match of the sequence holds one of each set.
+        var lastClauses: [[[UInt8]]] = []
+        /// How many sequences the outermost alternation had.
+        var topLevelSequences = 0
+        var depth = 0
 
         var atEnd: Bool { i == bytes.count }
 
@@ -82,9 +130,12 @@ enum RequiredLiterals {
         /// something the analysis does not understand; the inner optional is the literal set.
         mutating func alternation() -> [[UInt8]]?? {
             var branches: [[[UInt8]]?] = []
+            depth += 1
+            defer { depth -= 1 }
             while true {
                 guard let branch = sequence() else { return nil }
                 branches.append(branch)
+                if depth == 1 { topLevelSequences += 1 }
                 if i < bytes.count, bytes[i] == UInt8(ascii: "|") {
                     i += 1
                     continue
@@ -109,8 +160,10 @@ enum RequiredLiterals {
             // stands there.
             var runAfterSeparator = false
             var afterSeparator = false, boundary = false
+            var clauses: [[[UInt8]]] = []
             func consider(_ set: [[UInt8]]?) {
                 guard let set, !set.isEmpty, set.allSatisfy({ !$0.isEmpty }) else { return }
+                clauses.append(set)
                 if let current = best, Parser.quality(current) >= Parser.quality(set) { return }
                 best = set
             }
@@ -177,6 +230,7 @@ enum RequiredLiterals {
                 consider(atom.required)
             }
             endRun()
+            lastClauses = clauses
             return .some(best)
         }
 

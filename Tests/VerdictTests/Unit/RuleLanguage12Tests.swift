@@ -274,11 +274,12 @@ struct PrefilterCostTests {
         #expect(result.metrics.last?.value == .bool(true) && result.metrics.last?.evidence == [31])
         #expect(evaluator.matcher.patternRuns == 1)
         #expect(evaluator.matcher.eventsVisited == 50)
-        // The same with a text that may fold to ASCII (KELVIN SIGN): the prefilter steps aside.
+        // The same with a text that PCRE2 may read as ASCII (a KELVIN SIGN, a k to it): the
+        // prefilter reads it as a k too, and still runs PCRE2 on the one text alone.
         var events = Self.call.events
         events[0].text = "\u{212A}elvin"
         let folding = Evaluator(rules: try Self.rules(withSaid: "refund"))
         #expect(folding.evaluate(Conversation(id: "k", events: events)).metrics.last?.evidence == [31])
-        #expect(folding.matcher.patternRuns > 1)
+        #expect(folding.matcher.patternRuns == 1)
     }
 }
