@@ -102,6 +102,7 @@ struct LiteralScanner: Sendable {
         self.everywhere = everywhere
         // The trie: state s's row is goto[s * n ..< (s + 1) * n].
         var goto = [Int32](repeating: -1, count: n)
+        goto.reserveCapacity((bodies.reduce(0) { $0 + $1.count } + 1) * n)
         var out: [[Int32]] = [[]]
         for (id, body) in bodies.enumerated() where !body.isEmpty {
             var state = 0
@@ -141,7 +142,19 @@ struct LiteralScanner: Sendable {
                 }
             }
         }
-        let entries = goto.map { out[Int($0)].isEmpty ? $0 * Int32(n) : ~($0 * Int32(n)) }
+        // States renumbered breadth first: the shallow ones, where a scan spends most bytes,
+        // sit together in the table, fewer cache lines apart.
+        let order = [0] + queue
+        var renumbered = [Int32](repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { renumbered[old] = Int32(new) }
+        out = order.map { out[$0] }
+        var entries = [Int32](repeating: 0, count: goto.count)
+        for (new, old) in order.enumerated() {
+            for c in 0..<n {
+                let target = renumbered[Int(goto[old * n + c])]
+                entries[new * n + c] = out[Int(target)].isEmpty ? target * Int32(n) : ~(target * Int32(n))
+            }
+        }
         if entries.count <= Int(Int16.max) {
             narrow = Buffer(entries.map { Int16($0) })
             wide = nil

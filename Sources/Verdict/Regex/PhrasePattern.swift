@@ -11,8 +11,12 @@
 public enum PhrasePattern {
     /// The words of `phrase`: the parts between runs of whitespace; none for a blank phrase.
     public static func words(_ phrase: String) -> [String] {
-        var words: [String] = [], current = ""
         let classes = CharacterClasses()
+        // Most phrases are ASCII: split their bytes, no string built a character at a time.
+        if phrase.utf8.allSatisfy({ $0 < 0x80 }) {
+            return phrase.utf8.split(whereSeparator: { classes.isWhitespace(Unicode.Scalar($0)) }).map { String(decoding: $0, as: UTF8.self) }
+        }
+        var words: [String] = [], current = ""
         for scalar in phrase.unicodeScalars {
             if classes.isWhitespace(scalar) {
                 if !current.isEmpty { words.append(current) }
@@ -28,6 +32,8 @@ public enum PhrasePattern {
     /// `phrase` without the whitespace around it.
     public static func trimmed(_ phrase: String) -> String {
         let classes = CharacterClasses()
+        if let first = phrase.unicodeScalars.first, let last = phrase.unicodeScalars.last,
+           !classes.isWhitespace(first), !classes.isWhitespace(last) { return phrase }
         let scalars = Array(phrase.unicodeScalars)
         guard let first = scalars.firstIndex(where: { !classes.isWhitespace($0) }),
               let last = scalars.lastIndex(where: { !classes.isWhitespace($0) }) else { return "" }
@@ -95,6 +101,7 @@ public enum PhrasePattern {
     /// Every character stands for itself: ASCII other than letters and digits is escaped with
     /// a backslash (which PCRE2 reads as the character itself); the rest is literal in UTF mode.
     static func escaped(_ word: String) -> String {
+        if word.utf8.allSatisfy({ $0 >= 0x80 || ($0 | 0x20) &- 0x61 < 26 || $0 &- 0x30 < 10 }) { return word }
         var out = ""
         for scalar in word.unicodeScalars {
             let v = scalar.value
