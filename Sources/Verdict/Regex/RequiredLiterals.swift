@@ -4,7 +4,8 @@
 /// The analysis is deliberately conservative. It understands literal characters, escaped
 /// punctuation, `.`, classes, groups (`(...)`, `(?:...)`), alternation, lookarounds and
 /// quantifiers; anything else (inline options, back-references, `\Q`, `\x`, named groups, ...)
-/// gives no literals, so the pattern always runs. Literals are ASCII and lower-cased; they are
+/// gives no literals, so the pattern always runs. Literals are ASCII, lower-cased, but for the
+/// UTF-8 of currency symbols (`€`, `£`: no case, so PCRE2 matches them only as written); they are
 /// looked for with ASCII letters folded (`LiteralScanner`), which is exact for caseless
 /// matching once the few non-ASCII characters that PCRE2 may equate with ASCII letters are
 /// read as those letters (`foldToASCII`).
@@ -330,9 +331,17 @@ enum RequiredLiterals {
                 return nil
             default:
                 i += 1
-                // Non-ASCII characters are not folded here: they end a run.
+                // Non-ASCII characters are not folded here: they end a run, but for currency
+                // symbols, which have no other case: their bytes are literal as they stand.
                 if b >= 0x80 {
+                    let start = i - 1
                     while i < bytes.count, bytes[i] & 0xC0 == 0x80 { i += 1 }
+                    let character = bytes[start..<i]
+                    if let scalar = String(decoding: character, as: UTF8.self).unicodeScalars.first,
+                       scalar.value >= 0x80, scalar.properties.generalCategory == .currencySymbol,
+                       !scalar.properties.changesWhenCaseMapped {
+                        return Facts(required: nil, run: Array(character))
+                    }
                     return Facts(required: nil, run: nil)
                 }
                 let lower = b &- 0x41 < 26 ? b | 0x20 : b

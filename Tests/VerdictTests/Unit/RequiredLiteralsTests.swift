@@ -22,6 +22,10 @@ struct RequiredLiteralsTests {
         (#"[€£$]\d+"#, nil),
         (#"\x41"#, nil),
         ("café", ["caf"]),
+        // Currency symbols have no case: their bytes are literals.
+        (#"€\d"#, ["€"]),
+        ("£5|€5", ["£5", "€5"]),
+        (#"\bcosts €"#, ["·costs €"]),
         ("", nil),
         ("a{2", nil),
         ("(?<name>x)", nil),
@@ -112,9 +116,8 @@ struct RequiredLiteralsTests {
 
     /// A literal as text, the separator shown as `·`.
     static func shown(_ literal: [UInt8]) -> String {
-        var out = ""
-        for b in literal { out.unicodeScalars.append(b == RequiredLiterals.separator ? "·" : Unicode.Scalar(b)) }
-        return out
+        literal.split(separator: RequiredLiterals.separator, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }.joined(separator: "·")
     }
 
     /// Literals with separators at their edges against a plain search in which a separator is
@@ -226,7 +229,7 @@ struct RequiredLiteralsTests {
     @Test("sound at word edges: whenever the prefilter skips a pattern, PCRE2 would not have matched (20,000 seeded cases)")
     func soundnessAtWordEdges() throws {
         var cases = RandomCases(rng: SeededGenerator(state: 43))
-        let words = ["no", "ok", "a", "k", "s", "in", "it's", "u.s", "4", "a_b", "-x"]
+        let words = ["no", "ok", "a", "k", "s", "in", "it's", "u.s", "4", "a_b", "-x", "€5", "£", "¥"]
         let edges = [#"\b"#, #"\B"#, "(?<!\\w)", "(?!\\w)", #"\s"#, #"\s+"#, #"\s*"#, #"\W"#, #"\W+"#, #"\h"#, #"\v"#, "^", "$", ""]
         let scratch = MatchScratch()
         var skipped = 0, withEdges = 0
