@@ -40,7 +40,7 @@ enum RequiredLiterals {
     static func analysis(_ pattern: String) -> (literals: [[UInt8]], alsoRequired: [[[UInt8]]])? {
         var parser = Parser(bytes: Array(pattern.utf8))
         guard let alternatives = parser.alternation(), parser.atEnd else { return nil }
-        guard let found = alternatives, !found.isEmpty, found.allSatisfy({ !$0.isEmpty }) else { return nil }
+        guard let found = alternatives, !found.isEmpty, found.allSatisfy({ !$0.isEmpty && !Parser.isBlank($0) }) else { return nil }
         let literals = normalized(found)
         var also: [[[UInt8]]] = []
         if parser.topLevelSequences == 1, Parser.quality(literals) < shortLiteral {
@@ -163,7 +163,7 @@ enum RequiredLiterals {
             var afterSeparator = false, boundary = false
             var clauses: [[[UInt8]]] = []
             func consider(_ set: [[UInt8]]?) {
-                guard let set, !set.isEmpty, set.allSatisfy({ !$0.isEmpty }) else { return }
+                guard let set, !set.isEmpty, set.allSatisfy({ !$0.isEmpty && !Parser.isBlank($0) }) else { return }
                 clauses.append(set)
                 if let current = best, Parser.quality(current) >= Parser.quality(set) { return }
                 best = set
@@ -377,6 +377,12 @@ enum RequiredLiterals {
                 }
             }
             return false
+        }
+
+        /// Whether a literal is whitespace alone: nearly every text of two words holds it, so it
+        /// would rule out almost nothing, while the scan stopped at every space to note it.
+        static func isBlank(_ literal: [UInt8]) -> Bool {
+            literal.allSatisfy { $0 == 0x20 || $0 &- 0x09 < 5 }
         }
 
         /// A literal set is as selective as its shortest member.

@@ -22,6 +22,10 @@ struct RequiredLiteralsTests {
         (#"[€£$]\d+"#, nil),
         (#"\x41"#, nil),
         ("café", ["caf"]),
+        // Whitespace alone is no literal: nearly every text holds it.
+        (#"^(\w ){3,}\w$"#, nil),
+        (#"\d \d|x"#, nil),
+        (#"\d \dyes"#, ["yes"]),
         // Currency symbols have no case: their bytes are literals.
         (#"€\d"#, ["€"]),
         ("£5|€5", ["£5", "€5"]),
