@@ -205,8 +205,9 @@ struct HostileTranscriptTests {
     /// See: README "Bad input, case by case": standard input cut mid-record / closed.
     @Test("standard input closed early: what arrived is scored, the cut line is an error")
     func stdinCut() throws {
-        let cut = try CLI.run(["score", "--rules", "rules.yaml"], in: try CLI.folder(["rules.yaml": rules]),
-                              stdin: Data((good + "\n" + #"{"id":"b","ev"#).utf8))
+        let dir = try CLI.folder(["rules.yaml": rules])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cut = try CLI.run(["score", "--rules", "rules.yaml"], in: dir, stdin: Data((good + "\n" + #"{"id":"b","ev"#).utf8))
         #expect(cut.status == 3)
         #expect(cut.stdout == goodLine + "\n" + #"{"source":"-:2","id":null,"error":"invalid JSON: unterminated string at column 14"}"# + "\n")
     }
