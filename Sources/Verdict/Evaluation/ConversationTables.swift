@@ -106,6 +106,7 @@ final class ConversationTables {
         for i in events.indices {
             textStart[i] = offset
             prefilterUsable[i] = false
+            heldWords[i] = 0
             guard var text = events[i].text else { continue }
             text.withUTF8 { utf8 in
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
