@@ -1,5 +1,5 @@
-/// Finds which of a set of ASCII literals occur in a text, ASCII letters folded, in one pass
-/// (an Aho-Corasick automaton). The evaluator scans each utterance once and then rules out every
+/// Finds which of a set of literals (ASCII, or a currency symbol's UTF-8) occur in a text,
+/// ASCII letters folded, in one pass (an Aho-Corasick automaton). The evaluator scans each utterance once and then rules out every
 /// pattern none of whose required literals occurred, without running PCRE2.
 ///
 /// A literal may begin or end with `RequiredLiterals.separator`: a byte that is not an ASCII
