@@ -128,7 +128,7 @@ final class ConversationTables {
                 while rest != 0 {
                     let w = rest.trailingZeroBitCount
                     rest &= rest &- 1
-                    for v in w..<(w == 63 ? words : w + 1) { whole[v] |= found[v] }
+                    for v in LiteralScanner.heldWords(ofBit: w, words: words) { whole[v] |= found[v] }
                 }
             }
         }
@@ -139,17 +139,8 @@ final class ConversationTables {
         patternAbsent.reserve(patterns)
         for p in 0..<patterns {
             let first = Int(rules.literalStart[p]), end = Int(rules.literalStart[p + 1])
-            var absent = first < end
-            if absent {
-                for k in first..<end {
-                    let id = Int(rules.literalIDs[k])
-                    if whole[id >> 6] & (1 << UInt64(id & 63)) != 0 {
-                        absent = false
-                        break
-                    }
-                }
-            }
-            patternAbsent[p] = absent
+            patternAbsent[p] = first < end
+                && !LiteralScanner.holdsAny(UnsafeBufferPointer(start: rules.literalIDs.base + first, count: end - first), in: whole)
         }
     }
 }

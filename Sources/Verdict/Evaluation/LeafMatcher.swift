@@ -211,7 +211,7 @@ final class LeafMatcher: LeafHits {
         while rest != 0 {
             let first = rest.trailingZeroBitCount
             rest &= rest &- 1
-            for w in first..<(first == 63 ? words : first + 1) {
+            for w in LiteralScanner.heldWords(ofBit: first, words: words) {
                 var bits = found[w]
                 while bits != 0 {
                     let id = w << 6 | bits.trailingZeroBitCount
@@ -238,15 +238,7 @@ final class LeafMatcher: LeafHits {
         let end = Int(compiled.branches.alsoStart[b + 1])
         while k < end {
             let size = Int(also[k])
-            var any = false
-            for j in (k + 1)..<(k + 1 + size) {
-                let id = Int(also[j])
-                if found[id >> 6] & (1 << UInt64(id & 63)) != 0 {
-                    any = true
-                    break
-                }
-            }
-            if !any { return false }
+            if !LiteralScanner.holdsAny(UnsafeBufferPointer(start: also + k + 1, count: size), in: found) { return false }
             k += 1 + size
         }
         return true
@@ -272,15 +264,9 @@ final class LeafMatcher: LeafHits {
         if first < end && tables.prefilterUsable[i] {
             if tables.heldWords[i] == 0 { return false }
             let found = tables.foundLiterals.base + i * compiled.literalWords
-            var any = false
-            for k in first..<end {
-                let id = Int(compiled.literalIDs[k])
-                if found[id >> 6] & (1 << UInt64(id & 63)) != 0 {
-                    any = true
-                    break
-                }
+            if !LiteralScanner.holdsAny(UnsafeBufferPointer(start: compiled.literalIDs.base + first, count: end - first), in: found) {
+                return false
             }
-            if !any { return false }
         }
         return true
     }
@@ -324,7 +310,7 @@ final class LeafMatcher: LeafHits {
         switch leaf.pointee.kind {
         case .user, .intent: if kind != .user { return false }
         case .agent: if kind != .agent { return false }
-        case .said: if kind != .user && kind != .agent { return false }
+        case .said: if !kind.isSpoken { return false }
         case .function: if kind != .function { return false }
         case .metric: if kind != .metric { return false }
         case .state: if kind != .state { return false }

@@ -170,6 +170,24 @@ struct LiteralScanner: Sendable {
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
 
+    /// Sets literal `id`'s bit in `found`, and its word's bit in `held` (see `add`).
+    @inline(__always)
+    private static func note(_ id: Int, in found: UnsafeMutablePointer<UInt64>, held: inout UInt64) {
+        found[id >> 6] |= 1 << UInt64(id & 63)
+        held |= 1 << UInt64(min(id >> 6, 63))
+    }
+
+    /// The words of a text's found literals that bit `bit` of what `add` returned stands for.
+    @inline(__always)
+    static func heldWords(ofBit bit: Int, words: Int) -> Range<Int> { bit..<(bit == 63 ? words : bit + 1) }
+
+    /// Whether `bits` (one per literal id) holds one of `ids`.
+    @inline(__always)
+    static func holdsAny(_ ids: UnsafeBufferPointer<Int32>, in bits: UnsafePointer<UInt64>) -> Bool {
+        for id in ids where bits[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0 { return true }
+        return false
+    }
+
     /// Sets bit `id` in `found` (of `words` words) for every literal that occurs in the text.
     func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
         for w in 0..<words { found[w] = 0 }
@@ -183,10 +201,7 @@ struct LiteralScanner: Sendable {
     func add(_ text: UnsafePointer<UInt8>, count length: Int, to found: UnsafeMutablePointer<UInt64>) -> UInt64 {
         guard count > 0 else { return 0 }
         var held: UInt64 = 0
-        for id in everywhere {
-            found[Int(id) >> 6] |= 1 << UInt64(id & 63)
-            held |= 1 << UInt64(min(Int(id) >> 6, 63))
-        }
+        for id in everywhere { LiteralScanner.note(Int(id), in: found, held: &held) }
         if let narrow {
             scan(text, length, found, narrow.base, &held)
         } else if let wide {
@@ -213,8 +228,7 @@ struct LiteralScanner: Sendable {
                     if entry & LiteralScanner.before != 0, before >= 0, RequiredLiterals.isWordByte(text[before]) { continue }
                     if entry & LiteralScanner.after != 0, end + 1 < length, RequiredLiterals.isWordByte(text[end + 1]) { continue }
                 }
-                found[id >> 6] |= 1 << UInt64(id & 63)
-                held |= 1 << UInt64(min(id >> 6, 63))
+                LiteralScanner.note(id, in: found, held: &held)
             }
         }
         var row = 0

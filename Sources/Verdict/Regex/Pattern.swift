@@ -93,7 +93,7 @@ public final class Pattern: @unchecked Sendable {
         // branch has some: sharper than the alternation's own, which cannot see the edges a
         // group's lookarounds give every phrase in it.
         if !branches.isEmpty, branches.allSatisfy({ $0.requiredLiterals != nil }) {
-            requiredLiterals = Set(branches.flatMap { $0.requiredLiterals ?? [] }).sorted { $0.lexicographicallyPrecedes($1) }
+            requiredLiterals = RequiredLiterals.normalized(branches.flatMap { $0.requiredLiterals ?? [] })
         } else {
             requiredLiterals = RequiredLiterals.of(source)
         }

@@ -101,15 +101,17 @@ public enum PhrasePattern {
     /// Every character stands for itself: ASCII other than letters and digits is escaped with
     /// a backslash (which PCRE2 reads as the character itself); the rest is literal in UTF mode.
     static func escaped(_ word: String) -> String {
-        if word.utf8.allSatisfy({ $0 >= 0x80 || ($0 | 0x20) &- 0x61 < 26 || $0 &- 0x30 < 10 }) { return word }
+        if word.utf8.allSatisfy({ $0 >= 0x80 || isASCIIAlphanumeric(UInt32($0)) }) { return word }
         var out = ""
         for scalar in word.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80, !((v | 0x20) &- 0x61 < 26 || v &- 0x30 < 10) { out += "\\" }
+            if scalar.value < 0x80, !isASCIIAlphanumeric(scalar.value) { out += "\\" }
             out.unicodeScalars.append(scalar)
         }
         return out
     }
+
+    /// Whether an ASCII code point is a letter or a digit.
+    @inline(__always) private static func isASCIIAlphanumeric(_ v: UInt32) -> Bool { (v | 0x20) &- 0x61 < 26 || v &- 0x30 < 10 }
 
     /// PCRE2's `\s` and `\w` with UCP, one character at a time: ASCII from tables PCRE2 filled
     /// once, the rest asked of PCRE2 as it comes (with one scratch, made when first needed:

@@ -40,7 +40,7 @@ enum RequiredLiterals {
     static func analysis(_ pattern: String) -> (literals: [[UInt8]], alsoRequired: [[[UInt8]]])? {
         var parser = Parser(bytes: Array(pattern.utf8))
         guard let alternatives = parser.alternation(), parser.atEnd else { return nil }
-        guard let found = alternatives, !found.isEmpty, found.allSatisfy({ !$0.isEmpty && !Parser.isBlank($0) }) else { return nil }
+        guard let found = alternatives, Parser.isUsable(found) else { return nil }
         let literals = normalized(found)
         var also: [[[UInt8]]] = []
         if parser.topLevelSequences == 1, Parser.quality(literals) < shortLiteral {
@@ -53,7 +53,8 @@ enum RequiredLiterals {
     /// Literals shorter than this (separators counted) let through many texts.
     static let shortLiteral = 6
 
-    private static func normalized(_ set: [[UInt8]]) -> [[UInt8]] {
+    /// A literal set without repeats, in byte order.
+    static func normalized(_ set: [[UInt8]]) -> [[UInt8]] {
         Array(Set(set)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
@@ -61,14 +62,7 @@ enum RequiredLiterals {
     /// ASCII letter: KELVIN SIGN (k), LATIN SMALL LETTER LONG S (s), and the Turkish dotted and
     /// dotless I. Texts with one of them are scanned as `foldToASCII` writes them.
     static func mayFoldToASCII(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
-        var i = 0
-        while i + 1 < count {
-            let b = bytes[i]
-            if b == 0xC4, bytes[i + 1] == 0xB0 || bytes[i + 1] == 0xB1 { return true }
-            if b == 0xC5, bytes[i + 1] == 0xBF { return true }
-            if b == 0xE2, i + 2 < count, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { return true }
-            i += 1
-        }
+        for i in 0..<count where foldedLetter(bytes, at: i, count: count) != nil { return true }
         return false
     }
 
@@ -79,18 +73,24 @@ enum RequiredLiterals {
     static func foldToASCII(_ bytes: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var i = 0, n = 0
         while i < count {
-            let b = bytes[i]
-            var letter: UInt8 = 0, width = 1
-            if i + 1 < count {
-                if b == 0xC4, bytes[i + 1] == 0xB0 || bytes[i + 1] == 0xB1 { (letter, width) = (UInt8(ascii: "i"), 2) }
-                if b == 0xC5, bytes[i + 1] == 0xBF { (letter, width) = (UInt8(ascii: "s"), 2) }
-                if b == 0xE2, i + 2 < count, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { (letter, width) = (UInt8(ascii: "k"), 3) }
-            }
-            out[n] = letter == 0 ? b : letter
+            let folded = foldedLetter(bytes, at: i, count: count)
+            out[n] = folded?.letter ?? bytes[i]
             n += 1
-            i += width
+            i += folded?.width ?? 1
         }
         return n
+    }
+
+    /// The ASCII letter PCRE2's caseless matching may equate with the character starting at
+    /// byte `i`, and that character's width in bytes; nil for every other character.
+    @inline(__always)
+    private static func foldedLetter(_ bytes: UnsafePointer<UInt8>, at i: Int, count: Int) -> (letter: UInt8, width: Int)? {
+        guard i + 1 < count else { return nil }
+        let b = bytes[i]
+        if b == 0xC4, bytes[i + 1] == 0xB0 || bytes[i + 1] == 0xB1 { return (UInt8(ascii: "i"), 2) }
+        if b == 0xC5, bytes[i + 1] == 0xBF { return (UInt8(ascii: "s"), 2) }
+        if b == 0xE2, i + 2 < count, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { return (UInt8(ascii: "k"), 3) }
+        return nil
     }
 
     /// What a piece of pattern tells: `required`, one of which any match of the piece contains
@@ -163,7 +163,7 @@ enum RequiredLiterals {
             var afterSeparator = false, boundary = false
             var clauses: [[[UInt8]]] = []
             func consider(_ set: [[UInt8]]?) {
-                guard let set, !set.isEmpty, set.allSatisfy({ !$0.isEmpty && !Parser.isBlank($0) }) else { return }
+                guard let set, Parser.isUsable(set) else { return }
                 clauses.append(set)
                 if let current = best, Parser.quality(current) >= Parser.quality(set) { return }
                 best = set
@@ -344,8 +344,7 @@ enum RequiredLiterals {
                     }
                     return Facts(required: nil, run: nil)
                 }
-                let lower = b &- 0x41 < 26 ? b | 0x20 : b
-                return Facts(required: nil, run: [lower])
+                return Facts(required: nil, run: [LiteralScanner.fold(b)])
             }
         }
 
@@ -383,6 +382,11 @@ enum RequiredLiterals {
         /// would rule out almost nothing, while the scan stopped at every space to note it.
         static func isBlank(_ literal: [UInt8]) -> Bool {
             literal.allSatisfy { $0 == 0x20 || $0 &- 0x09 < 5 }
+        }
+
+        /// Whether a literal set can serve: some literals, none empty or blank.
+        static func isUsable(_ set: [[UInt8]]) -> Bool {
+            !set.isEmpty && set.allSatisfy { !$0.isEmpty && !isBlank($0) }
         }
 
         /// A literal set is as selective as its shortest member.

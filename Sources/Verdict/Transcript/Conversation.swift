@@ -1,6 +1,9 @@
 /// One event of a transcript (SPEC §1). Fields that a type does not have stay nil.
 public struct Event: Sendable {
     public enum Kind: UInt8, Sendable {
+        /// Whether the event is an utterance (`user` or `agent`).
+        @inline(__always) public var isSpoken: Bool { self == .user || self == .agent }
+
         case user, agent, flow, function, metric, state, handoff, end
         /// A `type` Verdict does not know: it keeps its index, matches nothing and is no turn.
         case other
@@ -63,7 +66,7 @@ public struct Event: Sendable {
 
     public init(kind: Kind) { self.kind = kind }
 
-    @inline(__always) public var isSpoken: Bool { kind == .user || kind == .agent }
+    @inline(__always) public var isSpoken: Bool { kind.isSpoken }
 }
 
 /// A transcript as read: its id, optional start time and metadata, and its events.
@@ -90,8 +93,7 @@ public struct Conversation: Sendable {
         // each event, retaining every field.
         events.withUnsafeBufferPointer { events in
             for i in events.indices {
-                let kind = events[i].kind
-                if kind == .user || kind == .agent { t += 1 }
+                if events[i].kind.isSpoken { t += 1 }
                 turns.append(t)
             }
         }
