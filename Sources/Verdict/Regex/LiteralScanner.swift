@@ -188,12 +188,6 @@ struct LiteralScanner: Sendable {
         return false
     }
 
-    /// Sets bit `id` in `found` (of `words` words) for every literal that occurs in the text.
-    func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
-        for w in 0..<words { found[w] = 0 }
-        _ = add(text, count: length, to: found)
-    }
-
     /// Sets bit `id` in `found` (of `words` words, which it does not clear) for every literal
     /// that occurs in the text. Returns the words it set bits in: bit w for word w, and bit 63
     /// for word 63 and every word after it. Most texts hold none of a long list's literals:

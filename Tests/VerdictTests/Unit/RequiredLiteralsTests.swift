@@ -268,3 +268,13 @@ enum NSRegularExpressionEscape {
         return out
     }
 }
+
+extension LiteralScanner {
+    /// Sets bit `id` in `found` (of `words` words) for every literal that occurs in the text,
+    /// clearing the others first (the evaluator clears a conversation's words once and calls
+    /// `add`).
+    func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
+        for w in 0..<words { found[w] = 0 }
+        _ = add(text, count: length, to: found)
+    }
+}
