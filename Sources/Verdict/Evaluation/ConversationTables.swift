@@ -38,8 +38,10 @@ final class ConversationTables {
     let patternAbsent = Buffer<Bool>()
     /// The literals found anywhere in the conversation (`loadTexts`), one bit per literal.
     private let wholeLiterals = Buffer<UInt64>()
-    /// A text as the scanner reads it when it holds a character `foldToASCII` replaces.
+    /// The texts that hold a character `foldToASCII` replaces, as the scanner reads them.
     private let foldedText = Buffer<UInt8>()
+    /// The texts to scan, each in `textBytes` or `foldedText`.
+    private let scanTexts = Buffer<LiteralScanner.Text>()
 
     /// Sizes the tables for `events` and fills what does not depend on flows.
     func load(_ events: [Event], _ rules: CompiledRules) {
@@ -102,7 +104,10 @@ final class ConversationTables {
         var total = 0
         for i in events.indices { total += events[i].text?.utf8.count ?? 0 }
         textBytes.reserve(total)
-        var offset = 0
+        // A folded text is never longer than the text.
+        foldedText.reserve(total)
+        scanTexts.reserve(events.count)
+        var offset = 0, folded = 0, scanned = 0
         for i in events.indices {
             textStart[i] = offset
             prefilterUsable[i] = false
@@ -110,26 +115,31 @@ final class ConversationTables {
             guard var text = events[i].text else { continue }
             text.withUTF8 { utf8 in
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
-                (textBytes.base + offset).update(from: base, count: utf8.count)
+                let copy = textBytes.base + offset
+                copy.update(from: base, count: utf8.count)
                 offset += utf8.count
                 guard words > 0 else { return }
                 prefilterUsable[i] = true
                 // A character PCRE2 may equate with an ASCII letter is read as that letter.
-                var scanned = base, length = utf8.count
-                if RequiredLiterals.mayFoldToASCII(base, count: length) {
-                    foldedText.reserve(length)
-                    length = RequiredLiterals.foldToASCII(base, count: length, into: foldedText.base)
-                    scanned = UnsafePointer(foldedText.base)
+                if RequiredLiterals.mayFoldToASCII(base, count: utf8.count) {
+                    let out = foldedText.base + folded
+                    let length = RequiredLiterals.foldToASCII(base, count: utf8.count, into: out)
+                    folded += length
+                    scanTexts[scanned] = LiteralScanner.Text(bytes: out, count: length, slot: i)
+                } else {
+                    scanTexts[scanned] = LiteralScanner.Text(bytes: copy, count: utf8.count, slot: i)
                 }
-                let found = foundLiterals.base + i * words
-                let held = scanner.add(scanned, count: length, to: found)
-                heldWords[i] = held
-                var rest = held
-                while rest != 0 {
-                    let w = rest.trailingZeroBitCount
-                    rest &= rest &- 1
-                    for v in LiteralScanner.heldWords(ofBit: w, words: words) { whole[v] |= found[v] }
-                }
+                scanned += 1
+            }
+        }
+        scanner.add(UnsafeBufferPointer(start: scanTexts.base, count: scanned), found: foundLiterals.base, held: heldWords.base)
+        for t in UnsafeBufferPointer(start: scanTexts.base, count: scanned) {
+            let found = foundLiterals.base + t.slot * words
+            var rest = heldWords[t.slot]
+            while rest != 0 {
+                let w = rest.trailingZeroBitCount
+                rest &= rest &- 1
+                for v in LiteralScanner.heldWords(ofBit: w, words: words) { whole[v] |= found[v] }
             }
         }
         textStart[events.count] = offset

@@ -188,61 +188,138 @@ struct LiteralScanner: Sendable {
         return false
     }
 
-    /// Sets bit `id` in `found` (of `words` words, which it does not clear) for every literal
-    /// that occurs in the text. Returns the words it set bits in: bit w for word w, and bit 63
-    /// for word 63 and every word after it. Most texts hold none of a long list's literals:
-    /// their words need not be read.
-    func add(_ text: UnsafePointer<UInt8>, count length: Int, to found: UnsafeMutablePointer<UInt64>) -> UInt64 {
-        guard count > 0 else { return 0 }
-        var held: UInt64 = 0
-        for id in everywhere { LiteralScanner.note(Int(id), in: found, held: &held) }
-        if let narrow {
-            scan(text, length, found, narrow.base, &held)
-        } else if let wide {
-            scan(text, length, found, wide.base, &held)
+    /// One text for `add`: its bytes, and the slot its results go to.
+    struct Text {
+        let bytes: UnsafePointer<UInt8>
+        let count: Int
+        let slot: Int
+    }
+
+    /// For each text, sets bit `id` in its words of `found` (`found + slot × words`, which it
+    /// does not clear) for every literal that occurs in it, and writes to `held[slot]` the words
+    /// it set bits in: bit w for word w, and bit 63 for word 63 and every word after it. Most
+    /// texts hold none of a long list's literals: their words need not be read.
+    ///
+    /// Texts are scanned two at a time, a byte of each in turn. A byte's step waits for the
+    /// table entry the byte before it loaded, so one text's scan spends most of its time
+    /// waiting; two texts' chains of loads overlap. When one text ends, the next one in line
+    /// takes its place.
+    func add(_ texts: UnsafeBufferPointer<Text>, found: UnsafeMutablePointer<UInt64>, held: UnsafeMutablePointer<UInt64>) {
+        guard !texts.isEmpty else { return }
+        guard count > 0 else {
+            for t in texts { held[t.slot] = 0 }
+            return
         }
-        return held
+        if let narrow {
+            scan(texts, found, held, narrow.base)
+        } else if let wide {
+            scan(texts, found, held, wide.base)
+        }
+    }
+
+    /// Notes the literals of the state at `row`, found in `t` with their last byte at `end`;
+    /// those with separators to check, only where the bytes beside them are not word
+    /// characters. Out of line: it runs on a small share of bytes, and the scan loop keeps
+    /// its registers.
+    @inline(never)
+    private func note(_ row: Int, endingAt end: Int, in t: Text, _ found: UnsafeMutablePointer<UInt64>, _ held: inout UInt64) {
+        let state = row / classCount
+        let text = t.bytes, length = t.count, into = found + t.slot * words
+        let ids = outputIDs.base
+        for k in Int(outputStart[state])..<Int(outputStart[state + 1]) {
+            let entry = ids[k]
+            let id = Int(entry & LiteralScanner.idMask)
+            if entry > LiteralScanner.idMask {
+                let before = end - Int(bodyLength[id])
+                if entry & LiteralScanner.before != 0, before >= 0, RequiredLiterals.isWordByte(text[before]) { continue }
+                if entry & LiteralScanner.after != 0, end + 1 < length, RequiredLiterals.isWordByte(text[end + 1]) { continue }
+            }
+            LiteralScanner.note(id, in: into, held: &held)
+        }
     }
 
     @inline(__always)
-    private func scan<Entry: FixedWidthInteger & SignedInteger>(_ text: UnsafePointer<UInt8>, _ length: Int,
-                                                                _ found: UnsafeMutablePointer<UInt64>, _ next: UnsafePointer<Entry>,
-                                                                _ held: inout UInt64) {
-        let classOf = classOf.base, starts = outputStart.base, ids = outputIDs.base
-        let lengths = bodyLength.base, classCount = classCount
-        /// Notes the literals of the state at `row`, found with their last byte at `end`; those
-        /// with separators to check, only where the bytes beside them are not word characters.
-        @inline(__always) func note(_ row: Int, endingAt end: Int) {
-            let state = row / classCount
-            for k in Int(starts[state])..<Int(starts[state + 1]) {
-                let entry = ids[k]
-                let id = Int(entry & LiteralScanner.idMask)
-                if entry > LiteralScanner.idMask {
-                    let before = end - Int(lengths[id])
-                    if entry & LiteralScanner.before != 0, before >= 0, RequiredLiterals.isWordByte(text[before]) { continue }
-                    if entry & LiteralScanner.after != 0, end + 1 < length, RequiredLiterals.isWordByte(text[end + 1]) { continue }
-                }
-                LiteralScanner.note(id, in: found, held: &held)
-            }
-        }
-        var row = 0
-        if let edge = edgeClass {
+    private func scan<Entry: FixedWidthInteger & SignedInteger>(_ texts: UnsafeBufferPointer<Text>, _ found: UnsafeMutablePointer<UInt64>,
+                                                                _ heldOut: UnsafeMutablePointer<UInt64>, _ next: UnsafePointer<Entry>) {
+        let classOf = classOf.base
+        /// The row a text's scan starts from, its start read as the edge class.
+        @inline(__always) func begin(_ t: Text, _ held: inout UInt64) -> Int {
+            held = 0
+            for id in everywhere { LiteralScanner.note(Int(id), in: found + t.slot * words, held: &held) }
+            guard let edge = edgeClass else { return 0 }
             let entry = next[edge]
-            row = entry >= 0 ? Int(entry) : Int(~entry)
-            if entry < 0 { note(row, endingAt: -1) }
+            if entry >= 0 { return Int(entry) }
+            note(Int(~entry), endingAt: -1, in: t, found, &held)
+            return Int(~entry)
         }
-        for i in 0..<length {
-            let entry = next[row + Int(classOf[Int(text[i])])]
-            if entry >= 0 {
-                row = Int(entry)
-                continue
+        /// Reads a text's end as the edge class, and stores what it held.
+        @inline(__always) func end(_ t: Text, _ row: Int, _ held: inout UInt64) {
+            if let edge = edgeClass {
+                let entry = next[row &+ edge]
+                if entry < 0 { note(Int(~entry), endingAt: t.count, in: t, found, &held) }
             }
-            row = Int(~entry)
-            note(row, endingAt: i)
+            heldOut[t.slot] = held
         }
-        if let edge = edgeClass {
-            let entry = next[row + edge]
-            if entry < 0 { note(Int(~entry), endingAt: length) }
+        /// The entry for the byte at `i` of a text, from the state at `row`.
+        @inline(__always) func entry(_ t: Text, _ i: Int, _ row: Int) -> Entry {
+            next[row &+ Int(classOf[Int(t.bytes[i])])]
         }
+        /// Moves to the state `e` names, noting its literals when it has some.
+        @inline(__always) func take(_ e: Entry, _ t: Text, _ i: Int, _ row: inout Int, _ held: inout UInt64) {
+            if e >= 0 {
+                row = Int(e)
+            } else {
+                row = Int(~e)
+                note(row, endingAt: i, in: t, found, &held)
+            }
+        }
+        var a = texts[0], ia = 0, heldA: UInt64 = 0
+        var rowA = begin(a, &heldA)
+        var waiting = 1
+        if texts.count > 1 {
+            var b = texts[1], ib = 0, heldB: UInt64 = 0
+            var rowB = begin(b, &heldB)
+            waiting = 2
+            while true {
+                let stop = ia &+ min(a.count &- ia, b.count &- ib)
+                while ia < stop {
+                    let ea = entry(a, ia, rowA), eb = entry(b, ib, rowB)
+                    if ea | eb >= 0 {
+                        rowA = Int(ea)
+                        rowB = Int(eb)
+                    } else {
+                        take(ea, a, ia, &rowA, &heldA)
+                        take(eb, b, ib, &rowB, &heldB)
+                    }
+                    ia &+= 1
+                    ib &+= 1
+                }
+                if ia == a.count {
+                    end(a, rowA, &heldA)
+                    if waiting == texts.count {
+                        (a, ia, rowA, heldA) = (b, ib, rowB, heldB)
+                        break
+                    }
+                    a = texts[waiting]
+                    waiting += 1
+                    ia = 0
+                    rowA = begin(a, &heldA)
+                }
+                if ib == b.count {
+                    end(b, rowB, &heldB)
+                    if waiting == texts.count { break }
+                    b = texts[waiting]
+                    waiting += 1
+                    ib = 0
+                    rowB = begin(b, &heldB)
+                }
+            }
+        }
+        // The one text left.
+        while ia < a.count {
+            take(entry(a, ia, rowA), a, ia, &rowA, &heldA)
+            ia &+= 1
+        }
+        end(a, rowA, &heldA)
     }
 }

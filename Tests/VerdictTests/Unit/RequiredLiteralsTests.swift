@@ -180,6 +180,69 @@ struct RequiredLiteralsTests {
         #expect(separated > 2_000, "\(separated) of \(hits) found literals have separators")
     }
 
+    /// `add` scans its texts two at a time, each of the two taking the next text in line when
+    /// its own ends. Whatever the texts' lengths (empty ones too) and slots, each must get the
+    /// literals and summary it gets alone: with separators as classes, with separators checked
+    /// (and a lone separator, which every text holds), and with a wide table of over 64 words.
+    @Test("texts scanned together each get what they get alone", arguments: [0, 1, 2])
+    func scannedTogether(kind: Int) {
+        var cases = RandomCases(rng: SeededGenerator(state: 40 + UInt64(kind)))
+        let sep = RequiredLiterals.separator
+        let letters = Array("abcd1_".utf8) + (kind == 1 ? Array("-' ".utf8) : [])
+        var literals = Set<[UInt8]>()
+        while literals.count < (kind == 2 ? 4_500 : 80) {
+            var literal = (0..<Int.random(in: kind == 2 ? 5...8 : 1...3, using: &cases.rng)).map { _ in cases.pick(letters) }
+            if kind < 2 && cases.chance(0.5) { literal.insert(sep, at: 0) }
+            if kind < 2 && cases.chance(0.5) { literal.append(sep) }
+            literals.insert(literal)
+        }
+        if kind == 1 { literals.insert([sep]) }
+        let sorted = literals.sorted { $0.lexicographicallyPrecedes($1) }
+        let scanner = LiteralScanner(sorted)
+        #expect(scanner.separatorsAreClasses == (kind == 0))
+        #expect(scanner.usesWideTable == (kind == 2))
+        #expect(scanner.words > (kind == 2 ? 64 : 1))
+        let pieces: [[UInt8]] = Array("abcdABCD1_".utf8).map { [$0] } + [" ", "-", "'", "é"].map { Array($0.utf8) }
+        var texts: [[UInt8]] = []
+        for _ in 0..<300 {
+            var text: [UInt8] = []
+            for _ in 0..<cases.pick([0, 1, 2, 3, 8, 30, 90]) {
+                // Now and then a literal, its separators as spaces, to be found.
+                text += cases.chance(0.1) ? cases.pick(sorted).map { $0 == sep ? UInt8(ascii: " ") : $0 } : cases.pick(pieces)
+            }
+            texts.append(text)
+        }
+        let words = scanner.words
+        let slots = Array(texts.indices).shuffled(using: &cases.rng)
+        var found = [UInt64](repeating: 0, count: texts.count * words)
+        var held = [UInt64](repeating: 0xDEAD, count: texts.count)
+        let arena: [UInt8] = texts.joined() + [0]
+        arena.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            let list = texts.indices.map { k in
+                defer { offset += texts[k].count }
+                return LiteralScanner.Text(bytes: bytes.baseAddress! + offset, count: texts[k].count, slot: slots[k])
+            }
+            list.withUnsafeBufferPointer { list in
+                found.withUnsafeMutableBufferPointer { f in
+                    held.withUnsafeMutableBufferPointer { scanner.add(list, found: f.baseAddress!, held: $0.baseAddress!) }
+                }
+            }
+        }
+        var hits = 0
+        for (k, text) in texts.enumerated() {
+            var alone = [UInt64](repeating: 0, count: words)
+            let summary = (text + [0]).withUnsafeBufferPointer { b in
+                alone.withUnsafeMutableBufferPointer { scanner.add(b.baseAddress!, count: text.count, to: $0.baseAddress!) }
+            }
+            let together = Array(found[(slots[k] * words)..<((slots[k] + 1) * words)])
+            #expect(together == alone, "text \(k): \(Self.shown(text))")
+            #expect(held[slots[k]] == summary, "text \(k)")
+            hits += alone.reduce(0) { $0 + $1.nonzeroBitCount }
+        }
+        #expect(hits > texts.count, "\(hits) literals found")
+    }
+
     /// Whether the prefilter would skip `pattern` on `text`.
     static func rejects(_ pattern: String, _ text: String) -> Bool {
         guard let literals = RequiredLiterals.of(pattern) else { return false }
@@ -276,5 +339,13 @@ extension LiteralScanner {
     func scan(_ text: UnsafePointer<UInt8>, count length: Int, into found: UnsafeMutablePointer<UInt64>) {
         for w in 0..<words { found[w] = 0 }
         _ = add(text, count: length, to: found)
+    }
+
+    /// `add` of one text: what it returns in `held`.
+    func add(_ text: UnsafePointer<UInt8>, count length: Int, to found: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        var held: UInt64 = 0
+        var one = Text(bytes: text, count: length, slot: 0)
+        withUnsafePointer(to: &one) { add(UnsafeBufferPointer(start: $0, count: 1), found: found, held: &held) }
+        return held
     }
 }
