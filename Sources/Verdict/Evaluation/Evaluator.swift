@@ -27,6 +27,9 @@ public final class Evaluator {
     var sequenceHits: [Int] = []
     var sequenceStarts: [Int] = []
     var sequenceCursors: [Int] = []
+    /// Scratch for a metric's evidence (see `evaluate(metricAt:)`): it keeps its memory from one
+    /// metric to the next, so the evidence of most results, none or one event, costs no array.
+    private var evidenceScratch: [Int] = []
     /// The steps trigger searches have taken since this evaluator was made: one per leaf
     /// looked at on an event, sequence step advanced and node decided on a prefix. A test
     /// counts them to hold the search linear in the events.
@@ -110,16 +113,22 @@ public final class Evaluator {
             results.append(result)
         }
         var logged: [(name: String, values: [JSONValue])] = []
-        var position: [String: Int] = [:]
+        // A conversation logs few metrics: their names are looked up in the list, and a table
+        // is made only once there are many.
+        var position: [String: Int]?
         // By index: copying an Event would retain each of its fields.
         let events = conversation.events
         for i in events.indices where events[i].kind == .metric {
             let name = events[i].name ?? ""
-            if let p = position[name] {
+            if let p = position.map({ $0[name] }) ?? logged.firstIndex(where: { $0.name == name }) {
                 logged[p].values.append(events[i].value ?? .null)
             } else {
-                position[name] = logged.count
                 logged.append((name, [events[i].value ?? .null]))
+                if position != nil {
+                    position![name] = logged.count - 1
+                } else if logged.count == 16 {
+                    position = Dictionary(uniqueKeysWithValues: logged.indices.map { (logged[$0].name, $0) })
+                }
             }
         }
         return ConversationResult(id: conversation.id, startedAt: conversation.startedAt, metadata: conversation.metadata, metrics: results,
@@ -201,7 +210,13 @@ public final class Evaluator {
                 if let observer { try observeValue(expression, from: lower, to: last, observer) }
                 return try number(expression, from: lower, to: last, triggeredAt: k)
             }
-            var evidence: [Int] = []
+            // Taken out while in use, so that it is not shared and keeps its memory when emptied;
+            // a result with two or more events of evidence keeps the array, and the next
+            // metric's is then a new one.
+            var evidence = evidenceScratch
+            evidenceScratch = []
+            evidence.removeAll(keepingCapacity: true)
+            defer { evidenceScratch = evidence }
             if !plan.isCategorical {
                 observer?.beginTree(.when)
                 defer { observer?.endTree() }

@@ -158,9 +158,13 @@ public struct JSONLinesSink: ResultSink {
         }
         if let t = result.pointee.triggeredAt { w.int(t) } else { w.raw("null") }
         w.raw(",\"evidence\":")
-        if let single = result.pointee.singleEvidence {
+        if let (first, second) = result.pointee.inlineEvidence {
             w.raw("[")
-            w.int(single)
+            w.int(first)
+            if let second {
+                w.raw(",")
+                w.int(second)
+            }
             w.raw("]")
         } else {
             w.intArray(result.pointee.evidence)

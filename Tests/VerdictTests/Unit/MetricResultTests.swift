@@ -6,7 +6,8 @@ import Testing
 @Suite("Metric results")
 struct MetricResultTests {
     static let values: [MetricResult.Value?] = [nil, .bool(true), .bool(false), .number(2.5), .label("verified"), .label("")]
-    static let evidences: [[Int]] = [[], [0], [7], [1, 4], [2, 3, 9]]
+    /// Event indices past Int32's range are kept in the shared part.
+    static let evidences: [[Int]] = [[], [0], [7], [1, 4], [2, 3, 9], [Int(Int32.max) + 1], [1, Int(Int32.max) + 5]]
     static let errors: [String?] = [nil, "too many steps"]
     static let failed: [[Int]?] = [nil, [], [0, 2]]
 
@@ -21,13 +22,16 @@ struct MetricResultTests {
                                              failedItems: failedItems)
                         #expect(r.value == value && r.evidence == evidence && r.error == error && r.failedItems == failedItems)
                         #expect(r.triggeredAt == evidence.first && r.status == .ok)
-                        #expect(r.singleEvidence == (evidence.count == 1 && error == nil && failedItems == nil && !Self.isLabel(value) ? evidence[0] : nil))
+                        // Labels too: one or two events of evidence are plain values.
+                        let inline = (1...2).contains(evidence.count) && evidence.allSatisfy { $0 <= Int(Int32.max) } && error == nil && failedItems == nil
+                        #expect(r.inlineEvidence?.first == (inline ? evidence[0] : nil))
+                        #expect(r.inlineEvidence?.second == (inline && evidence.count == 2 ? evidence[1] : nil))
                         seen += 1
                     }
                 }
             }
         }
-        #expect(seen == 180)
+        #expect(seen == 252)
     }
 
     @Test("setting one field keeps the others, and equality follows every field")
@@ -56,10 +60,5 @@ struct MetricResultTests {
         #expect(s.isBare && s == MetricResult(status: .notApplicable))
         #expect(MetricResult(status: .ok, value: .bool(true), evidence: [1]) != MetricResult(status: .ok, value: .bool(true), evidence: [2]))
         #expect(MetricResult(status: .ok, value: .label("a")) != MetricResult(status: .ok, value: .label("b")))
-    }
-
-    static func isLabel(_ value: MetricResult.Value?) -> Bool {
-        if case .label? = value { return true }
-        return false
     }
 }
