@@ -73,12 +73,13 @@ public final class FlowMachine {
         let n = conversation.events.count
         hasReplayed = false
         defer { hasReplayed = true }
-        entries = []
         flowsEntered = []
         functionsCalled = []
         failure = nil
-        // Both keep their memory from the last conversation (unless a caller holds a copy):
-        // an array made anew costs a lookup of its type's metadata under a lock.
+        // These keep their memory from the last conversation (unless a caller holds a copy):
+        // an array made anew costs an allocation at each doubling, and a lookup of its type's
+        // metadata under a lock.
+        entries.removeAll(keepingCapacity: true)
         entriesAt.removeAll(keepingCapacity: true)
         entriesAt.append(contentsOf: repeatElement([], count: n))
         currentFlow.removeAll(keepingCapacity: true)
@@ -106,14 +107,21 @@ public final class FlowMachine {
                 for entry in entriesAt[i] {
                     entries.append(entry)
                     current = entry.flow
-                    if !flowsEntered.contains(where: { $0.isExactly(entry.flow) }) { flowsEntered.append(entry.flow) }
+                    if !flowsEntered.contains(where: { $0.isExactly(entry.flow) }) { FlowMachine.append(entry.flow, to: &flowsEntered) }
                 }
                 currentFlow[i] = current
                 if events[i].kind == .function, let name = events[i].name, !functionsCalled.contains(where: { $0.isExactly(name) }) {
-                    functionsCalled.append(name)
+                    FlowMachine.append(name, to: &functionsCalled)
                 }
             }
         }
+    }
+
+    /// Appends to a list of names that starts empty with every conversation (the conversation's
+    /// result keeps it): room for a few at the first, rather than growing one at a time.
+    private static func append(_ name: String, to list: inout [String]) {
+        if list.isEmpty { list.reserveCapacity(4) }
+        list.append(name)
     }
 
     /// Leaves `entryMark` in `kinds` (one per event) where a flow is entered.

@@ -170,6 +170,9 @@ public struct JSONParser {
         }
     }
 
+    /// The members or elements a non-empty object or array has room for from the start.
+    static let firstCapacity = 4
+
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
@@ -180,6 +183,9 @@ public struct JSONParser {
             position += 1; depth -= 1
             return .object(object)
         }
+        // Room for a few members at once: most objects have a few, and growing one member at a
+        // time would allocate again at the second and the third.
+        object.reserveCapacity(JSONParser.firstCapacity)
         while true {
             try expectKey()
             let key = try parseString()
@@ -228,6 +234,7 @@ public struct JSONParser {
             position += 1; depth -= 1
             return .array(elements)
         }
+        elements.reserveCapacity(JSONParser.firstCapacity)
         while true {
             skipWhitespace()
             elements.append(try parseValue())

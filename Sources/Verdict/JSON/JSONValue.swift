@@ -91,6 +91,7 @@ public struct JSONObject: Sendable {
         }
     }
 
+    mutating func reserveCapacity(_ n: Int) { pairs.reserveCapacity(n) }
     /// Appends without looking for an earlier pair with the same key (the parser checks).
     mutating func appendUnchecked(_ key: String, _ value: JSONValue) { pairs.append((key, value)) }
     mutating func replaceValue(at index: Int, with value: JSONValue) { pairs[index].value = value }

@@ -153,6 +153,9 @@ struct ConversationScanner {
                     decoded = []
                     eventProblem = nil
                     if lead == UInt8(ascii: "[") {
+                        // Room for the events the rest of the line likely holds (an event takes
+                        // some 64 bytes or more), rather than growing one doubling at a time.
+                        decoded.reserveCapacity(min((parser.bytes.count - parser.position) / 64, 1_024))
                         eventProblem = try readEvents(into: &decoded)
                     } else {
                         try parser.skipValue()
