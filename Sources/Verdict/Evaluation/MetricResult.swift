@@ -25,29 +25,32 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
 
     public var status: Status
     public var triggeredAt: Int?
-    /// The value. A label is the rule's own text: short ones are stored inline, longer ones
-    /// share the rule's storage, so a label result needs no object of its own.
+    /// The value when it is a boolean or a number; a label's text is in `rare`. A plain value,
+    /// so that copying a result (800 metrics make 800 copies a call) copies bytes and counts
+    /// at most the one reference of `rare`.
     private var scalar: Scalar
     /// The evidence when it is one or two events (the commonest evidence), in order; -1 for
     /// none. An event index past Int32's range goes to `rare` instead.
     private var first: Int32
     private var second: Int32
-    /// Evidence of three or more events, an error or failed items, or nil when there is none:
-    /// the most common results (false with no evidence, true on one or two events, a label,
+    /// A label, evidence of three or more events, an error or failed items, or nil when there
+    /// is none: the most common results (false with no evidence, true on one or two events,
     /// not applicable) then need no object of their own.
     private var rare: Rare?
 
     private enum Scalar: Sendable, Equatable {
-        case none, bool(Bool), number(Double), label(String)
+        case none, bool(Bool), number(Double), label
     }
 
     private final class Rare: Sendable {
         let evidence: [Int]
+        let label: String?
         let error: String?
         let failedItems: [Int]?
 
-        init(evidence: [Int], error: String?, failedItems: [Int]?) {
+        init(evidence: [Int], label: String?, error: String?, failedItems: [Int]?) {
             self.evidence = evidence
+            self.label = label
             self.error = error
             self.failedItems = failedItems
         }
@@ -59,7 +62,7 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
             case .none: return nil
             case let .bool(b): return .bool(b)
             case let .number(d): return .number(d)
-            case let .label(l): return .label(l)
+            case .label: return .label(rare?.label ?? "")
             }
         }
         set { set(value: newValue, evidence: evidence, error: error, failedItems: failedItems) }
@@ -97,35 +100,32 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
     }
 
     private mutating func set(value: Value?, evidence: [Int], error: String?, failedItems: [Int]?) {
+        var label: String?
         switch value {
         case nil: scalar = .none
         case let .bool(b)?: scalar = .bool(b)
         case let .number(d)?: scalar = .number(d)
-        case let .label(l)?: scalar = .label(l)
+        case let .label(l)?:
+            scalar = .label
+            label = l
         }
         first = -1
         second = -1
-        if error == nil && failedItems == nil && evidence.count <= 2 && evidence.allSatisfy({ $0 <= Int(Int32.max) }) {
+        if label == nil && error == nil && failedItems == nil && evidence.count <= 2 && evidence.allSatisfy({ $0 <= Int(Int32.max) }) {
             if evidence.count > 0 { first = Int32(evidence[0]) }
             if evidence.count > 1 { second = Int32(evidence[1]) }
             rare = nil
         } else {
-            rare = Rare(evidence: evidence, error: error, failedItems: failedItems)
+            rare = Rare(evidence: evidence, label: label, error: error, failedItems: failedItems)
         }
     }
 
     /// Whether this is `ok`, false, from the first event, with nothing else: the commonest
     /// result of all, which a result line writes from bytes prepared once.
-    var isFalseFromStart: Bool {
-        guard case .bool(false) = scalar else { return false }
-        return rare == nil && first < 0 && status == .ok && triggeredAt == 0
-    }
+    var isFalseFromStart: Bool { rare == nil && first < 0 && status == .ok && scalar == .bool(false) && triggeredAt == 0 }
     /// Whether there is no value, trigger, evidence, error or failed item (as `not_applicable`
     /// and `inactive` results have).
-    var isBare: Bool {
-        guard case .none = scalar else { return false }
-        return rare == nil && first < 0 && triggeredAt == nil
-    }
+    var isBare: Bool { rare == nil && first < 0 && scalar == .none && triggeredAt == nil }
 
     /// The evidence when it is one or two events, read without making an array.
     var inlineEvidence: (first: Int, second: Int?)? {

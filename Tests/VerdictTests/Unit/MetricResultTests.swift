@@ -22,8 +22,9 @@ struct MetricResultTests {
                                              failedItems: failedItems)
                         #expect(r.value == value && r.evidence == evidence && r.error == error && r.failedItems == failedItems)
                         #expect(r.triggeredAt == evidence.first && r.status == .ok)
-                        // Labels too: one or two events of evidence are plain values.
-                        let inline = (1...2).contains(evidence.count) && evidence.allSatisfy { $0 <= Int(Int32.max) } && error == nil && failedItems == nil
+                        // A label is kept in the shared part, with its evidence.
+                        let inline = (1...2).contains(evidence.count) && evidence.allSatisfy { $0 <= Int(Int32.max) } && error == nil
+                            && failedItems == nil && !Self.isLabel(value)
                         #expect(r.inlineEvidence?.first == (inline ? evidence[0] : nil))
                         #expect(r.inlineEvidence?.second == (inline && evidence.count == 2 ? evidence[1] : nil))
                         seen += 1
@@ -60,5 +61,10 @@ struct MetricResultTests {
         #expect(s.isBare && s == MetricResult(status: .notApplicable))
         #expect(MetricResult(status: .ok, value: .bool(true), evidence: [1]) != MetricResult(status: .ok, value: .bool(true), evidence: [2]))
         #expect(MetricResult(status: .ok, value: .label("a")) != MetricResult(status: .ok, value: .label("b")))
+    }
+
+    static func isLabel(_ value: MetricResult.Value?) -> Bool {
+        if case .label? = value { return true }
+        return false
     }
 }
