@@ -30,6 +30,10 @@ public final class Evaluator {
     /// Scratch for a metric's evidence (see `evaluate(metricAt:)`): it keeps its memory from one
     /// metric to the next, so the evidence of most results, none or one event, costs no array.
     private var evidenceScratch: [Int] = []
+    /// Per metric, the shared part of each of its labels, then of `otherwise` (see
+    /// `MetricResult.SharedLabel`): this evaluator's own, so that only its thread counts
+    /// their references.
+    private let sharedLabels: [[MetricResult.SharedLabel]]
     /// The steps trigger searches have taken since this evaluator was made: one per leaf
     /// looked at on an event, sequence step advanced and node decided on a prefix. A test
     /// counts them to hold the search linear in the events.
@@ -54,6 +58,7 @@ public final class Evaluator {
         flows = FlowMachine(compiled.rules.flows)
         matcher = LeafMatcher(compiled: compiled, flows: flows, limits: limits)
         quietResults = [MetricResult?](repeating: nil, count: compiled.metricCount)
+        sharedLabels = compiled.metricInfo.map { info in ((info.labels ?? []) + (info.otherwise.map { [$0] } ?? [])).map(MetricResult.SharedLabel.init) }
     }
 
     /// Scores one conversation: replays its flows, then evaluates every metric in rule order.
@@ -246,10 +251,10 @@ public final class Evaluator {
                 observer?.endTree()
                 if holds {
                     if let observer { showLabels(after: j, of: plan, from: lower, to: last, observer) }
-                    return MetricResult(status: .ok, value: .label(compiled.metricInfo[m].labels![j]), triggeredAt: k, evidence: evidence)
+                    return MetricResult(label: sharedLabels[m][j], triggeredAt: k, evidence: evidence)
                 }
             }
-            if let otherwise = compiled.metricInfo[m].otherwise { return MetricResult(status: .ok, value: .label(otherwise), triggeredAt: k) }
+            if compiled.metricInfo[m].otherwise != nil { return MetricResult(label: sharedLabels[m][Int(plan.bodyCount)], triggeredAt: k, evidence: []) }
             return MetricResult(status: .unmatched, triggeredAt: k)
         } catch {
             return MetricResult(status: .error, triggeredAt: triggeredAt, error: error.metricError)

@@ -42,7 +42,7 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
         case none, bool(Bool), number(Double), label
     }
 
-    private final class Rare: Sendable {
+    fileprivate final class Rare: Sendable {
         let evidence: [Int]
         let label: String?
         let error: String?
@@ -87,6 +87,31 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
     public var failedItems: [Int]? {
         get { rare?.failedItems }
         set { set(value: value, evidence: evidence, error: error, failedItems: newValue) }
+    }
+
+    /// A label's shared part, for results that carry the label and nothing else there: made
+    /// once (each evaluator makes one per label of its rules) and shared by every such
+    /// result, so that a label result allocates nothing and copies as plain bytes.
+    struct SharedLabel {
+        fileprivate let part: Rare
+
+        init(_ label: String) {
+            part = Rare(evidence: [], label: label, error: nil, failedItems: nil)
+        }
+    }
+
+    /// An `ok` result with `label`'s value: its evidence inline when it is one or two events,
+    /// and the label's shared part; else a part of its own.
+    init(label: SharedLabel, triggeredAt: Int?, evidence: [Int]) {
+        self.init(status: .ok, triggeredAt: triggeredAt)
+        scalar = .label
+        if evidence.count <= 2, evidence.allSatisfy({ $0 <= Int(Int32.max) }) {
+            if evidence.count > 0 { first = Int32(evidence[0]) }
+            if evidence.count > 1 { second = Int32(evidence[1]) }
+            rare = label.part
+        } else {
+            rare = Rare(evidence: evidence, label: label.part.label, error: nil, failedItems: nil)
+        }
     }
 
     public init(status: Status, value: Value? = nil, triggeredAt: Int? = nil, evidence: [Int] = [], error: String? = nil,

@@ -63,6 +63,26 @@ struct MetricResultTests {
         #expect(MetricResult(status: .ok, value: .label("a")) != MetricResult(status: .ok, value: .label("b")))
     }
 
+    /// An evaluator's label results share one part per label; each must read back as the same
+    /// result made field by field, its evidence inline when it is one or two events.
+    @Test("a result made with a shared label is the same as one made with the label")
+    func sharedLabel() {
+        let shared = MetricResult.SharedLabel("partial")
+        for evidence in Self.evidences {
+            let r = MetricResult(label: shared, triggeredAt: 4, evidence: evidence)
+            #expect(r == MetricResult(status: .ok, value: .label("partial"), triggeredAt: 4, evidence: evidence))
+            #expect(r.value == .label("partial") && r.evidence == evidence && r.error == nil && r.failedItems == nil)
+            let inline = (1...2).contains(evidence.count) && evidence.allSatisfy { $0 <= Int(Int32.max) }
+            #expect(r.inlineEvidence?.first == (inline ? evidence[0] : nil))
+            #expect(!r.isBare && !r.isFalseFromStart)
+            // Setting a field gives the result a part of its own; the shared one is unchanged.
+            var changed = r
+            changed.error = "x"
+            #expect(changed.value == .label("partial") && changed.evidence == evidence && changed.error == "x")
+            #expect(MetricResult(label: shared, triggeredAt: 4, evidence: evidence).error == nil)
+        }
+    }
+
     static func isLabel(_ value: MetricResult.Value?) -> Bool {
         if case .label? = value { return true }
         return false
