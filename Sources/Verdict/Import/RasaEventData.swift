@@ -36,27 +36,11 @@ struct RasaEventData {
     /// The same into `d` (which should be empty), with no copy of it made on the way: the
     /// importer reads every row so. The problem when it cannot be read.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, timestamp: Bool, into d: inout RasaEventData) -> Problem? {
-        guard isASCII(bytes) else {
+        guard ByteWords.isASCII(bytes) else {
             var text = String(decoding: bytes, as: UTF8.self)
             return text.withUTF8 { read(utf8: $0, timestamp: timestamp, into: &d) }
         }
         return read(utf8: bytes, timestamp: timestamp, into: &d)
-    }
-
-    /// Whether every byte is below 0x80, eight at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var i = 0
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= bytes.count {
-            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
-        }
-        while i < bytes.count {
-            if base[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
     }
 
     /// `timestamp`: whether the row's own `timestamp` is wanted (the importer reads it only

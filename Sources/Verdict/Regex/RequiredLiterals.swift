@@ -62,7 +62,20 @@ enum RequiredLiterals {
     /// ASCII letter: KELVIN SIGN (k), LATIN SMALL LETTER LONG S (s), and the Turkish dotted and
     /// dotless I. Texts with one of them are scanned as `foldToASCII` writes them.
     static func mayFoldToASCII(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
-        for i in 0..<count where foldedLetter(bytes, at: i, count: count) != nil { return true }
+        // Each of them starts with a byte above 0x7F: eight ASCII bytes are passed at once, and
+        // a word that holds another byte is read byte by byte.
+        var i = 0, bytewiseUntil = 0
+        while i < count {
+            if i >= bytewiseUntil, i + 8 <= count {
+                if !ByteWords.hasNonASCII(ByteWords.load(bytes + i)) {
+                    i += 8
+                    continue
+                }
+                bytewiseUntil = i + 8
+            }
+            if foldedLetter(bytes, at: i, count: count) != nil { return true }
+            i += 1
+        }
         return false
     }
 

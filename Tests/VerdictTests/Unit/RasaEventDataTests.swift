@@ -85,8 +85,8 @@ struct RasaEventDataTests {
             return
         }
         #expect(d.text == "a\u{FFFD}\u{FFFD}" && d.name == "n")
-        #expect(!bytes.withUnsafeBufferPointer(RasaEventData.isASCII))
-        #expect(Array("0123456789abcdef".utf8).withUnsafeBufferPointer(RasaEventData.isASCII))
+        #expect(!bytes.withUnsafeBufferPointer(ByteWords.isASCII))
+        #expect(Array("0123456789abcdef".utf8).withUnsafeBufferPointer(ByteWords.isASCII))
     }
 
     @Test("20,000 seeded corruptions of rows read the same")

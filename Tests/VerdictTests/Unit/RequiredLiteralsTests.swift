@@ -243,6 +243,26 @@ struct RequiredLiteralsTests {
         #expect(hits > texts.count, "\(hits) literals found")
     }
 
+    /// Texts are passed over eight ASCII bytes at a time: a character that may fold, or any
+    /// byte above 0x7F, must be seen wherever it stands, across word boundaries too.
+    @Test("every folding character is found, at every position of texts up to 24 bytes")
+    func foldingFoundEverywhere() {
+        for length in 0...24 {
+            let plain = Array(repeating: UInt8(ascii: "a"), count: length)
+            #expect(!plain.withUnsafeBufferPointer { RequiredLiterals.mayFoldToASCII($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length) })
+            #expect(plain.withUnsafeBufferPointer(ByteWords.isASCII))
+            for position in 0...length {
+                for (character, folds) in [("\u{212A}", true), ("\u{017F}", true), ("\u{0130}", true), ("\u{0131}", true), ("é", false), ("’", false)] {
+                    var text = plain
+                    text.insert(contentsOf: Array(character.utf8), at: position)
+                    let found = text.withUnsafeBufferPointer { RequiredLiterals.mayFoldToASCII($0.baseAddress!, count: $0.count) }
+                    #expect(found == folds, "\(character) at \(position) of \(length)")
+                    #expect(!text.withUnsafeBufferPointer(ByteWords.isASCII), "\(character) at \(position) of \(length)")
+                }
+            }
+        }
+    }
+
     /// Whether the prefilter would skip `pattern` on `text`.
     static func rejects(_ pattern: String, _ text: String) -> Bool {
         guard let literals = RequiredLiterals.of(pattern) else { return false }
