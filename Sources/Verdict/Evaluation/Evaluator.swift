@@ -28,7 +28,8 @@ public final class Evaluator {
     var sequenceStarts: [Int] = []
     var sequenceCursors: [Int] = []
     /// Scratch for a metric's evidence (see `evaluate(metricAt:)`): it keeps its memory from one
-    /// metric to the next, so the evidence of most results, none or one event, costs no array.
+    /// metric to the next, so the evidence of most results, none, one or two events (kept
+    /// inline in the result), costs no array.
     private var evidenceScratch: [Int] = []
     /// Per metric, the shared part of each of its labels, then of `otherwise` (see
     /// `MetricResult.SharedLabel`): this evaluator's own, so that only its thread counts
@@ -216,7 +217,7 @@ public final class Evaluator {
                 return try number(expression, from: lower, to: last, triggeredAt: k)
             }
             // Taken out while in use, so that it is not shared and keeps its memory when emptied;
-            // a result with two or more events of evidence keeps the array, and the next
+            // a result with three or more events of evidence keeps the array, and the next
             // metric's is then a new one.
             var evidence = evidenceScratch
             evidenceScratch = []

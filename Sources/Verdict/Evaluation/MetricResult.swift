@@ -105,13 +105,7 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
     init(label: SharedLabel, triggeredAt: Int?, evidence: [Int]) {
         self.init(status: .ok, triggeredAt: triggeredAt)
         scalar = .label
-        if evidence.count <= 2, evidence.allSatisfy({ $0 <= Int(Int32.max) }) {
-            if evidence.count > 0 { first = Int32(evidence[0]) }
-            if evidence.count > 1 { second = Int32(evidence[1]) }
-            rare = label.part
-        } else {
-            rare = Rare(evidence: evidence, label: label.part.label, error: nil, failedItems: nil)
-        }
+        rare = keepInline(evidence) ? label.part : Rare(evidence: evidence, label: label.part.label, error: nil, failedItems: nil)
     }
 
     public init(status: Status, value: Value? = nil, triggeredAt: Int? = nil, evidence: [Int] = [], error: String? = nil,
@@ -136,13 +130,20 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
         }
         first = -1
         second = -1
-        if label == nil && error == nil && failedItems == nil && evidence.count <= 2 && evidence.allSatisfy({ $0 <= Int(Int32.max) }) {
-            if evidence.count > 0 { first = Int32(evidence[0]) }
-            if evidence.count > 1 { second = Int32(evidence[1]) }
+        if label == nil && error == nil && failedItems == nil && keepInline(evidence) {
             rare = nil
         } else {
             rare = Rare(evidence: evidence, label: label, error: error, failedItems: failedItems)
         }
+    }
+
+    /// Keeps `evidence` in `first` and `second` (both -1 before) when it is at most two events
+    /// that fit; else returns false, and the evidence goes to `rare`.
+    private mutating func keepInline(_ evidence: [Int]) -> Bool {
+        guard evidence.count <= 2, evidence.allSatisfy({ $0 <= Int(Int32.max) }) else { return false }
+        if evidence.count > 0 { first = Int32(evidence[0]) }
+        if evidence.count > 1 { second = Int32(evidence[1]) }
+        return true
     }
 
     /// Whether this is `ok`, false, from the first event, with nothing else: the commonest
