@@ -15,6 +15,8 @@ binaries interleaved run by run, and prints a table and JSON (also bench/data/re
   python      bench/baseline.py: json + re over the same patterns (on the 10k corpus)
   jobs 1      verdict score --jobs 1 on the largest corpus up to 100k
   start-up    scoring one conversation, median of 21 runs
+  allocations calls to malloc per conversation, --jobs 1, scoring and on the floor, both binaries
+              (bench/allocations/count.c preloaded; needs a C compiler)
   numbers     the standard rules plus ten number metrics (bench/numbers/numbers.yaml) against
               the standard rules alone, on the largest corpus up to 100k
 
@@ -66,6 +68,31 @@ def run(command, stdout=subprocess.DEVNULL):
 def measure(command, repeat):
     runs = [run(command) for _ in range(repeat)]
     return statistics.median(s for s, _ in runs), max(m for _, m in runs)
+
+
+def allocations(verdict, baseline, path, calls, empty):
+    """Calls to malloc per conversation, scoring and on the floor (--jobs 1), for both binaries:
+    counted by bench/allocations/count.c preloaded into each run, built with the system C
+    compiler (none: not counted). A count does not move with the machine as times do."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if not compiler:
+        print("no C compiler: allocations not counted", file=sys.stderr)
+        return None
+    source = os.path.join(ROOT, "bench", "allocations", "count.c")
+    library = os.path.join(DATA, "malloc-count.so")
+    if not os.path.exists(library) or os.path.getmtime(library) < os.path.getmtime(source):
+        subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", library, source, "-ldl"], check=True)
+    counts = {}
+    with tempfile.TemporaryDirectory() as work:
+        report = os.path.join(work, "count")
+        env = dict(os.environ, LD_PRELOAD=library, VERDICT_MALLOC_COUNT=report)
+        for prefix, binary in (("", verdict), ("baseline_", baseline)):
+            for name, rules in (("score", RULES), ("floor", empty)):
+                subprocess.run([binary, "score", "--jobs", "1", "--rules", rules, path],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+                with open(report) as f:
+                    counts[prefix + name] = round(int(f.read()) / calls, 1)
+    return counts
 
 
 def baseline_binary(commit):
@@ -313,6 +340,10 @@ def main():
     starts = [run([verdict, "score", "--rules", RULES, one])[0] for _ in range(21)]
     results["startup_ms"] = round(statistics.median(starts) * 1000, 1)
 
+    counted = allocations(verdict, baseline, corpus(jobs_size), SIZES[jobs_size], empty)
+    if counted:
+        results["allocations_per_call"] = counted
+
     if args.rasa:
         results["rasa"] = rasa_comparison(os.path.abspath(args.rasa), verdict, baseline, args.repeat)
 
@@ -358,6 +389,10 @@ def main():
               + (f", rasa {x['rasa_seconds']} s / {x['rasa_peak_rss_mb']} MB: {x['verdict_over_rasa']}x (baseline {x['baseline_over_rasa']}x)"
                  if "rasa_seconds" in x else ""))
     print(f"start-up (one conversation): {results['startup_ms']} ms")
+    if "allocations_per_call" in results:
+        a = results["allocations_per_call"]
+        print(f"{jobs_size}: mallocs per call, --jobs 1: score {a['score']}, floor {a['floor']} "
+              f"(baseline: {a['baseline_score']}, {a['baseline_floor']})")
     nb = results["numbers"]
     print(f"{nb['corpus']}: 60 metrics {nb['seconds_without']:.3f} s, with 10 number metrics {nb['seconds_with']:.3f} s: "
           f"throughput {-nb['throughput_loss']:+.1%} (target: no worse than -10%)")
