@@ -256,16 +256,21 @@ public final class CompiledRules: Sendable {
     static func needs(of rules: RuleSet) -> DecodeNeeds {
         var needs = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)
         // Only the named function's or key's values are read: a leaf checks the name first.
-        var functions: [String] = [], states: [String] = []
+        var argsRead: [String] = [], resultsRead: [String] = [], states: [String] = []
         func add(_ name: String, to names: inout [String]) {
             if !names.contains(where: { $0.isExactly(name) }) { names.append(name) }
         }
         for leaf in rules.allLeaves {
             switch leaf.kind {
             case let .function(name, args, result, _):
-                if args != nil { needs.functionArgs = true }
-                if result != nil { needs.functionResult = true }
-                if args != nil || result != nil { add(name, to: &functions) }
+                if args != nil {
+                    needs.functionArgs = true
+                    add(name, to: &argsRead)
+                }
+                if result != nil {
+                    needs.functionResult = true
+                    add(name, to: &resultsRead)
+                }
             case let .state(key, value) where value != nil:
                 needs.stateValues = true
                 add(key, to: &states)
@@ -276,15 +281,21 @@ public final class CompiledRules: Sendable {
             guard case let .number(.valueOf(leaf, path), _) = metric.body else { continue }
             switch leaf.kind {
             case let .function(name, _, _, _):
-                if path.first == "args" { needs.functionArgs = true } else { needs.functionResult = true }
-                add(name, to: &functions)
+                if path.first == "args" {
+                    needs.functionArgs = true
+                    add(name, to: &argsRead)
+                } else {
+                    needs.functionResult = true
+                    add(name, to: &resultsRead)
+                }
             case let .state(key, _):
                 needs.stateValues = true
                 add(key, to: &states)
             default: break
             }
         }
-        needs.functionsRead = functions
+        needs.argsRead = argsRead
+        needs.resultsRead = resultsRead
         needs.statesRead = states
         return needs
     }

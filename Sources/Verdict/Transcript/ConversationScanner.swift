@@ -9,19 +9,22 @@ public struct DecodeNeeds: Sendable, Equatable {
     public var functionArgs = true
     public var functionResult = true
     public var stateValues = true
-    /// The functions whose `args` and `result` are kept (by name, compared by bytes), and the
-    /// state keys whose `value` is; nil keeps every one's. A rule reads them only of the
-    /// function or key it names, so the others' are checked and skipped, not built.
-    public var functionsRead: [String]?
+    /// The functions whose `args` are kept, those whose `result` is (by name, compared by
+    /// bytes), and the state keys whose `value` is; nil keeps every one's. A rule reads them
+    /// only of the function or key it names, and a function's `args` only where a rule reads
+    /// its `args`, so the others' are checked and skipped, not built.
+    public var argsRead: [String]?
+    public var resultsRead: [String]?
     public var statesRead: [String]?
 
     public init(metadata: Bool = true, functionArgs: Bool = true, functionResult: Bool = true, stateValues: Bool = true,
-                functionsRead: [String]? = nil, statesRead: [String]? = nil) {
+                argsRead: [String]? = nil, resultsRead: [String]? = nil, statesRead: [String]? = nil) {
         self.metadata = metadata
         self.functionArgs = functionArgs
         self.functionResult = functionResult
         self.stateValues = stateValues
-        self.functionsRead = functionsRead
+        self.argsRead = argsRead
+        self.resultsRead = resultsRead
         self.statesRead = statesRead
     }
 
@@ -343,12 +346,11 @@ struct ConversationScanner {
         case .function:
             let name = try requiredString(.name, "name")
             e.name = name
-            let read = DecodeNeeds.includes(needs.functionsRead, name)
             if let b = lead(.args) {
                 guard b == UInt8(ascii: "{") else { throw .init(TranscriptMessage.argsNotAnObject) }
-                if needs.functionArgs && read { e.args = readValue(.args) }
+                if needs.functionArgs && DecodeNeeds.includes(needs.argsRead, name) { e.args = readValue(.args) }
             }
-            if isPresent(.result) && needs.functionResult && read { e.result = readValue(.result) }
+            if isPresent(.result) && needs.functionResult && DecodeNeeds.includes(needs.resultsRead, name) { e.result = readValue(.result) }
             e.error = try optionalString(.error, "error")
         case .metric:
             e.name = try requiredString(.name, "name")

@@ -208,10 +208,10 @@ struct ConversationScannerTests {
             """)
         let needs = CompiledRules(rules).decodeNeeds
         #expect(needs == DecodeNeeds(metadata: false, functionArgs: false, functionResult: true, stateValues: true,
-                                     functionsRead: ["lookup"], statesRead: ["tier"]))
+                                     argsRead: [], resultsRead: ["lookup"], statesRead: ["tier"]))
     }
 
-    @Test("only the functions and state keys a rule names keep their values; scoring reads the same either way")
+    @Test("only the functions and state keys a rule names keep their values, a function's args or result only where a rule reads that one; scoring reads the same either way")
     func needsByName() throws {
         let rules = try Support.rules("""
             version: 1
@@ -234,7 +234,7 @@ struct ConversationScannerTests {
                 when: {state: plan, value: {not: null}}
             """)
         let needs = CompiledRules(rules).decodeNeeds
-        #expect(needs.functionsRead == ["caf\u{E9}", "pay"] && needs.statesRead == ["plan", "tier"])
+        #expect(needs.argsRead == ["pay"] && needs.resultsRead == ["caf\u{E9}"] && needs.statesRead == ["plan", "tier"])
         // An NFD name is another function: its values are skipped, as no rule reads them.
         let json = #"{"id":"a","events":[{"type":"function","name":"caf\u00e9","result":{"found":true}},"#
             + #"{"type":"function","name":"cafe\u0301","result":{"found":true}},{"type":"function","name":"pay","args":{"amount":12},"result":1},"#
@@ -242,7 +242,8 @@ struct ConversationScannerTests {
             + #"{"type":"state","key":"plan","value":"gold"},{"type":"state","key":"mood","value":"calm"}]}"#
         let lean = try Array(json.utf8).withUnsafeBufferPointer { ConversationScanner.decode($0, needs: needs) }.get().0
         #expect(lean.events.map { $0.args != nil } == [false, false, true, false, false, false, false])
-        #expect(lean.events.map { $0.result != nil } == [true, false, true, false, false, false, false])
+        // `pay`'s result is skipped: its rule reads its args only.
+        #expect(lean.events.map { $0.result != nil } == [true, false, false, false, false, false, false])
         #expect(lean.events.map { $0.value != nil } == [false, false, false, false, true, true, false])
         let full = try Array(json.utf8).withUnsafeBufferPointer { ConversationScanner.decode($0, needs: .everything) }.get().0
         let a = Evaluator(rules: rules).evaluate(lean), b = Evaluator(rules: rules).evaluate(full)
