@@ -158,7 +158,11 @@ public final class InputReader: RecordSource {
     private var queue: [RawRecord] = []
     private var queueHead = 0
     private var lines: LineReader?
-    private var linesSource = ""
+    private var linesSource = "" {
+        didSet { linesPrefix = linesSource + ":" }
+    }
+    /// `linesSource` and a colon, before each line's number: made once per file, not per line.
+    private var linesPrefix = ":"
     private var source: (any RecordSource)?
     /// The file `source` reads, whose size counts as read when it ends.
     private var sourcePath = ""
@@ -220,7 +224,7 @@ public final class InputReader: RecordSource {
             }
             if let reader = lines {
                 if let (number, line) = reader.nextLine() {
-                    let at = "\(linesSource):\(number)"
+                    let at = linesPrefix + String(number)
                     switch line {
                     case let .text(bytes): return format.record(line: bytes, source: at, number: number, file: linesSource)
                     case .tooLong: return RawRecord(source: at, payload: .unreadable(options.tooLongMessage))

@@ -47,13 +47,14 @@ struct ConversationScanner {
     private var parser: JSONParser
     private let needs: DecodeNeeds
     /// Where each field of the event being read starts, or `absent` (last duplicate wins).
-    private var slots = [Int](repeating: ConversationScanner.absent, count: EventField.allCases.count)
+    /// Both tables are held in place, not in arrays: a scanner is made per conversation.
+    private var slots = InlineArray<14, Int>(repeating: ConversationScanner.absent)
     /// In `slots`: the event has no such field.
     private static let absent = -1
     /// Where each string field of the event being read ends (after its closing quote) when
     /// its bytes between the quotes are its value, else `absent`: it is then made from them
     /// without being parsed a second time.
-    private var plainEnds = [Int](repeating: ConversationScanner.absent, count: EventField.allCases.count)
+    private var plainEnds = InlineArray<14, Int>(repeating: ConversationScanner.absent)
     /// Event types SPEC §1 does not name, each once (`Conversation.unknownTypes`).
     private var unknownTypes: [String] = []
 
@@ -75,6 +76,7 @@ struct ConversationScanner {
     private init(_ bytes: UnsafeBufferPointer<UInt8>, needs: DecodeNeeds) {
         parser = JSONParser(bytes)
         self.needs = needs
+        assert(slots.count == EventField.allCases.count, "a slot for each event field")
     }
 
     /// The conversation, and its fixture annotations (`expect`, `todo`) when it has any.
