@@ -254,7 +254,6 @@ public final class CompiledRules: Sendable {
     /// What of `args`, `result` and state `value` some leaf or value expression reads
     /// (`metadata`, which `metadata` conditions read, is decided by the caller).
     static func needs(of rules: RuleSet) -> DecodeNeeds {
-        var needs = DecodeNeeds(metadata: false, functionArgs: false, functionResult: false, stateValues: false)
         // Only the named function's or key's values are read: a leaf checks the name first.
         var argsRead: [String] = [], resultsRead: [String] = [], states: [String] = []
         func add(_ name: String, to names: inout [String]) {
@@ -263,16 +262,9 @@ public final class CompiledRules: Sendable {
         for leaf in rules.allLeaves {
             switch leaf.kind {
             case let .function(name, args, result, _):
-                if args != nil {
-                    needs.functionArgs = true
-                    add(name, to: &argsRead)
-                }
-                if result != nil {
-                    needs.functionResult = true
-                    add(name, to: &resultsRead)
-                }
+                if args != nil { add(name, to: &argsRead) }
+                if result != nil { add(name, to: &resultsRead) }
             case let .state(key, value) where value != nil:
-                needs.stateValues = true
                 add(key, to: &states)
             default: break
             }
@@ -281,23 +273,15 @@ public final class CompiledRules: Sendable {
             guard case let .number(.valueOf(leaf, path), _) = metric.body else { continue }
             switch leaf.kind {
             case let .function(name, _, _, _):
-                if path.first == "args" {
-                    needs.functionArgs = true
-                    add(name, to: &argsRead)
-                } else {
-                    needs.functionResult = true
-                    add(name, to: &resultsRead)
-                }
+                if path.first == "args" { add(name, to: &argsRead) } else { add(name, to: &resultsRead) }
             case let .state(key, _):
-                needs.stateValues = true
                 add(key, to: &states)
             default: break
             }
         }
-        needs.argsRead = argsRead
-        needs.resultsRead = resultsRead
-        needs.statesRead = states
-        return needs
+        // A field is kept at all when some function or key has it read.
+        return DecodeNeeds(metadata: false, functionArgs: !argsRead.isEmpty, functionResult: !resultsRead.isEmpty, stateValues: !states.isEmpty,
+                           argsRead: argsRead, resultsRead: resultsRead, statesRead: states)
     }
 
     static func kindMask(_ kind: Leaf.Kind) -> UInt16 {

@@ -126,7 +126,7 @@ public final class Evaluator {
         let events = conversation.events
         for i in events.indices where events[i].kind == .metric {
             let name = events[i].name ?? ""
-            if let p = position.map({ $0[name] }) ?? logged.firstIndex(where: { $0.name == name }) {
+            if let p = position != nil ? position![name] : logged.firstIndex(where: { $0.name == name }) {
                 logged[p].values.append(events[i].value ?? .null)
             } else {
                 logged.append((name, [events[i].value ?? .null]))
