@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Verdict",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Verdict", targets: ["Verdict"]),
         .executable(name: "verdict", targets: ["VerdictCLI"]),

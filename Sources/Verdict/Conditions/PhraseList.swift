@@ -49,10 +49,9 @@ public struct PhraseReference: Sendable {
         return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
-    /// The one pattern of all the phrases (`PhrasePattern.alternatives`).
+    /// The one pattern of all the phrases (`PhrasePattern.pattern`).
     public func pattern() throws(PatternCompileError) -> Pattern {
-        let words = phrases.map(\.phrase.words)
-        return try Pattern(alternatives: PhrasePattern.alternatives(words), branches: PhrasePattern.branches(words))
+        try PhrasePattern.pattern(lists.flatMap { $0.phrases.map(\.words) })
     }
 
     /// The reference with one phrase left out (`verdict mutate`'s "drop one phrase").

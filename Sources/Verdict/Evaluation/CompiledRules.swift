@@ -59,12 +59,32 @@ public final class CompiledRules: Sendable {
     /// none when nothing is known, and then the pattern always runs.
     let literalStart: Buffer<Int32>
     let literalIDs: Buffer<Int32>
+    /// For a text pattern with more literals than a set of found literals has words (a phrase
+    /// list's), the same literals as a mask of `literalWords` words from
+    /// `literalMasks[literalMaskStart[p]]`: whether a set holds one of them is then a test per
+    /// word, not one per literal. -1 for the other patterns.
+    let literalMaskStart: Buffer<Int32>
+    let literalMasks: Buffer<UInt64>
     /// The branches of the text patterns that have them (phrase lists), by the literals they hold.
     let branches: BranchTable
     /// Whether any leaf reads a `user` or `agent` text, and so whether texts go to the arena.
     let readsTexts: Bool
     /// The fields of events some rule reads beyond the ones every evaluation needs.
     public let decodeNeeds: DecodeNeeds
+
+    /// Whether `found` (a set of found literals, `literalWords` words) holds one of text
+    /// pattern `p`'s literals; false for a pattern without literals.
+    @inline(__always)
+    func holdsLiteral(ofPattern p: Int, in found: UnsafePointer<UInt64>) -> Bool {
+        let mask = Int(literalMaskStart[p])
+        if mask >= 0 {
+            let bits = literalMasks.base + mask
+            for w in 0..<literalWords where bits[w] & found[w] != 0 { return true }
+            return false
+        }
+        let first = Int(literalStart[p]), end = Int(literalStart[p + 1])
+        return LiteralScanner.holdsAny(UnsafeBufferPointer(start: literalIDs.base + first, count: end - first), in: found)
+    }
 
     /// Where a metric's compiled conditions start (`applies` is `Program.absent` without `applies_when`; the
     /// body is the `when` root, or one root per label), and what decides its walk.
@@ -187,6 +207,19 @@ public final class CompiledRules: Sendable {
         branches = BranchTable(patterns, literals: &literals)
         scanner = LiteralScanner(literals.all)
         literalWords = scanner.words
+        var maskStart: [Int32] = [], masks: [UInt64] = []
+        for p in patterns.indices {
+            let own = ids[Int(starts[p])..<Int(starts[p + 1])]
+            guard own.count > scanner.words else {
+                maskStart.append(-1)
+                continue
+            }
+            maskStart.append(Int32(masks.count))
+            masks += repeatElement(0, count: scanner.words)
+            for id in own { masks[Int(maskStart[p]) + Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        }
+        literalMaskStart = Buffer(maskStart)
+        literalMasks = Buffer(masks)
 
         var compiled = Program()
         var plans: [MetricPlan] = [], roots: [Int32] = []

@@ -148,9 +148,7 @@ final class ConversationTables {
         let patterns = rules.textPatterns.count
         patternAbsent.reserve(patterns)
         for p in 0..<patterns {
-            let first = Int(rules.literalStart[p]), end = Int(rules.literalStart[p + 1])
-            patternAbsent[p] = first < end
-                && !LiteralScanner.holdsAny(UnsafeBufferPointer(start: rules.literalIDs.base + first, count: end - first), in: whole)
+            patternAbsent[p] = rules.literalStart[p] < rules.literalStart[p + 1] && !rules.holdsLiteral(ofPattern: p, in: whole)
         }
     }
 }

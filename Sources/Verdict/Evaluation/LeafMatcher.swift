@@ -189,7 +189,9 @@ final class LeafMatcher: LeafHits {
     /// may be used on): its branches without literals, then each branch one of whose literals
     /// the text holds, found from the text's literals rather than by trying every branch.
     private func matchBranches(_ p: Int, at i: Int) throws(MatchLimitError) -> Bool {
-        let table = compiled.branches
+        // Not retained: `compiled` keeps it, and this runs per text of a conversation holding
+        // one of the list's literals.
+        unowned(unsafe) let table = compiled.branches
         let first = Int(table.start[p])
         for b in first..<(first + Int(table.free[p])) {
             guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
@@ -263,10 +265,7 @@ final class LeafMatcher: LeafHits {
         let first = Int(compiled.literalStart[p]), end = Int(compiled.literalStart[p + 1])
         if first < end && tables.prefilterUsable[i] {
             if tables.heldWords[i] == 0 { return false }
-            let found = tables.foundLiterals.base + i * compiled.literalWords
-            if !LiteralScanner.holdsAny(UnsafeBufferPointer(start: compiled.literalIDs.base + first, count: end - first), in: found) {
-                return false
-            }
+            if !compiled.holdsLiteral(ofPattern: p, in: tables.foundLiterals.base + i * compiled.literalWords) { return false }
         }
         return true
     }

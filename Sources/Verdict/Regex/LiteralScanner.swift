@@ -100,72 +100,77 @@ struct LiteralScanner: Sendable {
         edgeClass = asClasses ? Int(separatorClass) : nil
         bodyLength = Buffer(bodies.map { Int32($0.count) })
         self.everywhere = everywhere
-        // The trie: state s's row is goto[s * n ..< (s + 1) * n].
-        var goto = [Int32](repeating: -1, count: n)
-        goto.reserveCapacity((bodies.reduce(0) { $0 + $1.count } + 1) * n)
-        var out: [[Int32]] = [[]]
-        for (id, body) in bodies.enumerated() where !body.isEmpty {
-            var state = 0
-            for b in body {
-                let c = b == separator ? Int(separatorClass) : Int(classes[Int(b)])
-                if goto[state * n + c] < 0 {
-                    goto[state * n + c] = Int32(out.count)
-                    goto.append(contentsOf: repeatElement(-1, count: n))
-                    out.append([])
+        // The trie, built a depth at a time: states are numbered in order of depth, so the
+        // shallow ones, where a scan spends most bytes, sit together in the table, and a
+        // state's failure link (a shallower state) is complete before the state is reached.
+        // State s's row is goto[s * n ..< (s + 1) * n]; -1 where the trie has no edge. Room is
+        // made at once for as many states as the bodies have bytes, and the root; the rows
+        // past the last state are dropped at the end.
+        var goto = [Int32](repeating: -1, count: (bodies.reduce(0) { $0 + $1.count } + 1) * n)
+        var at = [Int32](repeating: 0, count: bodies.count)
+        var ends: [(state: Int32, entry: Int32)] = []
+        ends.reserveCapacity(bodies.count)
+        var states: Int32 = 1
+        var depth = 0, longer = bodies.indices.filter { !bodies[$0].isEmpty }
+        while !longer.isEmpty {
+            for id in longer {
+                let b = bodies[id][bodies[id].startIndex + depth]
+                let k = Int(at[id]) * n + (b == separator ? Int(separatorClass) : Int(classes[Int(b)]))
+                if goto[k] < 0 {
+                    goto[k] = states
+                    states += 1
                 }
-                state = Int(goto[state * n + c])
+                at[id] = goto[k]
+                if depth + 1 == bodies[id].count { ends.append((goto[k], Int32(id) | Int32(edgeBits[id]) << 29)) }
             }
-            out[state].append(Int32(id) | Int32(edgeBits[id]) << 29)
+            depth += 1
+            longer.removeAll { bodies[$0].count == depth }
         }
-        // Failure links, breadth first, completing the transitions into a DFA.
-        var fail = [Int](repeating: 0, count: out.count)
-        var queue: [Int] = []
-        for c in 0..<n {
-            if goto[c] < 0 {
-                goto[c] = 0
-            } else {
-                queue.append(Int(goto[c]))
-            }
+        goto.removeLast(goto.count - Int(states) * n)
+        // Each state's own literals, in the order of their ids.
+        var ownStart = [Int32](repeating: 0, count: Int(states) + 1)
+        for e in ends { ownStart[Int(e.state) + 1] += 1 }
+        for s in 0..<Int(states) { ownStart[s + 1] += ownStart[s] }
+        var own = [Int32](repeating: 0, count: ends.count)
+        var filled = ownStart
+        for e in ends {
+            own[Int(filled[Int(e.state)])] = e.entry
+            filled[Int(e.state)] += 1
         }
-        var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            if !out[fail[state]].isEmpty { out[state] += out[fail[state]] }
-            for c in 0..<n {
-                let child = goto[state * n + c]
-                if child < 0 {
-                    goto[state * n + c] = goto[fail[state] * n + c]
-                } else {
-                    fail[Int(child)] = Int(goto[fail[state] * n + c])
-                    queue.append(Int(child))
+        // Failure links in order of state, completing the transitions into a DFA; a state's
+        // literals are its own and its failure link's.
+        var fail = [Int32](repeating: 0, count: Int(states))
+        var starts = [Int32](repeating: 0, count: Int(states) + 1)
+        var ids: [Int32] = []
+        goto.withUnsafeMutableBufferPointer { next in
+            for state in 0..<Int(states) {
+                let f = Int(fail[state])
+                starts[state] = Int32(ids.count)
+                if ownStart[state] < ownStart[state + 1] { ids += own[Int(ownStart[state])..<Int(ownStart[state + 1])] }
+                if state > 0, starts[f] < starts[f + 1] { ids += ids[Int(starts[f])..<Int(starts[f + 1])] }
+                for c in 0..<n {
+                    let child = next[state * n + c]
+                    if child < 0 {
+                        next[state * n + c] = state == 0 ? 0 : next[f * n + c]
+                    } else {
+                        fail[Int(child)] = state == 0 ? 0 : next[f * n + c]
+                    }
                 }
             }
         }
-        // States renumbered breadth first: the shallow ones, where a scan spends most bytes,
-        // sit together in the table, fewer cache lines apart.
-        let order = [0] + queue
-        var renumbered = [Int32](repeating: 0, count: order.count)
-        for (new, old) in order.enumerated() { renumbered[old] = Int32(new) }
-        out = order.map { out[$0] }
-        var entries = [Int32](repeating: 0, count: goto.count)
-        for (new, old) in order.enumerated() {
-            for c in 0..<n {
-                let target = renumbered[Int(goto[old * n + c])]
-                entries[new * n + c] = out[Int(target)].isEmpty ? target * Int32(n) : ~(target * Int32(n))
-            }
-        }
-        if entries.count <= Int(Int16.max) {
+        starts[Int(states)] = Int32(ids.count)
+        // Each entry is where its state's row starts, complemented when literals end there.
+        let rows = Int32(n)
+        let entries = goto.lazy.map { t in starts[Int(t) + 1] > starts[Int(t)] ? ~(t * rows) : t * rows }
+        if goto.count <= Int(Int16.max) {
             narrow = Buffer(entries.map { Int16($0) })
             wide = nil
         } else {
             narrow = nil
             wide = Buffer(entries)
         }
-        var starts: [Int32] = [0]
-        for o in out { starts.append(starts.last! + Int32(o.count)) }
         outputStart = Buffer(starts)
-        outputIDs = Buffer(out.flatMap { $0 })
+        outputIDs = Buffer(ids)
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }

@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// A pattern that PCRE2 refused to compile.
 public struct PatternCompileError: Error, Sendable, Equatable {
@@ -23,6 +24,13 @@ public struct MatchLimitError: Error, Sendable, Equatable {
 /// read-only after compilation, which PCRE2 documents as safe to share between threads.
 /// Matching needs a `MatchScratch`, which is per thread.
 ///
+/// The JIT compiles a pattern just before its first match, not with the pattern: of a rule
+/// set's patterns many never run (the prefilter rules them out on every text), and a phrase
+/// list's whole alternation runs only where its branches cannot serve, while JIT-compiling a
+/// 1,000-phrase alternation costs more than compiling it. Every match still runs JIT code
+/// where the JIT is available (its match limits count steps as the JIT does), and the JIT
+/// runs once, under a lock, before any thread matches (`jitted`).
+///
 /// A pattern built from alternatives (`init(alternatives:)`, for phrase lists) is one
 /// alternation; when PCRE2 finds it too large to compile as one, it is compiled in parts, and
 /// it matches where any part does, which is where the whole alternation would.
@@ -41,6 +49,10 @@ public final class Pattern: @unchecked Sendable {
     /// is compiled by whoever first needs it (`Pattern(branch.source)`): most of a long list's
     /// phrases never occur. Empty for other patterns.
     let branches: [Branch]
+    /// Whether the JIT has run on `code` and `moreCodes` (whether or not it could compile
+    /// them): set, under `jitLock`, before any match.
+    private let jitted = Atomic<Bool>(false)
+    private let jitLock = Mutex(())
 
     struct Branch: Sendable {
         let source: String
@@ -49,8 +61,13 @@ public final class Pattern: @unchecked Sendable {
         let alsoRequired: [[[UInt8]]]
 
         init(source: String) {
+            self.init(source: source, analysis: RequiredLiterals.analysis(source))
+        }
+
+        /// A branch whose analysis is known (`PhrasePattern.pattern`): what
+        /// `RequiredLiterals.analysis(source)` finds.
+        init(source: String, analysis: (literals: [[UInt8]], alsoRequired: [[[UInt8]]])?) {
             self.source = source
-            let analysis = RequiredLiterals.analysis(source)
             requiredLiterals = analysis?.literals
             alsoRequired = analysis?.alsoRequired ?? []
         }
@@ -74,7 +91,12 @@ public final class Pattern: @unchecked Sendable {
     /// alternatives, regrouped: see `PhrasePattern.alternatives`), and each must compile alone
     /// (a part of an alternation that compiles does); the evaluator confirms a text against
     /// only the branches it may hold.
-    public init(alternatives: [String], branches: [String] = []) throws(PatternCompileError) {
+    public convenience init(alternatives: [String], branches: [String] = []) throws(PatternCompileError) {
+        try self.init(alternatives: alternatives, analysedBranches: branches.count > 1 ? branches.map { Branch(source: $0) } : [])
+    }
+
+    /// `init(alternatives:branches:)` with the branches already analysed.
+    init(alternatives: [String], analysedBranches branches: [Branch]) throws(PatternCompileError) {
         precondition(!alternatives.isEmpty, "an alternation needs alternatives")
         source = alternatives.joined(separator: "|")
         let options = UInt32(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
@@ -87,7 +109,6 @@ public final class Pattern: @unchecked Sendable {
         }
         code = parts[0]
         moreCodes = Array(parts.dropFirst())
-        let branches = branches.count > 1 ? branches.map { Branch(source: $0) } : []
         self.branches = branches
         // Every match is one of a branch, so their literals serve for the whole when each
         // branch has some: sharper than the alternation's own, which cannot see the edges a
@@ -104,7 +125,7 @@ public final class Pattern: @unchecked Sendable {
         for part in moreCodes { pcre2_code_free_8(part) }
     }
 
-    /// Compiles and JIT-compiles one pattern (the interpreter serves where the JIT is unavailable).
+    /// Compiles one pattern (the JIT runs on it before its first match: `jitCompile`).
     private static func compile(_ source: String, options: UInt32) throws(PatternCompileError) -> OpaquePointer {
         var errorCode: Int32 = 0
         var errorOffset = 0
@@ -115,9 +136,23 @@ public final class Pattern: @unchecked Sendable {
         guard let compiled else {
             throw PatternCompileError(code: errorCode, message: Pattern.message(for: errorCode), offset: errorOffset, pattern: source)
         }
-        _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
         return compiled
     }
+
+    /// JIT-compiles the pattern's code, once, before its first match (the interpreter serves
+    /// where the JIT is unavailable).
+    @inline(never)
+    private func jitCompile() {
+        jitLock.withLock { _ in
+            guard !jitted.load(ordering: .relaxed) else { return }
+            _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
+            for part in moreCodes { _ = pcre2_jit_compile_8(part, UInt32(PCRE2_JIT_COMPLETE)) }
+            jitted.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Whether the JIT has run on the pattern: it runs before the first match (a test looks).
+    var isJITCompiled: Bool { jitted.load(ordering: .acquiring) }
 
     /// Compiles `alternatives` as one alternation, or, when PCRE2 refuses it as one, as two
     /// halves, each split again as needed; an alternative that fails alone is the error.
@@ -153,6 +188,7 @@ public final class Pattern: @unchecked Sendable {
     /// one call and nothing from the budget; the pathological ones cannot add up unbounded.
     @inline(__always)
     func matches(_ bytes: UnsafePointer<UInt8>, count: Int, using scratch: MatchScratch) throws(MatchLimitError) -> Bool {
+        if !jitted.load(ordering: .acquiring) { jitCompile() }
         if try matches(code, bytes, count: count, using: scratch) { return true }
         for part in moreCodes where try matches(part, bytes, count: count, using: scratch) { return true }
         return false

@@ -56,15 +56,54 @@ public enum PhrasePattern {
     /// defeats. Groups hold at most `groupSize` phrases, so that a part too large to compile
     /// alone never arises (`Pattern(alternatives:)` splits between groups).
     public static func alternatives(_ phrases: [[String]], groupSize: Int = 256) -> [String] {
-        var byEdges: [Edges: [String]] = [:], order: [Edges] = []
-        var seen = Set<String>()
+        grouped(distinct(phrases), groupSize: groupSize)
+    }
+
+    /// Each distinct phrase's own pattern (`source(words:)`), in the order of `phrases`: the
+    /// branches that match together exactly where `alternatives(phrases)` does.
+    public static func branches(_ phrases: [[String]]) -> [String] {
+        distinct(phrases).map(\.source)
+    }
+
+    /// The one pattern of a list of phrases: `alternatives(phrases)`, with `branches(phrases)`
+    /// as its branches (`Pattern(alternatives:branches:)`). Each branch's literals are worked
+    /// out from its words (`RequiredLiterals.analysis(phraseWords:)`), which finds what
+    /// analysing the branch's pattern would, without parsing a pattern per phrase.
+    public static func pattern(_ phrases: [[String]]) throws(PatternCompileError) -> Pattern {
+        let all = distinct(phrases)
+        let branches = all.count > 1 ? all.map { phrase in
+            Pattern.Branch(source: phrase.source, analysis: RequiredLiterals.analysis(
+                phraseWords: phrase.words, wordBefore: !phrase.edges.before.isEmpty, wordAfter: !phrase.edges.after.isEmpty))
+        } : []
+        return try Pattern(alternatives: grouped(all), analysedBranches: branches)
+    }
+
+    /// A phrase as its pattern is made: its words, their pattern (`body`) and its edges.
+    private struct Made {
+        let words: [String]
+        let body: String
+        let edges: Edges
+        var source: String { edges.before + body + edges.after }
+    }
+
+    /// The phrases, each made once, the first of those with the same pattern kept.
+    private static func distinct(_ phrases: [[String]]) -> [Made] {
+        var seen = Set<String>(), out: [Made] = []
         let classes = CharacterClasses()
         for words in phrases {
             let text = body(words)
             guard seen.insert(text).inserted else { continue }
-            let edges = Edges(words, classes)
-            if byEdges[edges] == nil { order.append(edges) }
-            byEdges[edges, default: []].append(text)
+            out.append(Made(words: words, body: text, edges: Edges(words, classes)))
+        }
+        return out
+    }
+
+    /// `alternatives` of phrases already made.
+    private static func grouped(_ phrases: [Made], groupSize: Int = 256) -> [String] {
+        var byEdges: [Edges: [String]] = [:], order: [Edges] = []
+        for phrase in phrases {
+            if byEdges[phrase.edges] == nil { order.append(phrase.edges) }
+            byEdges[phrase.edges, default: []].append(phrase.body)
         }
         var out: [String] = []
         for edges in order {
@@ -74,14 +113,6 @@ public enum PhrasePattern {
                 out.append(edges.before + "(?:" + group.joined(separator: "|") + ")" + edges.after)
             }
         }
-        return out
-    }
-
-    /// Each distinct phrase's own pattern (`source(words:)`), in the order of `phrases`: the
-    /// branches that match together exactly where `alternatives(phrases)` does.
-    public static func branches(_ phrases: [[String]]) -> [String] {
-        var seen = Set<String>(), out: [String] = []
-        for words in phrases where seen.insert(body(words)).inserted { out.append(source(words: words)) }
         return out
     }
 

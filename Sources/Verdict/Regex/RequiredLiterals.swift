@@ -50,12 +50,75 @@ enum RequiredLiterals {
         return (literals, also)
     }
 
+    /// What `analysis` finds in the pattern of the phrase made of `words`
+    /// (`PhrasePattern.source(words:)`), worked out from the words: `wordBefore` and `wordAfter`
+    /// tell whether the pattern has its `(?<!\w)` and `(?!\w)`. The pattern is one sequence:
+    /// each word's characters, a run of whitespace between words. So each literal is a run of
+    /// ASCII characters and currency symbols within a word, with a separator where whitespace
+    /// or an edge lookaround stands beside it; any other character ends a run. A control
+    /// character, which the pattern escapes and the analysis does not understand, gives nil,
+    /// as it does there. A test compares the two on random phrases.
+    static func analysis(phraseWords words: [String], wordBefore: Bool, wordAfter: Bool) -> (literals: [[UInt8]], alsoRequired: [[[UInt8]]])? {
+        var clauses: [[UInt8]] = [], run: [UInt8] = []
+        var runAfterSeparator = false, afterSeparator = wordBefore
+        func endRun(separatorAfter: Bool) {
+            if !run.isEmpty {
+                let literal = (runAfterSeparator ? [separator] : []) + run + (separatorAfter ? [separator] : [])
+                if !Parser.isBlank(literal) { clauses.append(literal) }
+            }
+            run = []
+            runAfterSeparator = false
+        }
+        func extend(_ bytes: some Collection<UInt8>) {
+            if run.isEmpty { runAfterSeparator = afterSeparator }
+            afterSeparator = false
+            run += bytes
+        }
+        for (k, word) in words.enumerated() {
+            if k > 0 {
+                endRun(separatorAfter: true)
+                afterSeparator = true
+            }
+            for scalar in word.unicodeScalars {
+                let v = scalar.value
+                if v >= 0x80 {
+                    if scalar.properties.generalCategory == .currencySymbol, !scalar.properties.changesWhenCaseMapped {
+                        extend(String(scalar).utf8)
+                    } else {
+                        endRun(separatorAfter: false)
+                        afterSeparator = false
+                    }
+                    continue
+                }
+                let b = UInt8(v)
+                if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
+                    extend(CollectionOfOne(LiteralScanner.fold(b)))
+                } else if Parser.escapedPunctuation.contains(b) {
+                    extend(CollectionOfOne(b))
+                } else {
+                    return nil
+                }
+            }
+        }
+        endRun(separatorAfter: wordAfter)
+        // The first of the longest, as a sequence picks; and when it is short, the first of
+        // the longest of the others.
+        guard let best = clauses.max(by: { $0.count < $1.count }) else { return nil }
+        var also: [[[UInt8]]] = []
+        if best.count < shortLiteral, let next = clauses.filter({ $0 != best }).max(by: { $0.count < $1.count }) {
+            also = [[next]]
+        }
+        return ([best], also)
+    }
+
     /// Literals shorter than this (separators counted) let through many texts.
     static let shortLiteral = 6
 
     /// A literal set without repeats, in byte order.
     static func normalized(_ set: [[UInt8]]) -> [[UInt8]] {
-        Array(Set(set)).sorted { $0.lexicographicallyPrecedes($1) }
+        // Most sets are one literal (a run of a sequence): nothing to sort, nothing to hash.
+        if set.count < 2 { return set }
+        return Array(Set(set)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// Whether the text holds a character that PCRE2's caseless matching may equate with an

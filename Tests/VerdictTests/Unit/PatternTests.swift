@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Verdict
 
@@ -55,5 +57,36 @@ struct PatternTests {
         }
         // The same scratch is usable afterwards.
         #expect(try Pattern("b$").matches(text, using: scratch))
+    }
+
+    @Test("the JIT runs on a pattern before its first match, not when it is compiled")
+    func jitBeforeFirstMatch() throws {
+        let pattern = try Pattern(#"\brefund\b"#)
+        #expect(!pattern.isJITCompiled)
+        #expect(try pattern.matches("a REFUND please", using: scratch))
+        #expect(pattern.isJITCompiled)
+        #expect(try !pattern.matches("refunded", using: scratch))
+        // An alternation compiled in parts runs the JIT on every part before its first match.
+        let parts = try Pattern(alternatives: (0..<3000).map { #"(?<!\w)word\#($0)(?!\w)"# } + ["last one"])
+        #expect(!parts.isJITCompiled)
+        #expect(try parts.matches("the last one", using: scratch))
+        #expect(try parts.matches("word2999", using: scratch))
+        #expect(parts.isJITCompiled)
+    }
+
+    @Test("threads matching a pattern none has matched yet all get its answers")
+    func jitOnceAcrossThreads() throws {
+        let pattern = try Pattern(#"(?<!\w)card\s+number(?!\w)"#)
+        let texts = ["my card number is", "cardnumber", "CARD   NUMBER", "a card, number"]
+        let expected = [true, false, true, false]
+        let wrong = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            let scratch = MatchScratch()
+            for k in 0..<400 where (try? pattern.matches(texts[(k + t) % 4], using: scratch)) != expected[(k + t) % 4] {
+                wrong.withLock { $0 += 1 }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+        #expect(pattern.isJITCompiled)
     }
 }

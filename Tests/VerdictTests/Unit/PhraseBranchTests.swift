@@ -57,6 +57,46 @@ struct PhraseBranchTests {
         #expect(branched > 1000 && hits > 300)
     }
 
+    @Test("a phrase's literals worked out from its words are what analysing its pattern finds (3,000 seeded lists)")
+    func literalsFromWords() throws {
+        var cases = RandomCases(rng: SeededGenerator(state: 1206))
+        // Letters of both cases, digits, every kind of ASCII punctuation, control characters
+        // (which the analysis does not understand), letters and marks beyond ASCII, currency
+        // symbols (kept as written), and whitespace of several kinds between words.
+        let pieces = ["a", "B", "k", "s", "no", "OK", "7", "_", ".", "-", "'", "$", "\\", "(", "|", "?", "+", "*", "{", "#", "~", "`",
+                      "\u{01}", "\u{7F}", "é", "日本", "ſ", "\u{212A}", "\u{0301}", "€", "£", "¥", "₹"]
+        let spaces = [" ", "  ", "\t", "\u{00A0}", "\u{2028}"]
+        var compared = 0, none = 0, withAlso = 0, withCurrency = 0, withSeparators = 0
+        for _ in 0..<3000 {
+            var words: [[String]] = []
+            for _ in 0..<Int.random(in: 2...4, using: &cases.rng) {
+                var phrase = ""
+                for w in 0..<Int.random(in: 1...3, using: &cases.rng) {
+                    if w > 0 { phrase += cases.pick(spaces) }
+                    for _ in 0..<Int.random(in: 1...4, using: &cases.rng) { phrase += cases.pick(pieces) }
+                }
+                words.append(PhrasePattern.words(phrase))
+            }
+            let fromWords = try PhrasePattern.pattern(words)
+            let parsed = try Pattern(alternatives: PhrasePattern.alternatives(words), branches: PhrasePattern.branches(words))
+            #expect(fromWords.source == parsed.source)
+            #expect(fromWords.requiredLiterals == parsed.requiredLiterals, "\(words)")
+            #expect(fromWords.branches.count == parsed.branches.count)
+            for (a, b) in zip(fromWords.branches, parsed.branches) {
+                compared += 1
+                #expect(a.source == b.source)
+                #expect(a.requiredLiterals == b.requiredLiterals, "\(a.source)")
+                #expect(a.alsoRequired == b.alsoRequired, "\(a.source)")
+                if b.requiredLiterals == nil { none += 1 }
+                if !b.alsoRequired.isEmpty { withAlso += 1 }
+                if b.requiredLiterals?.joined().contains(where: { $0 >= 0x80 && $0 != RequiredLiterals.separator }) == true { withCurrency += 1 }
+                if b.requiredLiterals?.joined().contains(RequiredLiterals.separator) == true { withSeparators += 1 }
+            }
+        }
+        #expect(compared > 7000 && none > 500 && withAlso > 500 && withCurrency > 300 && withSeparators > 3000,
+                "\(compared) branches: \(none) without literals, \(withAlso) with more, \(withCurrency) with currency, \(withSeparators) with separators")
+    }
+
     @Test("a 1,000-phrase list runs PCRE2 once, on the one text that holds a phrase's word, and compiles that phrase alone")
     func costFollowsCandidates() throws {
         let phrases = (0..<1000).map { "zq\($0)word" } + ["refund please"]
@@ -66,8 +106,10 @@ struct PhraseBranchTests {
         let result = evaluator.evaluate(try Self.call(texts))
         #expect(result.metrics[0].evidence == [31])
         #expect(evaluator.matcher.patternRuns == 1)
-        // Only the phrase that ran was compiled, of the 1,001.
+        // Only the phrase that ran was compiled, of the 1,001; the whole alternation, which
+        // no text needed, was never JIT-compiled.
         #expect(evaluator.matcher.branchesCompiled == 1)
+        #expect(evaluator.compiled.textPatterns.count == 1 && !evaluator.compiled.textPatterns[0].isJITCompiled)
         // A KELVIN SIGN, which PCRE2 matches as a k, is read as one by the prefilter too: the
         // text holding "\u{212A}elvin" is confirmed against that phrase alone, the one with
         // "\u{212A}ilo" not at all.
