@@ -90,8 +90,9 @@ final class ConversationTables {
     /// Copies the events' texts into the arena and notes which literals each one holds. An
     /// event without a text (a `user` event built by hand without one) reads as empty.
     private func loadTexts(_ events: [Event], _ rules: CompiledRules) {
-        let scanner = rules.scanner
-        let words = scanner.words
+        // The scanner is used in place and each text read where it is: a copy of either
+        // would retain what it holds, and the scanner's tables are shared by every thread.
+        let words = rules.literalWords
         // The literals of the whole conversation, and whether some text could not be prefiltered.
         wholeLiterals.reserve(words)
         let whole = wholeLiterals.base
@@ -108,12 +109,7 @@ final class ConversationTables {
         foldedText.reserve(total)
         scanTexts.reserve(events.count)
         var offset = 0, folded = 0, scanned = 0
-        for i in events.indices {
-            textStart[i] = offset
-            prefilterUsable[i] = false
-            heldWords[i] = 0
-            guard var text = events[i].text else { continue }
-            text.withUTF8 { utf8 in
+        func load(_ utf8: UnsafeBufferPointer<UInt8>, _ i: Int) {
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
                 let copy = textBytes.base + offset
                 copy.update(from: base, count: utf8.count)
@@ -130,9 +126,16 @@ final class ConversationTables {
                     scanTexts[scanned] = LiteralScanner.Text(bytes: copy, count: utf8.count, slot: i)
                 }
                 scanned += 1
+        }
+        for i in events.indices {
+            textStart[i] = offset
+            prefilterUsable[i] = false
+            heldWords[i] = 0
+            if events[i].text?.utf8.withContiguousStorageIfAvailable({ load($0, i) }) == nil, var text = events[i].text {
+                text.withUTF8 { load($0, i) }
             }
         }
-        scanner.add(UnsafeBufferPointer(start: scanTexts.base, count: scanned), found: foundLiterals.base, held: heldWords.base)
+        rules.scanner.add(UnsafeBufferPointer(start: scanTexts.base, count: scanned), found: foundLiterals.base, held: heldWords.base)
         for t in UnsafeBufferPointer(start: scanTexts.base, count: scanned) {
             let found = foundLiterals.base + t.slot * words
             var rest = heldWords[t.slot]

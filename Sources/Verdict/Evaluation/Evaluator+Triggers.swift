@@ -55,7 +55,8 @@ extension Evaluator {
             // The common `applies_when`, one leaf without `count`: the trigger is its first hit.
             let id = Int(node.leaf)
             let m = Int(compiled.leafMask[id])
-            let tables = matcher.tables
+            // Not retained: the matcher keeps it, and this runs per metric and conversation.
+            unowned(unsafe) let tables = matcher.tables
             let list = tables.candidates.base + m * eventCount
             for c in 0..<tables.candidateCount[m] where try matcher.hit(id, at: Int(list[c])) { return Int(list[c]) }
             return nil
