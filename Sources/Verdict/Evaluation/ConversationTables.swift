@@ -109,28 +109,33 @@ final class ConversationTables {
         foldedText.reserve(total)
         scanTexts.reserve(events.count)
         var offset = 0, folded = 0, scanned = 0
+        /// Copies a text to the arena and queues it for the scan: an empty one too, whose edges
+        /// the scan reads like any text's (a literal may stand for a text's edge), so that the
+        /// prefilter serves it as well, and a phrase list's branches rather than its whole
+        /// alternation.
         func load(_ utf8: UnsafeBufferPointer<UInt8>, _ i: Int) {
-                guard let base = utf8.baseAddress, !utf8.isEmpty else { return }
-                let copy = textBytes.base + offset
-                copy.update(from: base, count: utf8.count)
-                offset += utf8.count
-                guard words > 0 else { return }
-                prefilterUsable[i] = true
-                // A character PCRE2 may equate with an ASCII letter is read as that letter.
-                if RequiredLiterals.mayFoldToASCII(base, count: utf8.count) {
-                    let out = foldedText.base + folded
-                    let length = RequiredLiterals.foldToASCII(base, count: utf8.count, into: out)
-                    folded += length
-                    scanTexts[scanned] = LiteralScanner.Text(bytes: out, count: length, slot: i)
-                } else {
-                    scanTexts[scanned] = LiteralScanner.Text(bytes: copy, count: utf8.count, slot: i)
-                }
-                scanned += 1
+            let copy = textBytes.base + offset
+            if let base = utf8.baseAddress, !utf8.isEmpty { copy.update(from: base, count: utf8.count) }
+            offset += utf8.count
+            guard words > 0 else { return }
+            prefilterUsable[i] = true
+            // A character PCRE2 may equate with an ASCII letter is read as that letter.
+            if RequiredLiterals.mayFoldToASCII(copy, count: utf8.count) {
+                let out = foldedText.base + folded
+                let length = RequiredLiterals.foldToASCII(copy, count: utf8.count, into: out)
+                folded += length
+                scanTexts[scanned] = LiteralScanner.Text(bytes: out, count: length, slot: i)
+            } else {
+                scanTexts[scanned] = LiteralScanner.Text(bytes: copy, count: utf8.count, slot: i)
+            }
+            scanned += 1
         }
         for i in events.indices {
             textStart[i] = offset
             prefilterUsable[i] = false
             heldWords[i] = 0
+            // An event without a text (a function call, or a hand-built `user` event, which
+            // reads as "") is not scanned: a text leaf seldom reads one.
             if events[i].text?.utf8.withContiguousStorageIfAvailable({ load($0, i) }) == nil, var text = events[i].text {
                 text.withUTF8 { load($0, i) }
             }
@@ -146,8 +151,8 @@ final class ConversationTables {
             }
         }
         textStart[events.count] = offset
-        // A text without a literal of a pattern cannot match it; an event without a text, or
-        // with an empty one, reads as "", which a pattern with literals cannot match either.
+        // A text without a literal of a pattern cannot match it (an empty text is scanned as
+        // any other); an event without a text reads as "", which holds only its edges.
         let patterns = rules.textPatterns.count
         patternAbsent.reserve(patterns)
         for p in 0..<patterns {

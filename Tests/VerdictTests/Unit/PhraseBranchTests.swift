@@ -120,6 +120,15 @@ struct PhraseBranchTests {
         #expect(folding.matcher.patternRuns == 2)
     }
 
+    @Test("an empty text goes through the prefilter too: a list's branches serve it, and its whole alternation is never compiled to machine code")
+    func emptyTextsUseBranches() throws {
+        let phrases = (0..<200).map { "zq\($0)word" } + ["refund please", "日本"]
+        let evaluator = Evaluator(rules: try Self.rules(phrases))
+        let result = evaluator.evaluate(try Self.call(["", "a refund please", "", "日本 と", "x"]))
+        #expect(result.metrics[0].evidence == [1, 3])
+        #expect(!evaluator.compiled.textPatterns[0].isJITCompiled)
+    }
+
     @Test("a phrase of short words runs PCRE2 only on texts where they stand as words, not inside other words")
     func shortWordsConfirmOnlyAsWords() throws {
         let phrases = ["o k", "v a"] + (0..<998).map { "zq\($0)word" }

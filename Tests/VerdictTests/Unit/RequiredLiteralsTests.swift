@@ -274,7 +274,7 @@ struct RequiredLiteralsTests {
         let length = bytes.withUnsafeBufferPointer { buffer in
             folded.withUnsafeMutableBufferPointer { RequiredLiterals.foldToASCII(buffer.baseAddress!, count: buffer.count, into: $0.baseAddress!) }
         }
-        guard length > 0 else { return false }
+        // An empty text is scanned too: its edges may hold a literal.
         found.withUnsafeMutableBufferPointer { scanner.scan(folded, count: length, into: $0.baseAddress!) }
         return found.allSatisfy { $0 == 0 }
     }
