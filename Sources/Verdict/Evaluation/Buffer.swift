@@ -22,6 +22,14 @@ final class Buffer<Element>: @unchecked Sendable {
         initialized = elements.count
     }
 
+    /// A buffer of the `count` elements initialized at `base`, which it takes over: `base`
+    /// must come from `allocate(capacity: capacity)`.
+    init(adopting base: UnsafeMutablePointer<Element>, capacity: Int, count: Int) {
+        self.base = base
+        self.capacity = capacity
+        initialized = count
+    }
+
     deinit {
         base.deinitialize(count: initialized)
         base.deallocate()

@@ -103,10 +103,13 @@ struct LiteralScanner: Sendable {
         // The trie, built a depth at a time: states are numbered in order of depth, so the
         // shallow ones, where a scan spends most bytes, sit together in the table, and a
         // state's failure link (a shallower state) is complete before the state is reached.
-        // State s's row is goto[s * n ..< (s + 1) * n]; -1 where the trie has no edge. Room is
-        // made at once for as many states as the bodies have bytes, and the root; the rows
-        // past the last state are dropped at the end.
-        var goto = [Int32](repeating: -1, count: (bodies.reduce(0) { $0 + $1.count } + 1) * n)
+        // State s's row is next[s * n ..< (s + 1) * n]; -1 where the trie has no edge. Room is
+        // taken for as many states as the bodies have bytes, and the root, but a row is
+        // written only when its state is made: the memory past the last one is never touched.
+        // The table is completed in place and kept as it is when it needs 32 bits.
+        let room = (bodies.reduce(0) { $0 + $1.count } + 1) * n
+        let next = UnsafeMutablePointer<Int32>.allocate(capacity: room)
+        next.initialize(repeating: -1, count: n)
         var at = [Int32](repeating: 0, count: bodies.count)
         var ends: [(state: Int32, entry: Int32)] = []
         ends.reserveCapacity(bodies.count)
@@ -116,17 +119,18 @@ struct LiteralScanner: Sendable {
             for id in longer {
                 let b = bodies[id][bodies[id].startIndex + depth]
                 let k = Int(at[id]) * n + (b == separator ? Int(separatorClass) : Int(classes[Int(b)]))
-                if goto[k] < 0 {
-                    goto[k] = states
+                if next[k] < 0 {
+                    next[k] = states
+                    (next + Int(states) * n).initialize(repeating: -1, count: n)
                     states += 1
                 }
-                at[id] = goto[k]
-                if depth + 1 == bodies[id].count { ends.append((goto[k], Int32(id) | Int32(edgeBits[id]) << 29)) }
+                at[id] = next[k]
+                if depth + 1 == bodies[id].count { ends.append((next[k], Int32(id) | Int32(edgeBits[id]) << 29)) }
             }
             depth += 1
             longer.removeAll { bodies[$0].count == depth }
         }
-        goto.removeLast(goto.count - Int(states) * n)
+        let entries = Int(states) * n
         // Each state's own literals, in the order of their ids.
         var ownStart = [Int32](repeating: 0, count: Int(states) + 1)
         for e in ends { ownStart[Int(e.state) + 1] += 1 }
@@ -142,32 +146,34 @@ struct LiteralScanner: Sendable {
         var fail = [Int32](repeating: 0, count: Int(states))
         var starts = [Int32](repeating: 0, count: Int(states) + 1)
         var ids: [Int32] = []
-        goto.withUnsafeMutableBufferPointer { next in
-            for state in 0..<Int(states) {
-                let f = Int(fail[state])
-                starts[state] = Int32(ids.count)
-                if ownStart[state] < ownStart[state + 1] { ids += own[Int(ownStart[state])..<Int(ownStart[state + 1])] }
-                if state > 0, starts[f] < starts[f + 1] { ids += ids[Int(starts[f])..<Int(starts[f + 1])] }
-                for c in 0..<n {
-                    let child = next[state * n + c]
-                    if child < 0 {
-                        next[state * n + c] = state == 0 ? 0 : next[f * n + c]
-                    } else {
-                        fail[Int(child)] = state == 0 ? 0 : next[f * n + c]
-                    }
+        for state in 0..<Int(states) {
+            let f = Int(fail[state])
+            starts[state] = Int32(ids.count)
+            if ownStart[state] < ownStart[state + 1] { ids += own[Int(ownStart[state])..<Int(ownStart[state + 1])] }
+            if state > 0, starts[f] < starts[f + 1] { ids += ids[Int(starts[f])..<Int(starts[f + 1])] }
+            for c in 0..<n {
+                let child = next[state * n + c]
+                if child < 0 {
+                    next[state * n + c] = state == 0 ? 0 : next[f * n + c]
+                } else {
+                    fail[Int(child)] = state == 0 ? 0 : next[f * n + c]
                 }
             }
         }
         starts[Int(states)] = Int32(ids.count)
-        // Each entry is where its state's row starts, complemented when literals end there.
-        let rows = Int32(n)
-        let entries = goto.lazy.map { t in starts[Int(t) + 1] > starts[Int(t)] ? ~(t * rows) : t * rows }
-        if goto.count <= Int(Int16.max) {
-            narrow = Buffer(entries.map { Int16($0) })
+        // Each entry becomes where its state's row starts, complemented when literals end there.
+        for k in 0..<entries {
+            let t = next[k]
+            next[k] = starts[Int(t) + 1] > starts[Int(t)] ? ~(t * Int32(n)) : t * Int32(n)
+        }
+        if entries <= Int(Int16.max) {
+            narrow = Buffer(UnsafeBufferPointer(start: next, count: entries).lazy.map { Int16($0) })
             wide = nil
+            next.deinitialize(count: entries)
+            next.deallocate()
         } else {
             narrow = nil
-            wide = Buffer(entries)
+            wide = Buffer(adopting: next, capacity: room, count: entries)
         }
         outputStart = Buffer(starts)
         outputIDs = Buffer(ids)
