@@ -90,14 +90,11 @@ enum RequiredLiterals {
                     }
                     continue
                 }
+                // A word character stands for itself, folded; so does escaped punctuation, which
+                // has no case (`_` is both).
                 let b = UInt8(v)
-                if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
-                    extend(CollectionOfOne(LiteralScanner.fold(b)))
-                } else if Parser.escapedPunctuation.contains(b) {
-                    extend(CollectionOfOne(b))
-                } else {
-                    return nil
-                }
+                guard isWordByte(b) || Parser.escapedPunctuation.contains(b) else { return nil }
+                extend(CollectionOfOne(LiteralScanner.fold(b)))
             }
         }
         endRun(separatorAfter: wordAfter)
