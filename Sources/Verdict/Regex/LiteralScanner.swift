@@ -10,6 +10,10 @@
 /// such byte keeps its own class (a separator would have to stand for each of them, one copy
 /// of the literal's path per byte), and the separators are checked where the literal's other
 /// bytes are found, against the bytes either side of it.
+///
+/// A large set of whole words ("·word·", as a long phrase list's literals are) is looked up a
+/// word at a time in a `WordLiterals` table instead: its automaton would be too large for the
+/// nearest cache. Both give the same answers (a test compares them).
 struct LiteralScanner: Sendable {
     /// Number of literals; ids run from 0.
     let count: Int
@@ -42,13 +46,47 @@ struct LiteralScanner: Sendable {
     /// Literals every text holds (a lone separator, when separators are checks).
     private let everywhere: [Int32]
 
+    /// For literals that are all whole words, the table that serves instead of the automaton
+    /// (which is then built for no literal).
+    private let wordTable: WordLiterals?
+
     /// Whether the table is in 32 bits (a test looks).
     var usesWideTable: Bool { wide != nil }
+    /// Whether words are looked up instead of bytes stepped through (a test looks).
+    var usesWordTable: Bool { wordTable != nil }
     /// Whether separators are steps of the automaton rather than checks beside it (a test looks).
     var separatorsAreClasses: Bool { edgeClass != nil }
 
-    init(_ literals: [[UInt8]]) {
-        count = literals.count
+    /// A scanner for `literals`: a table of words when every literal is a whole word
+    /// (`WordLiterals`) and `wordTable` says so (nil: when the automaton's table could outgrow
+    /// the nearest cache), else an automaton.
+    init(_ literals: [[UInt8]], wordTable: Bool? = nil) {
+        if wordTable ?? LiteralScanner.mayOutgrowNearestCache(literals), let table = WordLiterals(literals) {
+            self.init(automatonOf: [], count: literals.count, wordTable: table)
+        } else {
+            self.init(automatonOf: literals, count: literals.count, wordTable: nil)
+        }
+    }
+
+    /// Whether the automaton of `literals` may need a table of more than 32 KB (as many
+    /// entries as 16 bits take), so that its steps wait on a farther cache than the first. A
+    /// small one steps as fast as words are looked up; a large one is slower (the scan of a
+    /// 1,000-phrase list's, 6,755 states, took 30% more time than looking up its words).
+    static func mayOutgrowNearestCache(_ literals: [[UInt8]]) -> Bool {
+        var seen = [Bool](repeating: false, count: 256), classes = 2, states = 1
+        for literal in literals {
+            states += literal.count
+            for b in literal where !seen[Int(fold(b))] {
+                seen[Int(fold(b))] = true
+                classes += 1
+            }
+        }
+        return states * classes > 16_384
+    }
+
+    private init(automatonOf literals: [[UInt8]], count: Int, wordTable: WordLiterals?) {
+        self.count = count
+        self.wordTable = wordTable
         let separator = RequiredLiterals.separator
         let separated = literals.contains { $0.first == separator || $0.last == separator }
         let asClasses = separated && !literals.contains { $0.contains { $0 != separator && !RequiredLiterals.isWordByte($0) } }
@@ -183,7 +221,7 @@ struct LiteralScanner: Sendable {
 
     /// Sets literal `id`'s bit in `found`, and its word's bit in `held` (see `add`).
     @inline(__always)
-    private static func note(_ id: Int, in found: UnsafeMutablePointer<UInt64>, held: inout UInt64) {
+    static func note(_ id: Int, in found: UnsafeMutablePointer<UInt64>, held: inout UInt64) {
         found[id >> 6] |= 1 << UInt64(id & 63)
         held |= 1 << UInt64(min(id >> 6, 63))
     }
@@ -221,7 +259,9 @@ struct LiteralScanner: Sendable {
             for t in texts { held[t.slot] = 0 }
             return
         }
-        if let narrow {
+        if let wordTable {
+            wordTable.add(texts, found: found, held: held, words: words)
+        } else if let narrow {
             scan(texts, found, held, narrow.base)
         } else if let wide {
             scan(texts, found, held, wide.base)

@@ -214,21 +214,7 @@ struct RequiredLiteralsTests {
         }
         let words = scanner.words
         let slots = Array(texts.indices).shuffled(using: &cases.rng)
-        var found = [UInt64](repeating: 0, count: texts.count * words)
-        var held = [UInt64](repeating: 0xDEAD, count: texts.count)
-        let arena: [UInt8] = texts.joined() + [0]
-        arena.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            let list = texts.indices.map { k in
-                defer { offset += texts[k].count }
-                return LiteralScanner.Text(bytes: bytes.baseAddress! + offset, count: texts[k].count, slot: slots[k])
-            }
-            list.withUnsafeBufferPointer { list in
-                found.withUnsafeMutableBufferPointer { f in
-                    held.withUnsafeMutableBufferPointer { scanner.add(list, found: f.baseAddress!, held: $0.baseAddress!) }
-                }
-            }
-        }
+        let (found, held) = scanner.add(texts, slots: slots)
         var hits = 0
         for (k, text) in texts.enumerated() {
             var alone = [UInt64](repeating: 0, count: words)
@@ -353,6 +339,27 @@ enum NSRegularExpressionEscape {
 }
 
 extension LiteralScanner {
+    /// The literals and summary each text gets when all are scanned together with `add`,
+    /// text k in slot `slots[k]`.
+    func add(_ texts: [[UInt8]], slots: [Int]) -> (found: [UInt64], held: [UInt64]) {
+        var found = [UInt64](repeating: 0, count: texts.count * words)
+        var held = [UInt64](repeating: 0xDEAD, count: texts.count)
+        let arena: [UInt8] = texts.joined() + [0]
+        arena.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            let list = texts.indices.map { k in
+                defer { offset += texts[k].count }
+                return Text(bytes: bytes.baseAddress! + offset, count: texts[k].count, slot: slots[k])
+            }
+            list.withUnsafeBufferPointer { list in
+                found.withUnsafeMutableBufferPointer { f in
+                    held.withUnsafeMutableBufferPointer { add(list, found: f.baseAddress!, held: $0.baseAddress!) }
+                }
+            }
+        }
+        return (found, held)
+    }
+
     /// Sets bit `id` in `found` (of `words` words) for every literal that occurs in the text,
     /// clearing the others first (the evaluator clears a conversation's words once and calls
     /// `add`).
