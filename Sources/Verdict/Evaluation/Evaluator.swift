@@ -43,6 +43,9 @@ public final class Evaluator {
     /// once one has been evaluated (see `CompiledRules.MetricPlan.quietCount`): it is the same
     /// on every such conversation, so it is evaluated once per evaluator and then reused.
     private var quietResults: [MetricResult?]
+    /// Per metric, whether its quiet result is known and false from the start (the commonest):
+    /// then it is made afresh instead of copied from `quietResults`.
+    private var quietIsFalseFromStart: [Bool]
     /// Off, every metric is evaluated on every conversation (the soundness test compares).
     var reusesQuietResults = true
     /// How many results were reused so; a test counts them.
@@ -59,6 +62,7 @@ public final class Evaluator {
         flows = FlowMachine(compiled.rules.flows)
         matcher = LeafMatcher(compiled: compiled, flows: flows, limits: limits)
         quietResults = [MetricResult?](repeating: nil, count: compiled.metricCount)
+        quietIsFalseFromStart = [Bool](repeating: false, count: compiled.metricCount)
         sharedLabels = compiled.metricInfo.map { info in ((info.labels ?? []) + (info.otherwise.map { [$0] } ?? [])).map(MetricResult.SharedLabel.init) }
     }
 
@@ -99,12 +103,16 @@ public final class Evaluator {
             let failure = compiled.plans[m].usesFlows ? flows.failure : nil
             guard let listener, listener.begin(metric: m) else {
                 if quiet && isQuiet(m) {
-                    if let known = quietResults[m] {
+                    if quietIsFalseFromStart[m] {
+                        quietResultsReused &+= 1
+                        results.append(.falseFromStart)
+                    } else if let known = quietResults[m] {
                         quietResultsReused &+= 1
                         results.append(known)
                     } else {
                         let result = evaluate(metricAt: m)
                         quietResults[m] = result
+                        quietIsFalseFromStart[m] = result.isFalseFromStart
                         results.append(result)
                     }
                     continue

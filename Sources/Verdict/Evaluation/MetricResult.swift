@@ -146,6 +146,19 @@ public struct MetricResult: Sendable, Equatable, CustomDebugStringConvertible {
         return true
     }
 
+    /// `ok`, false from the first event, with nothing else (`isFalseFromStart`), made field by
+    /// field: appending one to an array writes its bytes, without a call to copy a result.
+    static var falseFromStart: MetricResult { MetricResult(falseFromStart: ()) }
+
+    private init(falseFromStart: Void) {
+        status = .ok
+        triggeredAt = 0
+        scalar = .bool(false)
+        first = -1
+        second = -1
+        rare = nil
+    }
+
     /// Whether this is `ok`, false, from the first event, with nothing else: the commonest
     /// result of all, which a result line writes from bytes prepared once.
     var isFalseFromStart: Bool { rare == nil && first < 0 && status == .ok && scalar == .bool(false) && triggeredAt == 0 }

@@ -102,7 +102,20 @@ public struct JSONLinesSink: ResultSink {
             keys.bytes.withUnsafeBufferPointer { keyBytes in
                 // In place: copying a result would retain its evidence and strings.
                 result.metrics.withUnsafeBufferPointer { metrics in
-                    for i in metrics.indices { encode(metrics.baseAddress! + i, i, keys, keyBytes, into: &w) }
+                    var i = 0
+                    while i < metrics.count {
+                        // Consecutive metrics false from the start (most of a large rule set's,
+                        // on a call without their words) lie end to end in the key bytes: one copy.
+                        if metrics[i].isFalseFromStart {
+                            var end = i + 1
+                            while end < metrics.count && metrics[end].isFalseFromStart { end += 1 }
+                            w.raw(keyBytes, keys.okFalseFromStart[i].lowerBound..<keys.okFalseFromStart[end - 1].upperBound)
+                            i = end
+                            continue
+                        }
+                        encode(metrics.baseAddress! + i, i, keys, keyBytes, into: &w)
+                        i += 1
+                    }
                 }
             }
             w.raw("},\"flows\":")

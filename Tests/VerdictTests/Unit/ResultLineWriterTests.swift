@@ -52,6 +52,35 @@ struct ResultLineWriterTests {
         #expect(String(decoding: w.bytes, as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
     }
 
+    /// Consecutive results false from the start are written as one copy of prepared bytes:
+    /// the line must be what writing each alone gives, whatever their runs' lengths and places.
+    @Test("runs of results false from the start are written as each result alone (500 seeded lines)")
+    func runsOfFalseFromStart() {
+        var cases = RandomCases(rng: SeededGenerator(state: 1212))
+        var longest = 0
+        for _ in 0..<500 {
+            let results = (0..<Int.random(in: 0...30, using: &cases.rng)).map { _ in
+                cases.chance(0.7) ? MetricResult.falseFromStart : cases.pick(Self.shapes)
+            }
+            var run = 0
+            for r in results {
+                run = r.isFalseFromStart ? run + 1 : 0
+                longest = max(longest, run)
+            }
+            let names = results.indices.map { "m\($0)" }
+            var w = JSONWriter()
+            JSONLinesSink.encode(ScoredConversation(source: "s", result: .success(ConversationResult(id: "c", metrics: results, flows: [], functions: [], logged: []))),
+                                 metricNames: names, into: &w)
+            var expected = JSONWriter()
+            expected.value(.object(JSONObject([("id", .string("c")),
+                                               ("metrics", .object(JSONObject(zip(names, results.map(Self.reference)).map { ($0, $1) }))),
+                                               ("flows", .array([])), ("functions", .array([])), ("logged", .object(JSONObject([])))])))
+            #expect(String(decoding: w.bytes, as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
+        }
+        #expect(longest >= 10)
+        #expect(MetricResult.falseFromStart == MetricResult(status: .ok, value: .bool(false), triggeredAt: 0) && MetricResult.falseFromStart.isFalseFromStart)
+    }
+
     @Test("integers are written as Swift prints them", arguments: [0, 9, 10, 99, 100, 1_000_000, Int.max, -1, -10, Int.min])
     func integers(_ n: Int) {
         var w = JSONWriter()
