@@ -11,9 +11,10 @@
 /// of the literal's path per byte), and the separators are checked where the literal's other
 /// bytes are found, against the bytes either side of it.
 ///
-/// A large set of whole words ("·word·", as a long phrase list's literals are) is looked up a
-/// word at a time in a `WordLiterals` table instead: its automaton would be too large for the
-/// nearest cache. Both give the same answers (a test compares them).
+/// Many whole words ("·word·", as a long phrase list's literals are) are looked up a word at a
+/// time in a `WordLiterals` table instead: their automaton would be too large for the nearest
+/// cache. The other literals, if any, keep a small automaton, and both run on each text. A
+/// test holds them to what one automaton of all the literals finds.
 struct LiteralScanner: Sendable {
     /// Number of literals; ids run from 0.
     let count: Int
@@ -46,9 +47,10 @@ struct LiteralScanner: Sendable {
     /// Literals every text holds (a lone separator, when separators are checks).
     private let everywhere: [Int32]
 
-    /// For literals that are all whole words, the table that serves instead of the automaton
-    /// (which is then built for no literal).
+    /// The table of the literals that are whole words, when they have one; the automaton then
+    /// spells only the others (`automatonIsEmpty` when there are none).
     private let wordTable: WordLiterals?
+    private let automatonIsEmpty: Bool
 
     /// Whether the table is in 32 bits (a test looks).
     var usesWideTable: Bool { wide != nil }
@@ -57,18 +59,23 @@ struct LiteralScanner: Sendable {
     /// Whether separators are steps of the automaton rather than checks beside it (a test looks).
     var separatorsAreClasses: Bool { edgeClass != nil }
 
-    /// A scanner for `literals`: a table of words when every literal is a whole word
-    /// (`WordLiterals`) and `wordTable` says so (nil: when the automaton's table could outgrow
-    /// the nearest cache), else an automaton.
+    /// A scanner for `literals`. Its whole words ("·word·") go to a table of words
+    /// (`WordLiterals`) when `wordTable` says so (nil: when their automaton's table could
+    /// outgrow the nearest cache), and the rest, if any, to an automaton; else all go to the
+    /// automaton. One phrase with an apostrophe does not send a long list back to the automaton.
     init(_ literals: [[UInt8]], wordTable: Bool? = nil) {
-        if wordTable ?? LiteralScanner.mayOutgrowNearestCache(literals), let table = WordLiterals(literals) {
-            self.init(automatonOf: [], count: literals.count, wordTable: table)
+        let whole = literals.map(WordLiterals.isWholeWord)
+        if whole.contains(true), wordTable ?? LiteralScanner.mayOutgrowNearestCache(zip(literals, whole).filter(\.1).map(\.0)),
+           let table = WordLiterals(literals, taking: whole) {
+            // The automaton spells the others; an empty literal is not spelled.
+            self.init(automatonOf: zip(literals, whole).map { $1 ? [] : $0 }, count: literals.count, wordTable: table,
+                      automatonIsEmpty: !whole.contains(false))
         } else {
-            self.init(automatonOf: literals, count: literals.count, wordTable: nil)
+            self.init(automatonOf: literals, count: literals.count, wordTable: nil, automatonIsEmpty: false)
         }
     }
 
-    /// Whether the automaton of `literals` may need a table of more than 32 KB (as many
+    /// Whether an automaton of `literals` may need a table of more than 32 KB (as many
     /// entries as 16 bits take), so that its steps wait on a farther cache than the first. A
     /// small one steps as fast as words are looked up; a large one is slower (the scan of a
     /// 1,000-phrase list's, 6,755 states, took 30% more time than looking up its words).
@@ -84,9 +91,10 @@ struct LiteralScanner: Sendable {
         return states * classes > 16_384
     }
 
-    private init(automatonOf literals: [[UInt8]], count: Int, wordTable: WordLiterals?) {
+    private init(automatonOf literals: [[UInt8]], count: Int, wordTable: WordLiterals?, automatonIsEmpty: Bool) {
         self.count = count
         self.wordTable = wordTable
+        self.automatonIsEmpty = automatonIsEmpty
         let separator = RequiredLiterals.separator
         let separated = literals.contains { $0.first == separator || $0.last == separator }
         let asClasses = separated && !literals.contains { $0.contains { $0 != separator && !RequiredLiterals.isWordByte($0) } }
@@ -259,13 +267,15 @@ struct LiteralScanner: Sendable {
             for t in texts { held[t.slot] = 0 }
             return
         }
-        if let wordTable {
-            wordTable.add(texts, found: found, held: held, words: words)
+        // The automaton writes each text's summary, and the word table adds to it.
+        if automatonIsEmpty {
+            for t in texts { held[t.slot] = 0 }
         } else if let narrow {
             scan(texts, found, held, narrow.base)
         } else if let wide {
             scan(texts, found, held, wide.base)
         }
+        wordTable?.add(texts, found: found, held: held, words: words)
     }
 
     /// Notes the literals of the state at `row`, found in `t` with their last byte at `end`;

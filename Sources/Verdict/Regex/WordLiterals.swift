@@ -1,4 +1,4 @@
-/// The literal scanner's table for a set of literals that are all whole words: word characters
+/// The literal scanner's table for the literals that are whole words: word characters
 /// (`[A-Za-z0-9_]`) between two separators, "·gvpxmghb·", as a phrase list's mostly are. Such a
 /// literal occurs in a text exactly when one of the text's words (a longest run of word
 /// characters) is it, letters folded: so the scan reads each text as words and looks each one
@@ -7,19 +7,20 @@
 /// nearest cache. Here a byte costs a load from a 256-byte table, and a word one probe of a
 /// small hash table.
 ///
-/// A literal with anything else (one separator, none, punctuation inside) makes the set
-/// ineligible: `init` returns nil and the scanner builds its automaton. A test holds the two
-/// to the same answers on random words and texts.
+/// A literal with anything else (one separator, none, punctuation inside) stays with the
+/// scanner's automaton, which then spells only such literals; both run on every text. A test
+/// holds the pair to what the automaton alone finds, on random words, other literals and texts.
 struct WordLiterals: Sendable {
     /// Byte → the byte folded (ASCII letters lower-cased), or 0 for a byte that is not a word
     /// character.
     private let wordByte: Buffer<UInt8>
-    /// Open addressing, linear probing: 0 for an empty slot, else a literal's id plus one.
+    /// Open addressing, linear probing: 0 for an empty slot, else an entry's number plus one.
     private let slots: Buffer<Int32>
     private let slotMask: Int
     private let slotShift: UInt64
-    /// Per literal id: its word's hash (`hash`), and its folded bytes,
-    /// bytes[start[id] ..< start[id + 1]].
+    /// Per entry: its literal's id, its word's hash (`hash`), and its folded bytes,
+    /// bytes[start[k] ..< start[k + 1]].
+    private let ids: Buffer<Int32>
     private let hashes: Buffer<UInt64>
     private let start: Buffer<Int32>
     private let bytes: Buffer<UInt8>
@@ -32,18 +33,22 @@ struct WordLiterals: Sendable {
     private let filter: Buffer<UInt64>
     private static let filterBits: UInt64 = 15
 
-    /// The table of `literals`, or nil when one of them is not a whole word.
-    init?(_ literals: [[UInt8]]) {
+    /// Whether `literal` is a whole word: word characters between two separators.
+    static func isWholeWord(_ literal: [UInt8]) -> Bool {
         let separator = RequiredLiterals.separator
-        var folded: [[UInt8]] = []
-        folded.reserveCapacity(literals.count)
-        for literal in literals {
-            guard literal.count >= 3, literal.first == separator, literal.last == separator else { return nil }
-            let word = literal.dropFirst().dropLast()
-            guard word.allSatisfy(RequiredLiterals.isWordByte) else { return nil }
-            folded.append(word.map(LiteralScanner.fold))
+        return literal.count >= 3 && literal.first == separator && literal.last == separator
+            && literal.dropFirst().dropLast().allSatisfy(RequiredLiterals.isWordByte)
+    }
+
+    /// The table of the literals that `taking` marks (their ids are their places in
+    /// `literals`), or nil when one of them is not a whole word or none is marked.
+    init?(_ literals: [[UInt8]], taking: [Bool]) {
+        var folded: [(id: Int, word: [UInt8])] = []
+        for (id, literal) in literals.enumerated() where taking[id] {
+            guard WordLiterals.isWholeWord(literal) else { return nil }
+            folded.append((id, literal.dropFirst().dropLast().map(LiteralScanner.fold)))
         }
-        guard !folded.isEmpty, folded.count < Int(Int32.max) else { return nil }
+        guard !folded.isEmpty, literals.count < Int(Int32.max) else { return nil }
         wordByte = Buffer((0..<256).map { RequiredLiterals.isWordByte(UInt8($0)) ? LiteralScanner.fold(UInt8($0)) : 0 })
         // At least twice as many slots as literals: probes stay short.
         var bits = 1
@@ -53,7 +58,7 @@ struct WordLiterals: Sendable {
         slotShift = UInt64(64 - bits)
         var starts: [Int32] = [0], all: [UInt8] = [], hashes: [UInt64] = [], lengths: UInt64 = 0
         var filter = [UInt64](repeating: 0, count: 1 << Int(WordLiterals.filterBits) / 64)
-        for (id, word) in folded.enumerated() {
+        for (k, (_, word)) in folded.enumerated() {
             var h: UInt64 = 0
             for b in word { h = WordLiterals.hash(h, b) }
             hashes.append(h)
@@ -64,8 +69,9 @@ struct WordLiterals: Sendable {
             filter[f >> 6] |= 1 << UInt64(f & 63)
             var s = WordLiterals.slot(h, shift: slotShift)
             while table[s] != 0 { s = (s + 1) & slotMask }
-            table[s] = Int32(id + 1)
+            table[s] = Int32(k + 1)
         }
+        ids = Buffer(folded.map { Int32($0.id) })
         slots = Buffer(table)
         self.hashes = Buffer(hashes)
         start = Buffer(starts)
@@ -89,7 +95,8 @@ struct WordLiterals: Sendable {
         Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) &>> shift)
     }
 
-    /// `LiteralScanner.add` for these literals: sets each text's found bits and summary.
+    /// `LiteralScanner.add` for these literals: sets each text's found bits, and adds to its
+    /// summary (which the automaton, or the scanner for it, has written).
     func add(_ texts: UnsafeBufferPointer<LiteralScanner.Text>, found: UnsafeMutablePointer<UInt64>, held: UnsafeMutablePointer<UInt64>, words: Int) {
         let wordByte = wordByte.base
         for t in texts {
@@ -117,7 +124,7 @@ struct WordLiterals: Sendable {
                     LiteralScanner.note(id, in: into, held: &summary)
                 }
             }
-            held[t.slot] = summary
+            held[t.slot] |= summary
         }
     }
 
@@ -128,17 +135,17 @@ struct WordLiterals: Sendable {
         while true {
             let entry = slots[s]
             if entry == 0 { return nil }
-            let id = Int(entry) - 1
-            if hashes[id] == h, Int(start[id + 1] - start[id]) == length, same(id, word, length) { return id }
+            let k = Int(entry) - 1
+            if hashes[k] == h, Int(start[k + 1] - start[k]) == length, same(k, word, length) { return Int(ids[k]) }
             s = (s + 1) & slotMask
         }
     }
 
-    /// Whether literal `id`'s word is the text's `length` bytes at `word`, folded.
+    /// Whether entry `k`'s word is the text's `length` bytes at `word`, folded.
     @inline(__always)
-    private func same(_ id: Int, _ word: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        let mine = bytes.base + Int(start[id])
-        for k in 0..<length where wordByte[Int(word[k])] != mine[k] { return false }
+    private func same(_ k: Int, _ word: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let mine = bytes.base + Int(start[k])
+        for j in 0..<length where wordByte[Int(word[j])] != mine[j] { return false }
         return true
     }
 }
