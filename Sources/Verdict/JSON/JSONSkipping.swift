@@ -138,10 +138,19 @@ extension JSONParser {
         if try skipString() {
             let first = start + 1, count = position - 1 - first
             let raw = bytes.baseAddress! + first
-            for (i, name) in names.enumerated() where name.count == count {
-                if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw, count) == 0 }) { return i }
+            // Names read in place (a copy of one counts a reference) and compared a byte at a
+            // time: keys are a few bytes, shorter than a call to memcmp.
+            return names.withUnsafeBufferPointer { list -> Int? in
+                for i in list.indices {
+                    let same = list[i].withUnsafeBufferPointer { name -> Bool in
+                        guard name.count == count else { return false }
+                        for k in 0..<count where name[k] != raw[k] { return false }
+                        return true
+                    }
+                    if same { return i }
+                }
+                return nil
             }
-            return nil
         }
         // A key written with escapes or non-ASCII text: compare what it says.
         let end = position
