@@ -41,6 +41,12 @@ public final class CompiledRules: Sendable {
     private let leafNameBytes: Buffer<UInt8>
     /// Whether a `flow` leaf names a step.
     let leafHasStep: Buffer<Bool>
+    /// Each leaf's kind without its payload, to switch on without copying the payload.
+    let leafTag: Buffer<LeafTag>
+    /// The matchers of a function, metric or state leaf, read in place (`LeafValueMatchers`);
+    /// nil for other leaves and for those without matchers.
+    let leafValueMatchers: Buffer<Unmanaged<LeafValueMatchers>?>
+    private let valueMatchers: [LeafValueMatchers]
     /// For a `user`/`agent`/`said` leaf without modifiers, the index of its pattern in
     /// `textPatterns`; `Program.absent` for other leaves. Such leaves are matched straight on the text arena.
     let leafTextPattern: Buffer<Int32>
@@ -163,6 +169,20 @@ public final class CompiledRules: Sendable {
         leafNameStart = Buffer(nameStart)
         leafNameBytes = Buffer(nameBytes)
         leafHasStep = Buffer(hasStep)
+        leafTag = Buffer(table.map { LeafTag($0?.kind ?? .handoff(nil)) })
+        var owned: [LeafValueMatchers] = []
+        leafValueMatchers = Buffer(table.map { leaf -> Unmanaged<LeafValueMatchers>? in
+            let made: LeafValueMatchers
+            switch leaf?.kind {
+            case let .function(_, args, result, failed)? where args != nil || result != nil || failed != nil:
+                made = LeafValueMatchers(args: args, result: result, failed: failed)
+            case let .metric(_, value?)?, let .state(_, value?)?: made = LeafValueMatchers(args: value, result: nil, failed: nil)
+            default: return nil
+            }
+            owned.append(made)
+            return Unmanaged.passUnretained(made)
+        })
+        valueMatchers = owned
 
         var textPattern = [Int32](repeating: Program.absent, count: count)
         var prefilterPattern = [Int32](repeating: Program.absent, count: count)
@@ -392,5 +412,39 @@ extension RuleSet {
     /// Every leaf of every metric (conditions and value expression) and every flow's `enter_when`.
     var allLeaves: [Leaf] {
         metrics.flatMap { $0.conditions.flatMap(\.leaves) } + flows.flatMap(\.enterWhen)
+    }
+}
+
+/// A function leaf's `args`, `result` and `failed` (a metric or state leaf's value matcher is
+/// `args`), in an object the rules own, so that a check reads them where they are: copying
+/// them out of the leaf counted a reference to each on every check, on every scoring thread.
+final class LeafValueMatchers: Sendable {
+    let args: Matcher?
+    let result: Matcher?
+    let failed: Bool?
+
+    init(args: Matcher?, result: Matcher?, failed: Bool?) {
+        self.args = args
+        self.result = result
+        self.failed = failed
+    }
+}
+
+/// A leaf's kind without its payload.
+enum LeafTag: UInt8 {
+    case user, agent, said, intent, function, flow, metric, state, handoff
+
+    init(_ kind: Leaf.Kind) {
+        switch kind {
+        case .user: self = .user
+        case .agent: self = .agent
+        case .said: self = .said
+        case .intent: self = .intent
+        case .function: self = .function
+        case .flow: self = .flow
+        case .metric: self = .metric
+        case .state: self = .state
+        case .handoff: self = .handoff
+        }
     }
 }

@@ -303,19 +303,12 @@ final class LeafMatcher: LeafHits {
 
     /// A field a hand-built event lacks reads as empty: it matches what "" matches.
     private func isHit(_ leaf: UnsafePointer<Leaf>, _ events: UnsafeBufferPointer<Event>, at i: Int) throws(MatchLimitError) -> Bool {
-        // Cheap tests first: the kind of event, then the modifiers, then patterns and matchers.
-        // The kind read once, in place (a computed property of an element copies the event).
-        let kind = events[i].kind
-        switch leaf.pointee.kind {
-        case .user, .intent: if kind != .user { return false }
-        case .agent: if kind != .agent { return false }
-        case .said: if !kind.isSpoken { return false }
-        case .function: if kind != .function { return false }
-        case .metric: if kind != .metric { return false }
-        case .state: if kind != .state { return false }
-        case .handoff: if kind != .handoff { return false }
-        case .flow: break
-        }
+        // Cheap tests first: the kind of event (which `hit` has tested against the leaf's kind
+        // mask), then the modifiers, then patterns and matchers. The leaf's kind is told by its
+        // tag: a switch on the kind itself copies it, which counts a reference to each of its
+        // patterns, matchers and names, shared by every scoring thread.
+        let id = leaf.pointee.id
+        let tag = compiled.leafTag[id]
         if let flow = leaf.pointee.inFlow {
             // Flow state is known only once the machine has replayed this conversation (a rule
             // set built by hand could put `in_flow` in an `enter_when`).
@@ -332,8 +325,7 @@ final class LeafMatcher: LeafHits {
         }
         // The leaf's payload is copied (each of its references retained) only where its
         // name, read from the rules' bytes, has matched: most checks end at the name.
-        let id = leaf.pointee.id
-        switch leaf.pointee.kind {
+        switch tag {
         case .user, .agent, .said:
             // A leaf with modifiers, which got past them: the prefilter still applies.
             let indexed = compiled.leafPrefilterPattern[id]
@@ -346,12 +338,19 @@ final class LeafMatcher: LeafHits {
             let name = compiled.leafName(id)
             return events[i].intents.contains { $0.isExactly(name) }
         case .function:
-            guard (events[i].name ?? "").isExactly(compiled.leafName(id)),
-                  case let .function(_, args, result, failed) = leaf.pointee.kind else { return false }
-            if let failed, (events[i].error != nil) != failed { return false }
-            if let args, try !args.matches(events[i].args, using: scratch) { return false }
-            if let result, try !result.matches(events[i].result, using: scratch) { return false }
-            return true
+            guard (events[i].name ?? "").isExactly(compiled.leafName(id)) else { return false }
+            guard let matchers = compiled.leafValueMatchers[id] else { return true }
+            let outcome: Result<Bool, MatchLimitError> = matchers._withUnsafeGuaranteedRef { m in
+                if let failed = m.failed, (events[i].error != nil) != failed { return .success(false) }
+                do throws(MatchLimitError) {
+                    if try m.args?.matches(events[i].args, using: scratch) == false { return .success(false) }
+                    if try m.result?.matches(events[i].result, using: scratch) == false { return .success(false) }
+                } catch {
+                    return .failure(error)
+                }
+                return .success(true)
+            }
+            return try outcome.get()
         case .flow:
             guard flows.hasReplayed else { return false }
             if !compiled.leafHasStep[id] { return flows.enters(compiled.leafName(id), step: nil, at: i) }
@@ -359,12 +358,13 @@ final class LeafMatcher: LeafHits {
             return flows.enters(compiled.leafName(id), step: step, at: i)
         case .metric, .state:
             guard (events[i].name ?? "").isExactly(compiled.leafName(id)) else { return false }
-            switch leaf.pointee.kind {
-            case let .metric(_, value?), let .state(_, value?): return try value.matches(events[i].value, using: scratch)
-            default: return true
+            guard let matchers = compiled.leafValueMatchers[id] else { return true }
+            let outcome: Result<Bool, MatchLimitError> = matchers._withUnsafeGuaranteedRef { m in
+                do throws(MatchLimitError) { return .success(try m.args?.matches(events[i].value, using: scratch) ?? true) } catch { return .failure(error) }
             }
-        case let .handoff(pattern):
-            guard let pattern else { return true }
+            return try outcome.get()
+        case .handoff:
+            guard case let .handoff(pattern?) = leaf.pointee.kind else { return true }
             return try pattern.matches(events[i].destination ?? "", using: scratch)
         }
     }
