@@ -133,14 +133,11 @@ public struct JSONLinesSink: ResultSink {
         }
     }
 
-    /// Metric `i`'s result, its key included.
+    /// Metric `i`'s result, its key included; a result false from the start is written by
+    /// the caller, with its neighbours of the same kind.
     @inline(__always)
     private static func encode(_ result: UnsafePointer<MetricResult>, _ i: Int, _ keys: MetricKeys, _ keyBytes: UnsafeBufferPointer<UInt8>,
                                into w: inout JSONWriter) {
-        if result.pointee.isFalseFromStart {
-            w.raw(keyBytes, keys.okFalseFromStart[i])
-            return
-        }
         if result.pointee.isBare {
             if result.pointee.status == .notApplicable {
                 w.raw(keyBytes, keys.notApplicable[i])

@@ -48,8 +48,9 @@ struct LiteralScanner: Sendable {
     private let everywhere: [Int32]
 
     /// The table of the literals that are whole words, when they have one; the automaton then
-    /// spells only the others (`automatonIsEmpty` when there are none).
+    /// spells only the others.
     private let wordTable: WordLiterals?
+    /// Whether the automaton spells no literal (all are in the table, or there are none).
     private let automatonIsEmpty: Bool
 
     /// Whether the table is in 32 bits (a test looks).
@@ -65,13 +66,12 @@ struct LiteralScanner: Sendable {
     /// automaton. One phrase with an apostrophe does not send a long list back to the automaton.
     init(_ literals: [[UInt8]], wordTable: Bool? = nil) {
         let whole = literals.map(WordLiterals.isWholeWord)
-        if whole.contains(true), wordTable ?? LiteralScanner.mayOutgrowNearestCache(zip(literals, whole).filter(\.1).map(\.0)),
-           let table = WordLiterals(literals, taking: whole) {
+        if whole.contains(true), wordTable ?? LiteralScanner.mayOutgrowNearestCache(zip(literals, whole).filter(\.1).map(\.0)) {
             // The automaton spells the others; an empty literal is not spelled.
-            self.init(automatonOf: zip(literals, whole).map { $1 ? [] : $0 }, count: literals.count, wordTable: table,
-                      automatonIsEmpty: !whole.contains(false))
+            self.init(automatonOf: zip(literals, whole).map { $1 ? [] : $0 }, count: literals.count,
+                      wordTable: WordLiterals(literals, taking: whole))
         } else {
-            self.init(automatonOf: literals, count: literals.count, wordTable: nil, automatonIsEmpty: false)
+            self.init(automatonOf: literals, count: literals.count, wordTable: nil)
         }
     }
 
@@ -91,10 +91,10 @@ struct LiteralScanner: Sendable {
         return states * classes > 16_384
     }
 
-    private init(automatonOf literals: [[UInt8]], count: Int, wordTable: WordLiterals?, automatonIsEmpty: Bool) {
+    private init(automatonOf literals: [[UInt8]], count: Int, wordTable: WordLiterals?) {
         self.count = count
         self.wordTable = wordTable
-        self.automatonIsEmpty = automatonIsEmpty
+        automatonIsEmpty = literals.allSatisfy(\.isEmpty)
         let separator = RequiredLiterals.separator
         let separated = literals.contains { $0.first == separator || $0.last == separator }
         let asClasses = separated && !literals.contains { $0.contains { $0 != separator && !RequiredLiterals.isWordByte($0) } }
@@ -263,10 +263,6 @@ struct LiteralScanner: Sendable {
     /// takes its place.
     func add(_ texts: UnsafeBufferPointer<Text>, found: UnsafeMutablePointer<UInt64>, held: UnsafeMutablePointer<UInt64>) {
         guard !texts.isEmpty else { return }
-        guard count > 0 else {
-            for t in texts { held[t.slot] = 0 }
-            return
-        }
         // The automaton writes each text's summary, and the word table adds to it.
         if automatonIsEmpty {
             for t in texts { held[t.slot] = 0 }

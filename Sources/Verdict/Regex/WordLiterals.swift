@@ -40,15 +40,15 @@ struct WordLiterals: Sendable {
             && literal.dropFirst().dropLast().allSatisfy(RequiredLiterals.isWordByte)
     }
 
-    /// The table of the literals that `taking` marks (their ids are their places in
-    /// `literals`), or nil when one of them is not a whole word or none is marked.
-    init?(_ literals: [[UInt8]], taking: [Bool]) {
+    /// The table of the literals that `taking` marks, whole words all (their ids are their
+    /// places in `literals`).
+    init(_ literals: [[UInt8]], taking: [Bool]) {
+        precondition(literals.count < Int(Int32.max), "too many literals")
         var folded: [(id: Int, word: [UInt8])] = []
         for (id, literal) in literals.enumerated() where taking[id] {
-            guard WordLiterals.isWholeWord(literal) else { return nil }
+            precondition(WordLiterals.isWholeWord(literal), "a literal of the word table is a whole word")
             folded.append((id, literal.dropFirst().dropLast().map(LiteralScanner.fold)))
         }
-        guard !folded.isEmpty, literals.count < Int(Int32.max) else { return nil }
         wordByte = Buffer((0..<256).map { RequiredLiterals.isWordByte(UInt8($0)) ? LiteralScanner.fold(UInt8($0)) : 0 })
         // At least twice as many slots as literals: probes stay short.
         var bits = 1
