@@ -1,11 +1,68 @@
 /// Writes compact JSON (no spaces, UTF-8 as is) into a byte buffer.
+///
+/// The buffer is an array kept longer than what is written (`count` bytes), so that a piece is
+/// copied in with one bounds check and a `memcpy` rather than through `Array.append`'s
+/// general path: a result line is a few hundred short pieces.
 public struct JSONWriter {
-    public var bytes: [UInt8] = []
+    /// Written bytes, then spare room (`storage.count` ≥ `count`).
+    private var storage: [UInt8]
+    private var count = 0
 
-    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1024) { storage = [UInt8](repeating: 0, count: max(capacity, 16)) }
+
+    /// What has been written.
+    public var bytes: [UInt8] {
+        get { Array(storage[..<count]) }
+        set {
+            storage = newValue
+            count = newValue.count
+        }
+    }
+
+    /// What has been written, without a copy; the writer is empty afterwards.
+    public mutating func take() -> [UInt8] {
+        storage.removeLast(storage.count - count)
+        defer {
+            storage = []
+            count = 0
+        }
+        return storage
+    }
+
+    /// Room for `n` more bytes.
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if storage.count - count < n { grow(n) }
+    }
+
+    private mutating func grow(_ n: Int) {
+        storage.append(contentsOf: repeatElement(0, count: max(n, storage.count, 16)))
+    }
+
+    @inline(__always) mutating func append(_ start: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        let at = count
+        storage.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: at).update(from: start, count: n) }
+        count += n
+    }
+
+    @inline(__always) mutating func append(_ b: UInt8) {
+        reserve(1)
+        storage[count] = b
+        count += 1
+    }
+
+    @inline(__always) mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+        if let start = b.baseAddress { append(start, b.count) }
+    }
+
+    /// A string's UTF-8 bytes as they are.
+    @inline(__always) mutating func append(utf8 s: String) {
+        var s = s
+        s.withUTF8 { append($0) }
+    }
 
     @inline(__always) public mutating func raw(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        append(s.utf8Start, s.utf8CodeUnitCount)
     }
 
     public mutating func string(_ s: String) {
@@ -13,13 +70,13 @@ public struct JSONWriter {
         // Most strings need no escaping: copy them whole.
         let plain = s.withUTF8 { utf8 -> Bool in
             for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: utf8)
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
+            append(utf8)
+            append(UInt8(ascii: "\""))
             return true
         }
         if plain { return }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): raw("\\\"")
@@ -32,22 +89,22 @@ public struct JSONWriter {
             case 0..<0x20:
                 raw("\\u00")
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(b >> 4)])
-                bytes.append(hex[Int(b & 0xF)])
-            default: bytes.append(b)
+                append(hex[Int(b >> 4)])
+                append(hex[Int(b & 0xF)])
+            default: append(b)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     public mutating func int(_ n: Int) {
         if n < 0 {
-            bytes.append(contentsOf: String(n).utf8)
+            append(utf8: String(n))
             return
         }
         // Digits without a String: small event indices are most of what is written.
         if n < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(n))
+            append(UInt8(ascii: "0") + UInt8(n))
             return
         }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -60,18 +117,18 @@ public struct JSONWriter {
                 buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
             } while v > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: buffer.count - i))
+            append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, buffer.count - i)
         }
     }
 
     /// Bytes written as they are (already JSON).
     @inline(__always) public mutating func raw(_ b: [UInt8]) {
-        bytes.append(contentsOf: b)
+        b.withUnsafeBufferPointer { append($0) }
     }
 
     /// The bytes of `range` in `source`, copied without counting a reference.
     @inline(__always) mutating func raw(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[range]))
+        append(source.baseAddress! + range.lowerBound, range.count)
     }
 
     /// Whether `text` is a JSON number (RFC 8259 §6).
@@ -106,43 +163,43 @@ public struct JSONWriter {
         switch v {
         case .null: raw("null")
         case let .bool(b): bool(b)
-        case let .number(_, literal): bytes.append(contentsOf: literal.utf8)
+        case let .number(_, literal): append(utf8: literal)
         case let .string(s): string(s)
         case let .array(a):
-            bytes.append(UInt8(ascii: "["))
+            append(UInt8(ascii: "["))
             for (i, e) in a.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { append(UInt8(ascii: ",")) }
                 value(e)
             }
-            bytes.append(UInt8(ascii: "]"))
+            append(UInt8(ascii: "]"))
         case let .object(o):
-            bytes.append(UInt8(ascii: "{"))
+            append(UInt8(ascii: "{"))
             for (i, pair) in o.pairs.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { append(UInt8(ascii: ",")) }
                 string(pair.key)
-                bytes.append(UInt8(ascii: ":"))
+                append(UInt8(ascii: ":"))
                 value(pair.value)
             }
-            bytes.append(UInt8(ascii: "}"))
+            append(UInt8(ascii: "}"))
         }
     }
 
     public mutating func intArray(_ a: [Int]) {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         for (i, n) in a.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            if i > 0 { append(UInt8(ascii: ",")) }
             int(n)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 
     public mutating func stringArray(_ a: [String]) {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         for (i, s) in a.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            if i > 0 { append(UInt8(ascii: ",")) }
             string(s)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 }
 
@@ -202,7 +259,7 @@ public struct JSONMembers {
     /// number (an infinite or NaN value formatted as `inf` or `nan`): the output stays JSON.
     public mutating func add(_ key: StaticString, number text: String?) {
         self.key(key)
-        if let text, JSONWriter.isNumberLiteral(text) { writer.bytes.append(contentsOf: text.utf8) } else { writer.raw("null") }
+        if let text, JSONWriter.isNumberLiteral(text) { writer.append(utf8: text) } else { writer.raw("null") }
     }
 
     /// Any value, written by `body`.

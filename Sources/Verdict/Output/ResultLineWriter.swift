@@ -59,8 +59,8 @@ public struct JSONLinesSink: ResultSink {
         { [keys] item in
             var w = JSONWriter(capacity: 128 + 96 * keys.prefixes.count)
             JSONLinesSink.encode(item, keys: keys, into: &w)
-            w.bytes.append(0x0A)
-            return w.bytes
+            w.append(0x0A)
+            return w.take()
         }
     }
 
