@@ -73,6 +73,18 @@ extension JSONParser {
         let open = position
         var p = position + 1
         var ascii = true
+        // Eight bytes at a time while none of them is a quote, a backslash or a control
+        // character: most of a transcript's text, non-ASCII letters and all.
+        if let base = bytes.baseAddress {
+            var seen: UInt64 = 0
+            while p + 8 <= bytes.count {
+                let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                if Self.holdsStringStop(w) { break }
+                seen |= w
+                p += 8
+            }
+            if seen & 0x8080_8080_8080_8080 != 0 { ascii = false }
+        }
         while p < bytes.count {
             let b = bytes[p]
             if b == UInt8(ascii: "\"") {
@@ -100,6 +112,18 @@ extension JSONParser {
         position = open
         _ = try parseString()
         return .other
+    }
+
+    /// Whether any of the eight bytes of `w` is a quote, a backslash or below 0x20. A borrow
+    /// can only start at such a byte, and a byte above 0x7F flags nothing, so the answer is exact.
+    @inline(__always)
+    static func holdsStringStop(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        // A byte x below n, and only such a byte, sets its high bit in (x - n) & ~x.
+        let control = (w &- ones &* 0x20) & ~w
+        let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
+        return (control | zeroQuote | zeroBackslash) & high != 0
     }
 
     mutating func skipObject() throws(JSONSyntaxError) {

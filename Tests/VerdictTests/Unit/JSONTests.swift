@@ -104,4 +104,84 @@ struct JSONTests {
         }
         #expect(valid > 20_000)
     }
+
+    /// A byte a string's fast loop must stop at: where the string may end or need the full parser.
+    private static func stopsString(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20
+    }
+
+    @Test("the eight-byte string test flags exactly the words holding a quote, a backslash or a control byte")
+    func eightByteStringTest() {
+        var rng = SeededGenerator(state: 21)
+        let clean = (UInt8(0x20)...0xFF).filter { !Self.stopsString($0) }
+        func word(_ bytes: [UInt8]) -> UInt64 {
+            bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        }
+        // Every byte value at every position among neighbours that are not such bytes, at their extremes.
+        var flagged = 0
+        for position in 0..<8 {
+            for value in UInt8.min...UInt8.max {
+                for fill in [0x20, 0x7E, 0x80, 0xFF, clean[Int.random(in: 0..<clean.count, using: &rng)]] {
+                    var bytes = [UInt8](repeating: fill, count: 8)
+                    bytes[position] = value
+                    let expected = Self.stopsString(value)
+                    #expect(JSONParser.holdsStringStop(word(bytes)) == expected, "\(bytes)")
+                    if expected { flagged += 1 }
+                }
+            }
+        }
+        #expect(flagged == 8 * 5 * (32 + 2))
+        // Random words, mostly clean, some with several such bytes or non-ASCII ones.
+        for _ in 0..<200_000 {
+            let bytes = (0..<8).map { _ in
+                Int.random(in: 0..<6, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : clean[Int.random(in: 0..<clean.count, using: &rng)]
+            }
+            #expect(JSONParser.holdsStringStop(word(bytes)) == bytes.contains(where: Self.stopsString), "\(bytes)")
+        }
+    }
+
+    @Test("a string skipped eight bytes at a time ends where, and as, the full parser says")
+    func skippedStrings() {
+        var rng = SeededGenerator(state: 22)
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("Z9 .".utf8), Array("é".utf8), Array("\\\"".utf8), Array("\\n".utf8),
+                                 Array("\\u00e9".utf8), [0x0A], [0x1F], [0xFF], [0xC3], Array("\\".utf8)]
+        var kinds: [String: Int] = [:]
+        for _ in 0..<50_000 {
+            var text: [UInt8] = [UInt8(ascii: "\"")]
+            for _ in 0..<Int.random(in: 0...40, using: &rng) {
+                // Mostly plain text, so that whole words of it come before what stops a word;
+                // now and then an escape or non-ASCII letter, rarely a byte that is an error.
+                let r = Int.random(in: 0..<100, using: &rng)
+                let piece = r < 70 ? 0 : r < 80 ? 1 : r < 88 ? 2 : r < 92 ? 3 : r < 95 ? 4 : r < 97 ? 5 : Int.random(in: 6..<pieces.count, using: &rng)
+                text += pieces[piece]
+            }
+            if Int.random(in: 0..<10, using: &rng) > 0 { text.append(UInt8(ascii: "\"")) }
+            text += Array(",\"next\": 1}".utf8)
+            text.withUnsafeBufferPointer { buffer in
+                var skipping = JSONParser(buffer), parsing = JSONParser(buffer)
+                let skipped: Result<JSONParser.SkippedString, JSONSyntaxError>
+                do throws(JSONSyntaxError) { skipped = .success(try skipping.skipStringReadingKind()) } catch { skipped = .failure(error) }
+                let parsed: Result<String, JSONSyntaxError>
+                do throws(JSONSyntaxError) { parsed = .success(try parsing.parseString()) } catch { parsed = .failure(error) }
+                switch (skipped, parsed) {
+                case let (.success(kind), .success(value)):
+                    #expect(skipping.position == parsing.position, "\(text)")
+                    let raw = Array(buffer[1..<(skipping.position - 1)])
+                    switch kind {
+                    case .ascii: #expect(raw.allSatisfy { $0 < 0x80 } && Array(value.utf8) == raw, "\(text)")
+                    case .utf8: #expect(Array(value.utf8) == raw, "\(text)")
+                    case .other: #expect(raw.contains(UInt8(ascii: "\\")), "\(text)")
+                    }
+                    kinds["\(kind)", default: 0] += 1
+                case let (.failure(a), .failure(b)):
+                    #expect(a == b, "\(text)")
+                    kinds["error", default: 0] += 1
+                default:
+                    Issue.record("skipping and parsing disagree on \(text): \(skipped) against \(parsed)")
+                }
+            }
+        }
+        // Every outcome comes up often.
+        for kind in ["ascii", "utf8", "other", "error"] { #expect(kinds[kind, default: 0] > 1_000, "\(kind): \(kinds)") }
+    }
 }
