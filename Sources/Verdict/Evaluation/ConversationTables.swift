@@ -103,7 +103,7 @@ final class ConversationTables {
         foundLiterals.reserve(events.count * words)
         foundLiterals.base.initialize(repeating: 0, count: events.count * words)
         var total = 0
-        for i in events.indices { total += events[i].text?.utf8.count ?? 0 }
+        for i in events.indices { total += Int(events[i].utterance?.count ?? 0) }
         textBytes.reserve(total)
         // A folded text is never longer than the text.
         foldedText.reserve(total)
@@ -136,9 +136,7 @@ final class ConversationTables {
             heldWords[i] = 0
             // An event without a text (a function call, or a hand-built `user` event, which
             // reads as "") is not scanned: a text leaf seldom reads one.
-            if events[i].text?.utf8.withContiguousStorageIfAvailable({ load($0, i) }) == nil, var text = events[i].text {
-                text.withUTF8 { load($0, i) }
-            }
+            events[i].utterance?.withUTF8 { load($0, i) }
         }
         rules.scanner.add(UnsafeBufferPointer(start: scanTexts.base, count: scanned), found: foundLiterals.base, held: heldWords.base)
         for t in UnsafeBufferPointer(start: scanTexts.base, count: scanned) {

@@ -45,7 +45,12 @@ public struct Event: Sendable {
 
     public var kind: Kind
     /// `user`/`agent`: the utterance.
-    public var text: String?
+    public var text: String? {
+        get { utterance?.string }
+        set { utterance = newValue.map(Utterance.init) }
+    }
+    /// The utterance's bytes, where decoding left them: what scoring reads, without a string.
+    var utterance: Utterance?
     /// `function`/`metric`: the name; `state`: the key; `flow`: the flow.
     public var name: String?
     /// `flow`: the step, when given.
@@ -67,6 +72,35 @@ public struct Event: Sendable {
     public init(kind: Kind) { self.kind = kind }
 
     @inline(__always) public var isSpoken: Bool { kind.isSpoken }
+}
+
+/// An utterance's bytes, valid UTF-8: a range of an array that all the utterances of a decoded
+/// conversation share, so that decoding a text costs no allocation of its own; a text set as
+/// a string has an array to itself.
+struct Utterance: Sendable {
+    var storage: [UInt8]
+    let start: Int
+    let count: Int
+
+    init(_ text: String) {
+        storage = Array(text.utf8)
+        start = 0
+        count = storage.count
+    }
+
+    /// `count` bytes from `start` of `storage` (the decoder sets `storage` once the
+    /// conversation's texts are all read).
+    init(in storage: [UInt8], start: Int, count: Int) {
+        self.storage = storage
+        self.start = start
+        self.count = count
+    }
+
+    var string: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
+
+    func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<(start + count)])) }
+    }
 }
 
 /// A transcript as read: its id, optional start time and metadata, and its events.

@@ -57,6 +57,8 @@ struct ConversationScanner {
     private var plainEnds = InlineArray<14, Int>(repeating: ConversationScanner.absent)
     /// Event types SPEC §1 does not name, each once (`Conversation.unknownTypes`).
     private var unknownTypes: [String] = []
+    /// The utterances read so far, end to end: every text event's `Utterance` is a range of it.
+    private var utterances: [UInt8] = []
 
     private enum EventField: Int, CaseIterable {
         case type, at, text, intents, flow, step, name, args, result, error, value, key, destination, reason
@@ -214,6 +216,11 @@ struct ConversationScanner {
             }
             annotations = object
         }
+        // The texts' bytes, all read: each utterance gets the array it is a range of.
+        if !utterances.isEmpty {
+            let shared = utterances
+            for i in decoded.indices where decoded[i].utterance != nil { decoded[i].utterance!.storage = shared }
+        }
         var conversation = Conversation(id: idString!, startedAt: started, metadata: metadata, events: decoded)
         conversation.unknownTypes = unknownTypes
         return .success((conversation, annotations))
@@ -315,12 +322,30 @@ struct ConversationScanner {
         switch lead(.type) {
         case nil: throw .init(TranscriptMessage.missing("type"))
         case UInt8(ascii: "\"")?:
+            if let known = knownKind() { return known }
             let name = readString(.type)
             kind = Event.Kind(typeName: name)
             if kind == .other, !unknownTypes.contains(where: { $0.isExactly(name) }) { unknownTypes.append(name) }
         default: throw .init(TranscriptMessage.notAString("type"))
         }
         return kind
+    }
+
+    /// SPEC §1's types as bytes, in the order of `Event.Kind`'s raw values.
+    private static let typeBytes = Event.Kind.typeNames.map { Array($0.utf8) }
+
+    /// The kind a `type` written as one of SPEC §1's names, without escapes, names: read from
+    /// the bytes in place (every event has a type, and making a string of each costs). Nil for
+    /// any other `type`, which is read as a string.
+    private func knownKind() -> Event.Kind? {
+        let end = plainEnds[EventField.type.rawValue]
+        guard end != Self.absent else { return nil }
+        let first = slots[EventField.type.rawValue] + 1, count = end - 1 - first
+        let raw = parser.bytes.baseAddress! + first
+        for (i, name) in Self.typeBytes.enumerated() where name.count == count {
+            if name.withUnsafeBufferPointer({ n in (0..<count).allSatisfy { n[$0] == raw[$0] } }) { return Event.Kind(rawValue: UInt8(i)) }
+        }
+        return nil
     }
 
     /// The checks of `decodeEvent` after `type`, in its order.
@@ -332,7 +357,7 @@ struct ConversationScanner {
         }
         switch kind {
         case .user:
-            e.text = try requiredString(.text, "text")
+            e.utterance = try requiredUtterance()
             if lead(.intents) != nil {
                 guard case let .array(items) = readValue(.intents) else { throw .init(TranscriptMessage.intentsNotStrings) }
                 e.intents = try items.map { (item) throws(ConversationDecoder.Problem) -> String in
@@ -341,7 +366,7 @@ struct ConversationScanner {
                 }
             }
         case .agent:
-            e.text = try requiredString(.text, "text")
+            e.utterance = try requiredUtterance()
         case .flow:
             e.name = try requiredString(.flow, "flow")
             e.step = try optionalString(.step, "step")
@@ -386,6 +411,32 @@ struct ConversationScanner {
             return String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[(slots[field.rawValue] + 1)..<(end - 1)]), as: UTF8.self)
         }
         return (try? string(at: slots[field.rawValue])) ?? ""
+    }
+
+    /// The event's `text`, added to `utterances`: a range of it, whose array is set once the
+    /// conversation is read.
+    private mutating func requiredUtterance() throws(ConversationDecoder.Problem) -> Utterance {
+        switch lead(.text) {
+        case nil: throw .init(TranscriptMessage.missing("text"))
+        case UInt8(ascii: "\"")?: break
+        default: throw .init(TranscriptMessage.notAString("text"))
+        }
+        let p = slots[EventField.text.rawValue], end = plainEnds[EventField.text.rawValue]
+        if end != Self.absent {
+            // As written (checked UTF-8, no escape): copied, not decoded.
+            let bytes = UnsafeBufferPointer(rebasing: parser.bytes[(p + 1)..<(end - 1)])
+            return utterance(bytes)
+        }
+        var text = (try? string(at: p)) ?? ""
+        return text.withUTF8 { utterance($0) }
+    }
+
+    private mutating func utterance(_ bytes: UnsafeBufferPointer<UInt8>) -> Utterance {
+        // Room for every text of the line at once: they are never longer than the line.
+        if utterances.capacity == 0 { utterances.reserveCapacity(parser.bytes.count - parser.position) }
+        let start = utterances.count
+        utterances.append(contentsOf: bytes)
+        return Utterance(in: [], start: start, count: bytes.count)
     }
 
     private mutating func requiredString(_ field: EventField, _ name: String) throws(ConversationDecoder.Problem) -> String {

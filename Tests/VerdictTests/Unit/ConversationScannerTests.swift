@@ -251,4 +251,26 @@ struct ConversationScannerTests {
         #expect(values == b.metrics.map { $0.value } && evidence == b.metrics.map { $0.evidence })
         #expect(values == [.bool(true), .bool(true), .number(3), .bool(true)])
     }
+
+    @Test("a decoded conversation's texts are ranges of one array, escaped and empty ones too; a text set as a string has its own")
+    func sharedUtterances() throws {
+        let line = #"{"id":"a","events":[{"type":"user","text":"first"},{"type":"flow","flow":"F"},"#
+            + #"{"type":"agent","text":"caf\u00e9 \"quoted\""},{"type":"user","text":""},{"type":"agent","text":"naïve, a longer text than fits in a small string"}]}"#
+        let bytes = Array(line.utf8)
+        guard case let .success((conversation, _)) = bytes.withUnsafeBufferPointer({ ConversationScanner.decode($0, needs: .everything) }) else {
+            Issue.record("not decoded")
+            return
+        }
+        let events = conversation.events
+        #expect(events.map(\.text) == ["first", nil, "caf\u{e9} \"quoted\"", "", "naïve, a longer text than fits in a small string"])
+        let utterances = events.compactMap(\.utterance)
+        let arrays = Set(utterances.map { $0.storage.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } })
+        #expect(utterances.count == 4 && arrays.count == 1)
+        // End to end in event order, as the evaluator's text arena lays them out.
+        #expect(utterances.map(\.start) == [0, 5, 5 + "café \"quoted\"".utf8.count, 5 + "café \"quoted\"".utf8.count])
+        var set = events[0]
+        set.text = "changed"
+        #expect(set.text == "changed" && set.utterance?.start == 0 && set.utterance?.storage == Array("changed".utf8))
+        #expect(events[0].text == "first")
+    }
 }
