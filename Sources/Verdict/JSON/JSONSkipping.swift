@@ -114,16 +114,31 @@ extension JSONParser {
         return .other
     }
 
-    /// Whether any of the eight bytes of `w` is a quote, a backslash or below 0x20. A borrow
-    /// can only start at such a byte, and a byte above 0x7F flags nothing, so the answer is exact.
+    /// The high bit of each of the eight bytes of `w` that a plain string's scan stops at (a
+    /// quote, a backslash, below 0x20 or above 0x7F), exact from the lowest byte up to the
+    /// first such byte, which is all a reader looks at.
+    @inline(__always)
+    static func stringStops(_ w: UInt64) -> UInt64 {
+        endOrEscapeBits(w) | w & 0x8080_8080_8080_8080
+    }
+
+    /// Whether any of the eight bytes of `w` is a quote, a backslash or below 0x20 (exact).
     @inline(__always)
     static func holdsStringStop(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        endOrEscapeBits(w) != 0
+    }
+
+    /// The high bit of the bytes of `w` that are a quote, a backslash or below 0x20: exact for
+    /// whether there is one and for the lowest, since a borrow starts only at such a byte (a
+    /// byte above 0x7F flags nothing).
+    @inline(__always)
+    private static func endOrEscapeBits(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
         // A byte x below n, and only such a byte, sets its high bit in (x - n) & ~x.
         let control = (w &- ones &* 0x20) & ~w
         let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
-        return (control | zeroQuote | zeroBackslash) & high != 0
+        return (control | zeroQuote | zeroBackslash) & 0x8080_8080_8080_8080
     }
 
     mutating func skipObject() throws(JSONSyntaxError) {
@@ -182,6 +197,38 @@ extension JSONParser {
         let text = try parseString()
         position = end
         return names.firstIndex { String(decoding: $0, as: UTF8.self).isExactly(text) }
+    }
+
+    /// Reads a key; returns its index in `table`'s names, or nil for any other key. A key of
+    /// ASCII without escapes, nearly every key, is read and looked up in one pass.
+    mutating func readKey(among table: JSONKeyTable) throws(JSONSyntaxError) -> Int? {
+        let start = position, n = bytes.count
+        // A key of fewer than 8 bytes: its closing quote is the first byte of the next eight
+        // that a plain string stops at, and its bytes are compared as one integer.
+        if start + 9 <= n {
+            let w = UnsafeRawPointer(bytes.baseAddress! + start + 1).loadUnaligned(as: UInt64.self)
+            let stops = Self.stringStops(w)
+            if stops != 0 {
+                let count = stops.trailingZeroBitCount >> 3
+                if bytes[start + 1 + count] == UInt8(ascii: "\"") {
+                    position = start + 2 + count
+                    return table.index(packed: count == 0 ? 0 : w & (~0 >> UInt64(64 - 8 * count)), count: count)
+                }
+            }
+        }
+        var p = start + 1
+        while p < n {
+            let b = bytes[p]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+            p += 1
+        }
+        guard p < n, bytes[p] == UInt8(ascii: "\"") else {
+            // An escape, non-ASCII text, a control byte or no closing quote: the general path
+            // reads it, or reports its error, from the start.
+            return try readKey(among: table.names)
+        }
+        position = p + 1
+        return table.index(of: bytes.baseAddress! + start + 1, count: p - start - 1)
     }
 
     /// Before a member: whitespace, then the key's opening quote (not consumed), or the error.

@@ -62,12 +62,12 @@ struct ConversationScanner {
 
     private enum EventField: Int, CaseIterable {
         case type, at, text, intents, flow, step, name, args, result, error, value, key, destination, reason
-        static let names: [[UInt8]] = allCases.map { Array(String(describing: $0).utf8) }
+        static let names = JSONKeyTable(allCases.map { Array(String(describing: $0).utf8) })
     }
 
     private enum TopField: CaseIterable {
         case id, started_at, metadata, events, expect, todo, equivalent_mutants
-        static let names: [[UInt8]] = allCases.map { Array(String(describing: $0).utf8) }
+        static let names = JSONKeyTable(allCases.map { Array(String(describing: $0).utf8) })
     }
 
     /// A field of the envelope as found: absent, null, or where its value starts.

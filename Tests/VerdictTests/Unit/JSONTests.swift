@@ -184,4 +184,51 @@ struct JSONTests {
         // Every outcome comes up often.
         for kind in ["ascii", "utf8", "other", "error"] { #expect(kinds[kind, default: 0] > 1_000, "\(kind): \(kinds)") }
     }
+
+    @Test("the lowest byte a word's stop mask flags is the first quote, backslash, control or non-ASCII byte")
+    func firstStringStop() {
+        var rng = SeededGenerator(state: 23)
+        let specials: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<200_000 {
+            let bytes = (0..<8).map { _ in
+                Int.random(in: 0..<4, using: &rng) == 0 ? specials[Int.random(in: 0..<specials.count, using: &rng)] : UInt8.random(in: 0x20...0x7E, using: &rng)
+            }
+            let w = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let first = bytes.firstIndex { Self.stopsString($0) || $0 >= 0x80 }
+            let stops = JSONParser.stringStops(w)
+            #expect((stops == 0 ? nil : stops.trailingZeroBitCount >> 3) == first, "\(bytes)")
+        }
+    }
+
+    @Test("a key looked up in a key table reads as it does among the names: same index, end or error")
+    func keyTable() {
+        var rng = SeededGenerator(state: 24)
+        let names = ["type", "at", "text", "", "a", "events", "started_at", "equivalent_mutants", "abcdefg", "abcdefgh", "tex", "texts"].map { Array($0.utf8) }
+        let table = JSONKeyTable(names)
+        let spellings: [[UInt8]] = names + ["Type", "typ", "typez", "t\\u0079pe", "\\u0061t", "ty\\\"pe", "café", "x\u{01}y", "abcdefgh", "abcdefghi"].map { Array($0.utf8) }
+        var found = 0, errors = 0
+        for _ in 0..<20_000 {
+            var text = [UInt8(ascii: "\"")] + spellings[Int.random(in: 0..<spellings.count, using: &rng)]
+            // Closed in most cases; sometimes the text ends early, so that the eight bytes past
+            // the quote are not all there.
+            if Int.random(in: 0..<8, using: &rng) > 0 { text.append(UInt8(ascii: "\"")) }
+            text += Array(":1}".utf8).prefix(Int.random(in: 0...3, using: &rng))
+            text.withUnsafeBufferPointer { buffer in
+                var fast = JSONParser(buffer), general = JSONParser(buffer)
+                let a: Result<Int?, JSONSyntaxError>, b: Result<Int?, JSONSyntaxError>
+                do throws(JSONSyntaxError) { a = .success(try fast.readKey(among: table)) } catch { a = .failure(error) }
+                do throws(JSONSyntaxError) { b = .success(try general.readKey(among: names)) } catch { b = .failure(error) }
+                switch (a, b) {
+                case let (.success(x), .success(y)):
+                    #expect(x == y && fast.position == general.position, "\(text)")
+                    if x != nil { found += 1 }
+                case let (.failure(x), .failure(y)):
+                    #expect(x == y, "\(text)")
+                    errors += 1
+                default: Issue.record("\(text): \(a) against \(b)")
+                }
+            }
+        }
+        #expect(found > 5_000 && errors > 1_000)
+    }
 }
