@@ -73,17 +73,30 @@ extension JSONParser {
         let open = position
         var p = position + 1
         var ascii = true
-        // Eight bytes at a time while none of them is a quote, a backslash or a control
-        // character: most of a transcript's text, non-ASCII letters and all.
         if let base = bytes.baseAddress {
-            var seen: UInt64 = 0
+            // Eight bytes at a time while all are plain ASCII; a short string (a type, a name)
+            // ends in its first eight.
             while p + 8 <= bytes.count {
-                let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                if Self.holdsStringStop(w) { break }
-                seen |= w
-                p += 8
+                let stops = Self.stringStops(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                if stops == 0 {
+                    p += 8
+                    continue
+                }
+                p += stops.trailingZeroBitCount >> 3
+                if base[p] == UInt8(ascii: "\"") {
+                    position = p + 1
+                    return .ascii
+                }
+                break
             }
-            if seen & 0x8080_8080_8080_8080 != 0 { ascii = false }
+            // Past a non-ASCII letter, eight at a time while none is a quote, a backslash or a
+            // control character: most of a transcript's text.
+            if p < bytes.count && base[p] >= 0x80 {
+                ascii = false
+                while p + 8 <= bytes.count && !Self.holdsStringStop(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) {
+                    p += 8
+                }
+            }
         }
         while p < bytes.count {
             let b = bytes[p]
