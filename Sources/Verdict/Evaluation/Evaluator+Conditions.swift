@@ -61,21 +61,32 @@ extension Evaluator {
         case .sequence:
             observer?.enter()
             // Each step's hits end to end in the evaluator's scratch arrays, which keep their
-            // memory from one sequence to the next (no array per step or per chain).
-            sequenceHits.removeAll(keepingCapacity: true)
-            sequenceStarts.removeAll(keepingCapacity: true)
-            sequenceStarts.append(0)
+            // memory from one sequence to the next (no array per step or per chain). They are
+            // worked on as locals, moved out and back: each access to a property of a class
+            // that a call may reach is checked while the program runs.
+            var hits = sequenceHits, starts = sequenceStarts, cursors = sequenceCursors
+            sequenceHits = []
+            sequenceStarts = []
+            sequenceCursors = []
+            defer {
+                sequenceHits = hits
+                sequenceStarts = starts
+                sequenceCursors = cursors
+            }
+            hits.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            starts.append(0)
             for c in 0..<Int(node.count) {
-                let before = sequenceHits.count
-                _ = try matcher.appendHits(Int(children[c]), from: lower, to: upper, into: &sequenceHits)
-                observer?.leaf(holds: sequenceHits.count > before, hits: sequenceHits[before...])
-                sequenceStarts.append(sequenceHits.count)
+                let before = hits.count
+                _ = try matcher.appendHits(Int(children[c]), from: lower, to: upper, into: &hits)
+                observer?.leaf(holds: hits.count > before, hits: hits[before...])
+                starts.append(hits.count)
             }
             let start = evidence.count
             let turns = conversation.turns
-            let found = sequenceHits.withUnsafeBufferPointer { hits in
-                sequenceStarts.withUnsafeBufferPointer { starts in
-                    Evaluator.appendFirstChain(hits, starts: starts, turns: turns, within: node.withinTurns, cursors: &sequenceCursors, to: &evidence)
+            let found = hits.withUnsafeBufferPointer { hits in
+                starts.withUnsafeBufferPointer { starts in
+                    Evaluator.appendFirstChain(hits, starts: starts, turns: turns, within: node.withinTurns, cursors: &cursors, to: &evidence)
                 }
             }
             observer?.leave(holds: found, hits: found ? evidence[start...] : [])

@@ -42,15 +42,24 @@ public final class FlowMachine {
     public let definitions: [FlowDefinition]
 
     /// All entries, by index, then declaration order for derived entries at the same index.
-    public private(set) var entries: [FlowEntry] = []
+    public var entries: [FlowEntry] { allEntries }
     /// Entries at each event index (most events have none).
-    public private(set) var entriesAt: [[FlowEntry]] = []
+    public var entriesAt: [[FlowEntry]] { entriesByEvent }
     /// The current flow at each event index: the flow of the latest entry at or before it.
-    public private(set) var currentFlow: [String?] = []
+    public var currentFlow: [String?] { flowByEvent }
     /// Flows in order of first entry.
-    public private(set) var flowsEntered: [String] = []
+    public var flowsEntered: [String] { flowNames }
     /// Functions in order of first call.
-    public private(set) var functionsCalled: [String] = []
+    public var functionsCalled: [String] { functionNames }
+
+    // What the properties above read. Private, so that the compiler sees every access and
+    // checks exclusivity when it builds, not at each access as it must for a public stored
+    // property of a class: the replay and `enters` read them per event.
+    private var allEntries: [FlowEntry] = []
+    private var entriesByEvent: [[FlowEntry]] = []
+    private var flowByEvent: [String?] = []
+    private var flowNames: [String] = []
+    private var functionNames: [String] = []
     /// Set when a declared flow's `enter_when` could not be evaluated on some event; every
     /// metric that reads flow state then reports it as its error.
     public private(set) var failure: String?
@@ -73,29 +82,35 @@ public final class FlowMachine {
         let n = conversation.events.count
         hasReplayed = false
         defer { hasReplayed = true }
-        flowsEntered = []
-        functionsCalled = []
         failure = nil
-        // These keep their memory from the last conversation (unless a caller holds a copy):
-        // an array made anew costs an allocation at each doubling, and a lookup of its type's
-        // metadata under a lock.
-        entries.removeAll(keepingCapacity: true)
-        entriesAt.removeAll(keepingCapacity: true)
-        entriesAt.append(contentsOf: repeatElement([], count: n))
-        currentFlow.removeAll(keepingCapacity: true)
-        currentFlow.append(contentsOf: repeatElement(nil, count: n))
+        // Built in locals, moved out of the machine and back: an access to a property of a
+        // class that a call may reach (the leaves' hits) is checked while the program runs,
+        // and this loop makes several per event. The arrays keep their memory from the last
+        // conversation (unless a caller holds a copy): an array made anew costs an allocation
+        // at each doubling, and a lookup of its type's metadata under a lock.
+        var all = allEntries, byEvent = entriesByEvent, flowAt = flowByEvent, found = hits
+        allEntries = []
+        entriesByEvent = []
+        flowByEvent = []
+        hits = []
+        var names: [String] = [], functions: [String] = []
+        all.removeAll(keepingCapacity: true)
+        byEvent.removeAll(keepingCapacity: true)
+        byEvent.append(contentsOf: repeatElement([], count: n))
+        flowAt.removeAll(keepingCapacity: true)
+        flowAt.append(contentsOf: repeatElement(nil, count: n))
         // Events are read in place: copying one would retain each of its fields.
         conversation.events.withUnsafeBufferPointer { events in
             for i in events.indices where events[i].kind == .flow {
-                entriesAt[i].append(FlowEntry(index: i, flow: events[i].name ?? "", step: events[i].step, derived: false))
+                byEvent[i].append(FlowEntry(index: i, flow: events[i].name ?? "", step: events[i].step, derived: false))
             }
         }
         for flow in definitions where n > 0 {
             do throws(LocatedMatchLimit) {
-                hits.removeAll(keepingCapacity: true)
-                for leaf in flow.enterWhen { _ = try leaves.appendHits(leaf.id, from: 0, to: n - 1, into: &hits) }
-                Evaluator.sortUnique(&hits, from: 0)
-                for i in hits { entriesAt[i].append(FlowEntry(index: i, flow: flow.name, step: nil, derived: true)) }
+                found.removeAll(keepingCapacity: true)
+                for leaf in flow.enterWhen { _ = try leaves.appendHits(leaf.id, from: 0, to: n - 1, into: &found) }
+                Evaluator.sortUnique(&found, from: 0)
+                for i in found { byEvent[i].append(FlowEntry(index: i, flow: flow.name, step: nil, derived: true)) }
             } catch {
                 if failure == nil { failure = error.flowError(flow.name) }
             }
@@ -104,17 +119,23 @@ public final class FlowMachine {
         // A conversation enters few flows and calls few functions: a list beats a set here.
         conversation.events.withUnsafeBufferPointer { events in
             for i in 0..<n {
-                for entry in entriesAt[i] {
-                    entries.append(entry)
+                for entry in byEvent[i] {
+                    all.append(entry)
                     current = entry.flow
-                    if !flowsEntered.contains(where: { $0.isExactly(entry.flow) }) { FlowMachine.append(entry.flow, to: &flowsEntered) }
+                    if !names.contains(where: { $0.isExactly(entry.flow) }) { FlowMachine.append(entry.flow, to: &names) }
                 }
-                currentFlow[i] = current
-                if events[i].kind == .function, let name = events[i].name, !functionsCalled.contains(where: { $0.isExactly(name) }) {
-                    FlowMachine.append(name, to: &functionsCalled)
+                flowAt[i] = current
+                if events[i].kind == .function, let name = events[i].name, !functions.contains(where: { $0.isExactly(name) }) {
+                    FlowMachine.append(name, to: &functions)
                 }
             }
         }
+        allEntries = all
+        entriesByEvent = byEvent
+        flowByEvent = flowAt
+        flowNames = names
+        functionNames = functions
+        hits = found
     }
 
     /// Appends to a list of names that starts empty with every conversation (the conversation's
@@ -126,13 +147,13 @@ public final class FlowMachine {
 
     /// Leaves `entryMark` in `kinds` (one per event) where a flow is entered.
     func markEntries(in kinds: UnsafeMutablePointer<UInt16>) {
-        for i in entriesAt.indices where !entriesAt[i].isEmpty { kinds[i] |= Self.entryMark }
+        for i in entriesByEvent.indices where !entriesByEvent[i].isEmpty { kinds[i] |= Self.entryMark }
     }
 
     /// Whether the flow named by `flow`'s bytes (and `step`, when given: explicit entries
     /// only) is entered at event `i`.
     func enters(_ flow: UnsafeBufferPointer<UInt8>, step: String?, at i: Int) -> Bool {
-        entriesAt[i].withUnsafeBufferPointer { entries in
+        entriesByEvent[i].withUnsafeBufferPointer { entries in
             for k in entries.indices where entries[k].flow.isExactly(flow) {
                 guard let step else { return true }
                 if !entries[k].derived && (entries[k].step?.isExactly(step) ?? false) { return true }
