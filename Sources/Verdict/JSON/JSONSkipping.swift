@@ -274,10 +274,13 @@ extension JSONParser {
     /// after a ',' (consumed).
     mutating func endOfMember(closing: UInt8) throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
+        if position < bytes.count {
+            if bytes[position] == UInt8(ascii: ",") { position += 1; return false }
+            if bytes[position] == closing { position += 1; depth -= 1; return true }
+        }
+        // The message is made only here: a string made at every member costs a call to release it.
         let what = closing == UInt8(ascii: "}") ? "'}'" : "']'"
         guard position < bytes.count else { throw failure(JSONMessage.expected("',' or \(what)", found: "end of input")) }
-        if bytes[position] == UInt8(ascii: ",") { position += 1; return false }
-        if bytes[position] == closing { position += 1; depth -= 1; return true }
         throw failure(JSONMessage.expected("',' or \(what)", found: describeByte()))
     }
 }
