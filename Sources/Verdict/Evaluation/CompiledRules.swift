@@ -73,6 +73,14 @@ public final class CompiledRules: Sendable {
     let literalMasks: Buffer<UInt64>
     /// The branches of the text patterns that have them (phrase lists), by the literals they hold.
     let branches: BranchTable
+    /// Per literal id, the text patterns with literals and without branches that hold it:
+    /// patternsOfLiteral[patternsOfLiteralStart[k] ..< patternsOfLiteralStart[k + 1]]. The
+    /// texts that may match such a pattern are found from the literals each text holds.
+    let patternsOfLiteralStart: Buffer<Int32>
+    let patternsOfLiteral: Buffer<Int32>
+    /// Per leaf, whether it is a text leaf of such a pattern, and so visits only the events
+    /// whose text holds one of the pattern's literals (`ConversationTables.mayMatch`).
+    let leafReadsByLiteral: Buffer<Bool>
     /// Whether any leaf reads a `user` or `agent` text, and so whether texts go to the arena.
     let readsTexts: Bool
     /// The fields of events some rule reads beyond the ones every evaluation needs.
@@ -240,6 +248,15 @@ public final class CompiledRules: Sendable {
         }
         literalMaskStart = Buffer(maskStart)
         literalMasks = Buffer(masks)
+        var branched: [Bool] = []
+        for p in patterns.indices { branched.append(branches.has(p)) }
+        var holders = [[Int32]](repeating: [], count: scanner.words * 64)
+        for p in patterns.indices where !branched[p] {
+            for id in ids[Int(starts[p])..<Int(starts[p + 1])] { holders[Int(id)].append(Int32(p)) }
+        }
+        patternsOfLiteralStart = Buffer(holders.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) })
+        patternsOfLiteral = Buffer(holders.flatMap { $0 })
+        leafReadsByLiteral = Buffer(textPattern.map { p in p != Program.absent && starts[Int(p)] < starts[Int(p) + 1] && !branched[Int(p)] })
 
         var compiled = Program()
         var plans: [MetricPlan] = [], roots: [Int32] = []

@@ -16,6 +16,8 @@ final class ConversationTables {
     /// A leaf walks only these, not every event of its window.
     let candidates = Buffer<Int32>()
     let candidateCount = Buffer<Int>()
+    /// The same lists as bits, one per event: candidateBits[m * eventWords ..< + eventWords].
+    let candidateBits = Buffer<UInt64>()
     /// Per `metadata` condition, a `LeafMemo` raw value: whether the conversation's metadata
     /// matches it, decided once per conversation.
     let metadataMemo = Buffer<UInt8>()
@@ -36,6 +38,15 @@ final class ConversationTables {
     /// conversation (and every text could be prefiltered): its leaves then hit nowhere, and
     /// cost nothing per event.
     let patternAbsent = Buffer<Bool>()
+    /// Per text pattern with literals and without branches (`CompiledRules.patternsOfLiteral`),
+    /// the events whose text holds one of its literals, one bit per event:
+    /// mayMatch[p * eventWords ..< + eventWords]. Only these, and the events the prefilter was
+    /// not used on (`unscanned`), can match it. Filled when `literalsByEvent` is true.
+    let mayMatch = Buffer<UInt64>()
+    let unscanned = Buffer<UInt64>()
+    /// Words of 64 events, for the bit tables above.
+    private(set) var eventWords = 0
+    private(set) var literalsByEvent = false
     /// The literals found anywhere in the conversation (`loadTexts`), one bit per literal.
     private let wholeLiterals = Buffer<UInt64>()
     /// The texts that hold a character `foldToASCII` replaces, as the scanner reads them.
@@ -47,6 +58,7 @@ final class ConversationTables {
     func load(_ events: [Event], _ rules: CompiledRules) {
         let n = events.count
         eventCount = n
+        eventWords = (n + 63) >> 6
         let size = rules.leafCount * n
         memo.reserve(size)
         memo.base.initialize(repeating: LeafMemo.unknown.rawValue, count: size)
@@ -57,6 +69,7 @@ final class ConversationTables {
         events.withUnsafeBufferPointer { events in
             for i in events.indices { eventKinds[i] = 1 << UInt16(events[i].kind.rawValue) }
         }
+        literalsByEvent = false
         if rules.readsTexts {
             loadTexts(events, rules)
         } else {
@@ -65,6 +78,7 @@ final class ConversationTables {
         }
         candidates.reserve(rules.masks.count * n)
         candidateCount.reserve(rules.masks.count)
+        candidateBits.reserve(rules.masks.count * eventWords)
         for m in rules.masks.indices { collectCandidates(m, mask: rules.masks[m]) }
     }
 
@@ -78,10 +92,12 @@ final class ConversationTables {
 
     /// Lists the events that `mask` admits, as list `m`.
     private func collectCandidates(_ m: Int, mask: UInt16) {
-        let kinds = eventKinds.base, list = candidates.base + m * eventCount
+        let kinds = eventKinds.base, list = candidates.base + m * eventCount, bits = candidateBits.base + m * eventWords
+        bits.initialize(repeating: 0, count: eventWords)
         var count = 0
         for i in 0..<eventCount where kinds[i] & mask != 0 {
             list[count] = Int32(i)
+            bits[i >> 6] |= 1 << UInt64(i & 63)
             count += 1
         }
         candidateCount[m] = count
@@ -149,6 +165,7 @@ final class ConversationTables {
             }
         }
         textStart[events.count] = offset
+        if words > 0 { markMayMatch(events.count, scanned, rules) }
         // A text without a literal of a pattern cannot match it (an empty text is scanned as
         // any other); an event without a text reads as "", which holds only its edges.
         let patterns = rules.textPatterns.count
@@ -156,5 +173,26 @@ final class ConversationTables {
         for p in 0..<patterns {
             patternAbsent[p] = rules.literalStart[p] < rules.literalStart[p + 1] && !rules.holdsLiteral(ofPattern: p, in: whole)
         }
+    }
+
+    /// Fills `mayMatch` and `unscanned` from the literals each scanned text holds: a pass over
+    /// the literals found, not over patterns × texts.
+    private func markMayMatch(_ n: Int, _ scanned: Int, _ rules: CompiledRules) {
+        let words = eventWords
+        let patterns = rules.textPatterns.count
+        mayMatch.reserve(patterns * words)
+        mayMatch.base.initialize(repeating: 0, count: patterns * words)
+        unscanned.reserve(words)
+        unscanned.base.initialize(repeating: 0, count: words)
+        for i in 0..<n where !prefilterUsable[i] { unscanned[i >> 6] |= 1 << UInt64(i & 63) }
+        let literalWords = rules.literalWords
+        let byStart = rules.patternsOfLiteralStart.base, by = rules.patternsOfLiteral.base, bits = mayMatch.base
+        for t in UnsafeBufferPointer(start: scanTexts.base, count: scanned) {
+            let i = t.slot, bit: UInt64 = 1 << UInt64(i & 63)
+            for id in LiteralScanner.FoundIDs(held: heldWords[i], found: foundLiterals.base + i * literalWords, words: literalWords) {
+                for k in Int(byStart[id])..<Int(byStart[id + 1]) { bits[Int(by[k]) * words + i >> 6] |= bit }
+            }
+        }
+        literalsByEvent = true
     }
 }

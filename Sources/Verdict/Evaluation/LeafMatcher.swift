@@ -98,6 +98,25 @@ final class LeafMatcher: LeafHits {
         let eventCount = tables.eventCount
         let row = tables.memo.base + id * eventCount
         let m = Int(compiled.leafMask[id])
+        // A text leaf of a pattern with literals visits only the events of its kinds whose text
+        // holds one (or that the prefilter was not used on): no other event can hit.
+        if compiled.leafReadsByLiteral[id] && tables.literalsByEvent {
+            let words = tables.eventWords, last = min(upper, eventCount - 1)
+            guard lower <= last else { return 0 }
+            let bits = tables.mayMatch.base + Int(compiled.leafTextPattern[id]) * words, unscanned = tables.unscanned.base
+            let admitted = tables.candidateBits.base + m * words
+            for w in (lower >> 6)...(last >> 6) {
+                var b = (bits[w] | unscanned[w]) & admitted[w]
+                if w == lower >> 6 { b &= ~0 << UInt64(lower & 63) }
+                if w == last >> 6 && last & 63 != 63 { b &= (1 << UInt64(last & 63 + 1)) - 1 }
+                while b != 0 {
+                    let i = w << 6 | b.trailingZeroBitCount
+                    b &= b &- 1
+                    n += try visit(id, i, row, into: &out)
+                }
+            }
+            return n
+        }
         let list = tables.candidates.base + m * eventCount, count = tables.candidateCount[m]
         // The first candidate at or after `lower`: the list is sorted.
         var c = 0
@@ -112,20 +131,23 @@ final class LeafMatcher: LeafHits {
             let i = Int(list[c])
             if i > upper { break }
             c += 1
-            eventsVisited &+= 1
-            switch LeafMemo(rawValue: row[i]) {
-            case .hit:
-                out.append(i)
-                n += 1
-            case .miss: break
-            default:
-                if try hit(id, at: i) {
-                    out.append(i)
-                    n += 1
-                }
-            }
+            n += try visit(id, i, row, into: &out)
         }
         return n
+    }
+
+    /// Leaf `id` at event `i`, remembered in its memo row or decided now: appends `i` to `out`
+    /// and returns 1 on a hit, else 0.
+    @inline(__always)
+    private func visit(_ id: Int, _ i: Int, _ row: UnsafeMutablePointer<UInt8>, into out: inout [Int]) throws(LocatedMatchLimit) -> Int {
+        eventsVisited &+= 1
+        switch LeafMemo(rawValue: row[i]) {
+        case .hit: break
+        case .miss: return 0
+        default: if try !hit(id, at: i) { return 0 }
+        }
+        out.append(i)
+        return 1
     }
 
     /// Whether leaf `id` hits event `i`, matched once per conversation and then remembered.
@@ -209,24 +231,14 @@ final class LeafMatcher: LeafHits {
         let found = tables.foundLiterals.base + i * words
         let byLiteralStart = table.byLiteralStart.base, byLiteral = table.byLiteral.base, owner = table.owner.base
         let tried = branchTried.base
-        var rest = held
-        while rest != 0 {
-            let first = rest.trailingZeroBitCount
-            rest &= rest &- 1
-            for w in LiteralScanner.heldWords(ofBit: first, words: words) {
-                var bits = found[w]
-                while bits != 0 {
-                    let id = w << 6 | bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    for k in Int(byLiteralStart[id])..<Int(byLiteralStart[id + 1]) {
-                        let b = Int(byLiteral[k])
-                        if owner[b] != p || tried[b] == confirmation { continue }
-                        tried[b] = confirmation
-                        if !holdsAlsoRequired(b, found) { continue }
-                        guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
-                        if try text(of: i, matches: branch) { return true }
-                    }
-                }
+        for id in LiteralScanner.FoundIDs(held: held, found: found, words: words) {
+            for k in Int(byLiteralStart[id])..<Int(byLiteralStart[id + 1]) {
+                let b = Int(byLiteral[k])
+                if owner[b] != p || tried[b] == confirmation { continue }
+                tried[b] = confirmation
+                if !holdsAlsoRequired(b, found) { continue }
+                guard let branch = branch(b) else { return try text(of: i, matchesPattern: p) }
+                if try text(of: i, matches: branch) { return true }
             }
         }
         return false

@@ -238,6 +238,41 @@ struct LiteralScanner: Sendable {
     @inline(__always)
     static func heldWords(ofBit bit: Int, words: Int) -> Range<Int> { bit..<(bit == 63 ? words : bit + 1) }
 
+    /// The ids of the literals a text holds, in order: the set bits of `found` (`words` words),
+    /// reading only the words its held bits (`add`'s summary) point to.
+    struct FoundIDs: Sequence, IteratorProtocol {
+        private let found: UnsafePointer<UInt64>
+        private let words: Int
+        private var rest: UInt64
+        private var word = 0, end = 0
+        private var bits: UInt64 = 0
+
+        init(held: UInt64, found: UnsafePointer<UInt64>, words: Int) {
+            self.found = found
+            self.words = words
+            rest = held
+        }
+
+        @inline(__always)
+        mutating func next() -> Int? {
+            while bits == 0 {
+                if word + 1 < end {
+                    word += 1
+                } else {
+                    guard rest != 0 else { return nil }
+                    let range = LiteralScanner.heldWords(ofBit: rest.trailingZeroBitCount, words: words)
+                    rest &= rest &- 1
+                    word = range.lowerBound
+                    end = range.upperBound
+                }
+                bits = found[word]
+            }
+            let id = word << 6 | bits.trailingZeroBitCount
+            bits &= bits &- 1
+            return id
+        }
+    }
+
     /// Whether `bits` (one per literal id) holds one of `ids`.
     @inline(__always)
     static func holdsAny(_ ids: UnsafeBufferPointer<Int32>, in bits: UnsafePointer<UInt64>) -> Bool {

@@ -3,6 +3,37 @@ import Testing
 
 @Suite("Differential")
 struct DifferentialTests {
+    /// The engine's result on one conversation against the model's: the flows entered, then
+    /// each metric's status, value and trigger. An error on either side must be an error on
+    /// both; the model keeps no trigger for it, so only the status is compared then. Returns
+    /// the model's results, for the caller's tallies.
+    static func compare(_ engine: Evaluator, _ model: ReferenceModel, _ conversation: Conversation,
+                        _ context: String) -> [ReferenceModel.ModelResult] {
+        let fast = engine.evaluate(conversation)
+        let slow = model.evaluate(conversation)
+        #expect(fast.flows == slow.flows, "flows, \(context)")
+        #expect(fast.metrics.count == slow.metrics.count)
+        for (i, (f, s)) in zip(fast.metrics, slow.metrics).enumerated() {
+            let got = f.status == .error
+                ? ReferenceModel.ModelResult(status: .error)
+                : ReferenceModel.ModelResult(status: f.status, value: f.value, triggeredAt: f.triggeredAt)
+            #expect(got == s, "metric m\(i), \(context)")
+        }
+        return slow.metrics
+    }
+
+    /// `count` seeded rule sets from `cases`, each with the engine and the model built from it.
+    /// `body` gets the generator back, for the conversations.
+    static func ruleSets(_ count: Int, _ cases: inout RandomCases,
+                         _ body: (_ round: Int, _ yaml: String, _ rules: RuleSet, _ engine: Evaluator, _ model: ReferenceModel,
+                                  _ cases: inout RandomCases) throws -> Void) throws {
+        for round in 0..<count {
+            let yaml = cases.ruleSet()
+            let rules = try Support.rules(yaml)
+            try body(round, yaml, rules, Evaluator(rules: rules), ReferenceModel(rules: rules), &cases)
+        }
+    }
+
     /// The engine against a literal reading of the spec, on seeded random rule sets and
     /// conversations: status, value and trigger of every metric, and the flows entered.
     @Test("the engine agrees with the reference model (200 rule sets × 25 conversations)")
@@ -10,25 +41,11 @@ struct DifferentialTests {
         var cases = RandomCases(rng: SeededGenerator(state: 7_331))
         var compared = 0
         var statuses = Set<String>()
-        for round in 0..<200 {
-            let yaml = cases.ruleSet()
-            let rules = try Support.rules(yaml)
-            let engine = Evaluator(rules: rules)
-            let model = ReferenceModel(rules: rules)
+        try Self.ruleSets(200, &cases) { round, yaml, rules, engine, model, cases in
             for n in 0..<25 {
                 let json = cases.conversationJSON(id: "r\(round)-\(n)", started: true)
                 let conversation = try Support.conversation(json)
-                let fast = engine.evaluate(conversation)
-                let slow = model.evaluate(conversation)
-                #expect(fast.flows == slow.flows, "round \(round) conversation \(n) flows")
-                #expect(fast.metrics.count == slow.metrics.count)
-                for (i, (f, s)) in zip(fast.metrics, slow.metrics).enumerated() {
-                    // An error on either side must be an error on both; the model keeps no
-                    // trigger for it, so only the status is compared then.
-                    let got = f.status == .error
-                        ? ReferenceModel.ModelResult(status: .error)
-                        : ReferenceModel.ModelResult(status: f.status, value: f.value, triggeredAt: f.triggeredAt)
-                    #expect(got == s, "round \(round) conversation \(n) metric m\(i)\n\(yaml)\n\(json)")
+                for s in Self.compare(engine, model, conversation, "round \(round) conversation \(n)\n\(yaml)\n\(json)") {
                     statuses.insert(s.status.rawValue)
                     compared += 1
                 }
@@ -38,6 +55,23 @@ struct DifferentialTests {
         #expect(statuses == ["ok", "not_applicable", "inactive", "unmatched"])
     }
 
+    /// Conversations longer than 64 events, whose per-event bit tables (the events each
+    /// pattern's literals occur in) take several words, with windows that cross them.
+    @Test("the engine agrees with the reference model on conversations of 60 to 200 events (20 rule sets × 6 conversations)")
+    func longConversationsMatchModel() throws {
+        var cases = RandomCases(rng: SeededGenerator(state: 64_064))
+        var compared = 0, long = 0
+        try Self.ruleSets(20, &cases) { round, yaml, rules, engine, model, cases in
+            for n in 0..<6 {
+                let json = cases.conversationJSON(id: "l\(round)-\(n)", started: true, events: 60...200)
+                let conversation = try Support.conversation(json)
+                if conversation.events.count > 128 { long += 1 }
+                compared += Self.compare(engine, model, conversation, "round \(round) conversation \(n)\n\(yaml)\n\(json)").count
+            }
+        }
+        #expect(compared == 20 * 6 * 8 && long > 30)
+    }
+
     /// The same on rule sets with SPEC 1.2's phrase lists, `metadata` conditions and turns from
     /// the end, over conversations with metadata and texts built to test phrase boundaries.
     @Test("the engine agrees with the reference model on SPEC 1.2 rules (160 rule sets × 25 conversations)")
@@ -45,25 +79,14 @@ struct DifferentialTests {
         var cases = RandomCases(rng: SeededGenerator(state: 12_012), language12: true)
         var compared = 0, phraseLeaves = 0, metadataConditions = 0, endRelative = 0
         var values = Set<String>()
-        for round in 0..<160 {
-            let yaml = cases.ruleSet()
-            let rules = try Support.rules(yaml)
+        try Self.ruleSets(160, &cases) { round, yaml, rules, engine, model, cases in
             phraseLeaves += rules.allLeaves.filter { $0.phrases != nil }.count
             endRelative += rules.allLeaves.filter { ($0.turns?.lower ?? 0) < 0 || ($0.turns?.upper ?? 0) < 0 }.count
             metadataConditions += rules.metrics.filter { $0.conditions.contains(where: \.readsMetadata) }.count
-            let engine = Evaluator(rules: rules)
-            let model = ReferenceModel(rules: rules)
             for n in 0..<25 {
                 let json = cases.conversationJSON(id: "r\(round)-\(n)")
                 let conversation = try Support.conversation(json)
-                let fast = engine.evaluate(conversation)
-                let slow = model.evaluate(conversation)
-                #expect(fast.flows == slow.flows, "round \(round) conversation \(n) flows")
-                for (i, (f, s)) in zip(fast.metrics, slow.metrics).enumerated() {
-                    let got = f.status == .error
-                        ? ReferenceModel.ModelResult(status: .error)
-                        : ReferenceModel.ModelResult(status: f.status, value: f.value, triggeredAt: f.triggeredAt)
-                    #expect(got == s, "round \(round) conversation \(n) metric m\(i)\n\(yaml)\n\(json)")
+                for s in Self.compare(engine, model, conversation, "round \(round) conversation \(n)\n\(yaml)\n\(json)") {
                     values.insert(s.description.components(separatedBy: " @").first ?? "")
                     compared += 1
                 }

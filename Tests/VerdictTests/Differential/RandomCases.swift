@@ -162,11 +162,11 @@ extension RandomCases {
         }
     }
 
-    /// A conversation of up to 14 rich events, with a `started_at` when `started` (or not), and
-    /// with metadata in the 1.2 cases.
-    mutating func conversationJSON(id: String, started: Bool = false) -> String {
+    /// A conversation of up to 14 rich events (or of as many as `events` gives), with a
+    /// `started_at` when `started` (or not), and with metadata in the 1.2 cases.
+    mutating func conversationJSON(id: String, started: Bool = false, events count: ClosedRange<Int> = 0...14) -> String {
         var t = 0.0
-        let events = (0..<Int.random(in: 0...14, using: &rng)).map { _ in richEvent(&t) }.joined(separator: ", ")
+        let events = (0..<Int.random(in: count, using: &rng)).map { _ in richEvent(&t) }.joined(separator: ", ")
         let start = started ? pick(["", #""started_at": "2026-03-12T00:00:00Z", "#, #""started_at": "2026-03-15T10:00:00Z", "#]) : ""
         return "{\"id\": \"\(id)\", \(start)\(metadata())\"events\": [\(events)]}"
     }

@@ -267,6 +267,30 @@ struct PrefilterCostTests {
         #expect(empty.metrics[0] == MetricResult(status: .ok, value: .bool(false), triggeredAt: 0))
     }
 
+    @Test("a plain text leaf looks only at the texts that hold one of its literals, past 64 events too")
+    func plainLeafVisitsItsLiteralsTexts() throws {
+        let rules = try Support.rules("""
+            metrics:
+              - {name: refund, type: boolean, definition: d, when: {user: 'refund'}}
+              - {name: late, type: boolean, definition: d, applies_when: {agent: 'line 60 '}, when: {user: 'refund'}}
+            """)
+        var events = Self.call.events
+        for i in 50..<130 {
+            var event = Event(kind: i % 2 == 0 ? .agent : .user)
+            event.text = "line \(i) of a long call\(i == 101 ? ", refund please" : "")"
+            events.append(event)
+        }
+        let evaluator = Evaluator(rules: rules)
+        let result = evaluator.evaluate(Conversation(id: "long", events: events))
+        #expect(result.metrics.map(\.evidence) == [[31, 101], [101]])
+        // The `when` leaf looks at the two user texts (of 65) that hold "refund" for the first
+        // metric, and at the one from event 60 on for the second: not at every user text.
+        let only = Evaluator(rules: try Support.rules("metrics:\n  - {name: refund, type: boolean, definition: d, when: {user: 'refund'}}\n"))
+        _ = only.evaluate(Conversation(id: "long", events: events))
+        #expect(only.matcher.eventsVisited == 2)
+        #expect(evaluator.matcher.eventsVisited == 2 + 1)
+    }
+
     @Test("a leaf whose literal occurs runs PCRE2 only where it occurs, modifiers or not")
     func presentLeafRunsWhereItsLiteralIs() throws {
         let evaluator = Evaluator(rules: try Self.rules(withSaid: "refund"))
