@@ -63,6 +63,41 @@ struct JSONTests {
         #expect(String(decoding: w.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
     }
 
+    @Test("the writer keeps every byte as it grows past its room; take() hands them over and leaves it empty")
+    func writerGrows() {
+        var rng = SeededGenerator(state: 25)
+        for capacity in [0, 1, 16, 100] {
+            var w = JSONWriter(capacity: capacity)
+            var expected = ""
+            for _ in 0..<2_000 {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0:
+                    let n = Int.random(in: -1_000_000...1_000_000_000, using: &rng)
+                    w.int(n)
+                    expected += String(n)
+                case 1:
+                    let text = String(repeating: "é\"x", count: Int.random(in: 0...40, using: &rng))
+                    w.string(text)
+                    expected += "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                case 2:
+                    w.raw(",")
+                    expected += ","
+                default:
+                    let piece = [UInt8](repeating: UInt8(ascii: "z"), count: Int.random(in: 0...300, using: &rng))
+                    w.raw(piece)
+                    expected += String(decoding: piece, as: UTF8.self)
+                }
+            }
+            #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+            let copy = w
+            let taken = w.take()
+            #expect(String(decoding: taken, as: UTF8.self) == expected && taken.count == expected.utf8.count)
+            #expect(w.bytes.isEmpty && String(decoding: copy.bytes, as: UTF8.self) == expected)
+            w.raw("1")
+            #expect(w.bytes == [UInt8(ascii: "1")] && String(decoding: taken, as: UTF8.self) == expected)
+        }
+    }
+
     @Test("numbers read by the short-number path equal the text parsed in full, bit for bit")
     func shortNumbers() throws {
         var rng = SeededGenerator(state: 15)
