@@ -119,7 +119,7 @@ final class ConversationTables {
         foundLiterals.reserve(events.count * words)
         foundLiterals.base.initialize(repeating: 0, count: events.count * words)
         var total = 0
-        for i in events.indices { total += Int(events[i].utterance?.count ?? 0) }
+        for i in events.indices { total += events[i].utterance?.count ?? 0 }
         textBytes.reserve(total)
         // A folded text is never longer than the text.
         foldedText.reserve(total)
